@@ -1,0 +1,56 @@
+"""River Factory's simulation core: a deterministic discrete-event model of the River platform.
+
+River admits customers at a door, holds their money, queues their orders in two lanes per
+upstream model, dispatches them to rented/contracted slots, retries failures, asks customers
+who would wait too long, rents extra slots when queues grow, and settles or refunds every hold.
+The rulebook is ``shared/DOMAIN.md``; this package implements all of it with the standard
+library only, so it runs unchanged in pygbag's browser Python.  It never imports pygame.
+
+Why this shape
+--------------
+* **Deterministic.**  One seed owns every random draw (``sim.rng``); events are ordered by
+  ``(time, priority, sequence)`` so ties never depend on object identity; operator commands
+  are events too.  Same scenario + seed + commands => same event log and SHA-256, whatever
+  the frame rate or the way ``advance_to`` is chunked.
+* **Pure core, thin shell.**  The renderer (``render/``) reads :meth:`Simulation.snapshot`
+  and changes the model only through :meth:`Simulation.command`.
+
+The API the renderer and tools drive
+------------------------------------
+>>> from sim import Simulation, load_scenario
+>>> sim = Simulation(load_scenario("scenarios/default.toml"), seed=7)
+>>> sim.advance_to(sim.now + 30.0)        # process every event with time <= t
+>>> snap = sim.snapshot()                 # cheap, read-only view (see sim.snapshot)
+>>> sim.command("capacity", model="image", slots=30)   # applied at sim.now, recorded
+>>> sim.summary()                         # the JSON dict of ``python -m sim run --json``
+
+* ``Simulation(scenario, seed=0, commands=())`` -- ``commands`` is a list of
+  :class:`sim.commands.Command` replayed at their ``at_s`` instants (a recorded session).
+* ``sim.now`` -- simulated seconds; ``sim.events`` -- number of logged events;
+  ``sim.event_log_sha256()`` -- the running hash that identifies a run.
+* ``sim.command(name, **args)`` -- validate and schedule an operator command at ``sim.now``;
+  raises :class:`sim.commands.CommandError` (one readable line) on a bad name or argument.
+  ``sim.recorded_commands()`` returns every command applied so far, for saving/replay.
+  Names: see :data:`sim.commands.COMMANDS`.
+* ``sim.snapshot()`` -- a :class:`sim.snapshot.Snapshot`: people in the building (live
+  objects, treat as read-only), recent departures, stations with slots and queues in effective
+  order, gauges, sparkline series, alerts, and the recent-event ticker.  Every person, order
+  and slot carries ``since_s``: the simulated time of its last state change.
+* ``run(scenario, seed, hours, commands=())`` -- run headless and return the summary dict.
+* ``load_scenario(path, overrides=())`` -- TOML + dotted ``KEY=VALUE`` overrides, validated;
+  raises :class:`sim.scenario.ScenarioError` whose ``str`` is the one line to print.
+"""
+
+from sim.commands import Command, CommandError
+from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.simulation import Simulation, run
+
+__all__ = [
+    "Command",
+    "CommandError",
+    "Scenario",
+    "ScenarioError",
+    "Simulation",
+    "load_scenario",
+    "run",
+]

@@ -1,0 +1,55 @@
+"""The autoscaler: rent a step of slots when waits stay high, return them when load stays low.
+
+Shaped like the autoscalers operators already trust: a look-back window of waits (Ray Serve),
+an upscale delay (30 s) and a longer downscale stabilisation window (600 s, Kubernetes HPA),
+queue-per-slot awareness (KEDA).  Every ``check_every_s`` each model is judged *high* (recent
+mean wait, or the wait a newcomer would face, above ``wait_threshold_s``; or breaker asks in
+the window at ``asks_threshold``) or *low* (no queue and utilization under
+``low_utilization``).  A state must hold for its delay before anything is rented or returned,
+and nothing more is rented while a previous rental is still provisioning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class ScaleState:
+    high_since_s: float | None = None
+    low_since_s: float | None = None
+    last_signal_s: float = 0.0
+
+
+class Autoscaler:
+    def __init__(self, cfg) -> None:
+        self.cfg = cfg
+        self.enabled = cfg.enabled
+        self.state: dict[str, ScaleState] = {}
+
+    def decide(self, st, now: float, provisioning: int, spent_cents: int) -> tuple[str, int] | None:
+        """``("rent", n)``, ``("return", n)`` or None for station ``st`` at ``now``."""
+        cfg = self.cfg
+        s = self.state.setdefault(st.name, ScaleState())
+        waited = st.wait_window.mean(now) if st.wait_window.count(now) else 0.0
+        newcomer = st.est_wait(len(st.lanes), now) if len(st.lanes) else 0.0
+        s.last_signal_s = max(waited, newcomer)
+        asks = st.asks_window.count(now)
+        high = s.last_signal_s > cfg.wait_threshold_s or (
+            cfg.asks_threshold > 0 and asks >= cfg.asks_threshold)
+        low = len(st.lanes) == 0 and st.utilization_now() < cfg.low_utilization
+        s.high_since_s = (s.high_since_s if s.high_since_s is not None else now) if high else None
+        s.low_since_s = (s.low_since_s if s.low_since_s is not None else now) if low else None
+        if not self.enabled:
+            return None
+        if high and now - s.high_since_s >= cfg.upscale_delay_s and provisioning == 0:
+            room = st.max_rented - st.rented_slots
+            if cfg.budget_cents and spent_cents >= cfg.budget_cents:
+                room = 0
+            if room > 0:
+                s.high_since_s = now
+                return ("rent", min(cfg.step, room))
+        if low and now - s.low_since_s >= cfg.downscale_delay_s and st.rented_slots > 0:
+            s.low_since_s = now
+            return ("return", min(cfg.step, st.rented_slots))
+        return None

@@ -1,0 +1,97 @@
+"""Customers (the little people) and how they are drawn.
+
+A customer has a tier (logical concurrency, wallet range), maybe the VIP add-on, a shopping
+list of orders, and a patience: how long they accept to wait for delivery (drawn per
+customer, 5-10 min by default).  The draws come from the run's ``customers`` stream in a fixed
+order, so the same seed gives the same crowd.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from enum import Enum
+
+
+class CustomerState(str, Enum):
+    INSIDE = "inside"        # admitted, has orders in the building
+    ASKED = "asked"          # the 3x breaker asked; the dispatcher is walking over
+    REJECTED = "rejected"    # turned away at the door (terminal)
+    LEFT = "left"            # left at the breaker (terminal)
+    DONE = "done"            # all orders ended (terminal)
+
+
+class Customer:
+    __slots__ = ("id", "tier", "concurrency", "vip", "wallet_cents", "initial_wallet_cents",
+                 "held_cents", "vip_fee_cents", "patience_s", "arrived_s", "state", "since_s",
+                 "orders", "pending", "active", "delivered", "ended", "reason")
+
+    def __init__(self, cid: int, tier: str, concurrency: int, vip: bool, wallet_cents: int,
+                 patience_s: float, now: float) -> None:
+        self.id = cid
+        self.tier = tier
+        self.concurrency = concurrency
+        self.vip = vip
+        self.wallet_cents = wallet_cents       # spendable
+        self.initial_wallet_cents = wallet_cents
+        self.held_cents = 0
+        self.vip_fee_cents = 0                 # held VIP fee, settled/refunded at the end
+        self.patience_s = patience_s
+        self.arrived_s = now
+        self.state = CustomerState.INSIDE
+        self.since_s = now
+        self.orders: list = []
+        self.pending: deque = deque()         # placed, waiting with the customer
+        self.active = 0                        # orders queued + running + backing off
+        self.delivered = 0
+        self.ended = 0
+        self.reason = ""
+
+    def __repr__(self) -> str:
+        return f"Customer({self.id}, {self.tier}, {self.state.value})"
+
+
+class Crowd:
+    """Draws customers as the scenario describes them."""
+
+    def __init__(self, scenario, rnd) -> None:
+        self.rnd = rnd
+        tiers = list(scenario.tiers.values())
+        self.tiers = tiers
+        self.tier_cum = _cumulative([t.share for t in tiers])
+        models = list(scenario.models.values())
+        self.models = [m.name for m in models]
+        self.model_cum = _cumulative([m.mix for m in models])
+        self.prices = {m.name: m.price_cents for m in models}
+        a = scenario.arrivals
+        self.vip_share = a.vip_share
+        self.patience = (a.patience_min_s, a.patience_max_s)
+
+    def draw(self, cid: int, now: float) -> tuple[Customer, list[str]]:
+        r = self.rnd
+        tier = self.tiers[_pick(self.tier_cum, r.random())]
+        vip = r.random() < self.vip_share
+        wallet = r.randint(tier.wallet_min_cents, tier.wallet_max_cents)
+        lo, hi = self.patience
+        patience = lo + (hi - lo) * r.random()
+        n = r.randint(tier.orders_min, tier.orders_max)
+        models = self.models
+        cum = self.model_cum
+        wants = [models[_pick(cum, r.random())] for _ in range(n)]
+        return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    total = sum(weights)
+    out, acc = [], 0.0
+    for w in weights:
+        acc += w / total
+        out.append(acc)
+    out[-1] = 1.0
+    return out
+
+
+def _pick(cum: list[float], u: float) -> int:
+    if len(cum) == 1:
+        return 0
+    return min(bisect.bisect_right(cum, u), len(cum) - 1)

@@ -1,0 +1,110 @@
+"""One model's queue: a VIP lane and a normal lane, with an aging bound.
+
+A free slot takes the oldest VIP order, else the oldest normal one; a normal order that has
+waited longer than ``aging_s`` since submission counts as VIP, so heavy VIP traffic cannot
+starve it.  Removal (a customer leaves, an operator clears) is lazy: the entry stays in its
+deque and is skipped when it surfaces, each push carrying a fresh token, so an order that left
+and came back (a retry) is never taken twice.  Retries go to the front of their lane: they
+have already waited their turn once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from itertools import count
+
+from sim.orders import OrderState
+
+QUEUED = OrderState.QUEUED
+_tokens = count(1)
+
+
+class Lanes:
+    __slots__ = ("vip", "normal", "aging_s", "n_vip", "n_normal")
+
+    def __init__(self, aging_s: float) -> None:
+        self.vip: deque = deque()
+        self.normal: deque = deque()
+        self.aging_s = aging_s
+        self.n_vip = 0
+        self.n_normal = 0
+
+    def __len__(self) -> int:
+        return self.n_vip + self.n_normal
+
+    def push(self, order, front: bool = False) -> None:
+        token = next(_tokens)
+        order.qtoken = token
+        entry = (token, order)
+        if order.vip:
+            self.n_vip += 1
+            lane = self.vip
+        else:
+            self.n_normal += 1
+            lane = self.normal
+        if front:
+            lane.appendleft(entry)
+        else:
+            lane.append(entry)
+
+    def discard(self, order) -> None:
+        """Forget a queued order (its entry is skipped later)."""
+        if order.qtoken > 0:
+            order.qtoken = -1
+            if order.vip:
+                self.n_vip -= 1
+            else:
+                self.n_normal -= 1
+
+    @staticmethod
+    def _head(lane: deque):
+        while lane:
+            token, order = lane[0]
+            if order.qtoken == token:
+                return order
+            lane.popleft()
+        return None
+
+    def pop(self, now: float):
+        """The next order in effective order, or None."""
+        vip = self._head(self.vip) if self.n_vip else None
+        normal = self._head(self.normal) if self.n_normal else None
+        if normal is not None and (vip is None or (
+                now - normal.submitted_s >= self.aging_s
+                and normal.submitted_s < vip.submitted_s)):
+            self.normal.popleft()
+            self.n_normal -= 1
+            normal.qtoken = -1
+            return normal
+        if vip is not None:
+            self.vip.popleft()
+            self.n_vip -= 1
+            vip.qtoken = -1
+            return vip
+        return None
+
+    def ordered(self, now: float) -> list:
+        """Live orders in the order ``pop`` would take them now (for positions and views)."""
+        vip = [o for t, o in self.vip if o.qtoken == t]
+        normal = [o for t, o in self.normal if o.qtoken == t]
+        out = []
+        i = j = 0
+        aging = self.aging_s
+        while i < len(vip) or j < len(normal):
+            if j < len(normal) and (i >= len(vip) or (
+                    now - normal[j].submitted_s >= aging
+                    and normal[j].submitted_s < vip[i].submitted_s)):
+                out.append(normal[j])
+                j += 1
+            else:
+                out.append(vip[i])
+                i += 1
+        return out
+
+    def live(self) -> list:
+        return [o for t, o in self.vip if o.qtoken == t] + \
+               [o for t, o in self.normal if o.qtoken == t]
+
+    def oldest_wait_s(self, now: float) -> float:
+        ages = [now - o.queued_s for o in (self._head(self.vip), self._head(self.normal)) if o]
+        return max(ages) if ages else 0.0

@@ -1,0 +1,150 @@
+"""Measurements: totals, bounded sliding windows, percentiles, time averages, sparklines.
+
+Everything here is bounded in memory however long the run: totals are sums and a log-bucket
+histogram (2 % relative resolution, a few hundred buckets for waits up to a week); live
+percentiles come from a time window capped at ``WINDOW_CAP`` samples; sparklines keep the last
+``series_len`` samples.  Gauge names follow the gateways operators already read (vLLM's
+``num_requests_waiting`` / ``num_requests_running``, LiteLLM's spend and remaining budget).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+WINDOW_CAP = 4096
+_LOG_STEP = math.log(1.02)
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an already sorted list (0.0 if empty)."""
+    n = len(sorted_values)
+    if n == 0:
+        return 0.0
+    k = math.ceil(q * n) - 1
+    return sorted_values[0 if k < 0 else (k if k < n else n - 1)]
+
+
+class Histogram:
+    """Counts in buckets: 10 ms wide below 1 s, then 2 % wide; exact count, sum and max."""
+
+    __slots__ = ("buckets", "count", "total", "max")
+
+    def __init__(self) -> None:
+        self.buckets: dict[int, int] = {}
+        self.count = 0
+        self.total = 0.0
+        self.max = 0.0
+
+    def add(self, x: float) -> None:
+        idx = int(x * 100.0) if x < 1.0 else 100 + int(math.log(x) / _LOG_STEP)
+        b = self.buckets
+        b[idx] = b.get(idx, 0) + 1
+        self.count += 1
+        self.total += x
+        if x > self.max:
+            self.max = x
+
+    @staticmethod
+    def _value(idx: int) -> float:
+        if idx < 100:
+            return (idx + 0.5) / 100.0
+        return math.exp((idx - 100 + 0.5) * _LOG_STEP)
+
+    def mean(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+    def quantile(self, q: float) -> float:
+        if not self.count:
+            return 0.0
+        rank = max(1, math.ceil(q * self.count))
+        seen = 0
+        for idx in sorted(self.buckets):
+            seen += self.buckets[idx]
+            if seen >= rank:
+                return min(self._value(idx), self.max)
+        return self.max
+
+    def summary(self) -> dict[str, float]:
+        return {"mean": self.mean(), "p50": self.quantile(0.50), "p95": self.quantile(0.95),
+                "p99": self.quantile(0.99), "count": self.count}
+
+
+class Window:
+    """Samples of the last ``span_s`` seconds (at most ``WINDOW_CAP``), for live percentiles."""
+
+    __slots__ = ("span_s", "items", "_sorted", "_dirty")
+
+    def __init__(self, span_s: float) -> None:
+        self.span_s = span_s
+        self.items: deque[tuple[float, float]] = deque(maxlen=WINDOW_CAP)
+        self._sorted: list[float] = []
+        self._dirty = False
+
+    def add(self, now: float, x: float) -> None:
+        self.items.append((now, x))
+        self._dirty = True
+
+    def trim(self, now: float) -> None:
+        items = self.items
+        cut = now - self.span_s
+        while items and items[0][0] < cut:
+            items.popleft()
+            self._dirty = True
+
+    def values(self, now: float) -> list[float]:
+        self.trim(now)
+        if self._dirty:
+            self._sorted = sorted(x for _, x in self.items)
+            self._dirty = False
+        return self._sorted
+
+    def mean(self, now: float) -> float:
+        v = self.values(now)
+        return sum(v) / len(v) if v else 0.0
+
+    def count(self, now: float) -> int:
+        self.trim(now)
+        return len(self.items)
+
+    def quantiles(self, now: float) -> dict[str, float]:
+        v = self.values(now)
+        return {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95),
+                "p99": percentile(v, 0.99), "mean": (sum(v) / len(v) if v else 0.0),
+                "count": len(v)}
+
+
+class TimeAverage:
+    """The time integral of a piecewise-constant level (queue length, busy slots...)."""
+
+    __slots__ = ("level", "area", "last_s")
+
+    def __init__(self) -> None:
+        self.level = 0
+        self.area = 0.0
+        self.last_s = 0.0
+
+    def set(self, now: float, level: int) -> None:
+        self.area += self.level * (now - self.last_s)
+        self.last_s = now
+        self.level = level
+
+    def add(self, now: float, delta: int) -> None:
+        self.area += self.level * (now - self.last_s)
+        self.last_s = now
+        self.level += delta
+
+    def integral(self, now: float) -> float:
+        return self.area + self.level * (now - self.last_s)
+
+
+class Series:
+    """A bounded sparkline: ``(time_s, value)`` samples."""
+
+    __slots__ = ("points",)
+
+    def __init__(self, length: int) -> None:
+        self.points: deque[tuple[float, float]] = deque(maxlen=length)
+
+    def add(self, now: float, value: float) -> None:
+        self.points.append((now, value))

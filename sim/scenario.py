@@ -1,0 +1,254 @@
+"""Scenario files: TOML overlays on the DOMAIN defaults, validated into plain records.
+
+A person edits a scenario by hand and gets it wrong sometimes; every mistake must come back as
+one line that names the file, the key and what is allowed (``ScenarioError``), never a
+traceback and never a silent default.  ``--set KEY=VALUE`` overrides go through the same
+checks, so a sweep that varies ``models.image.slots`` fails just as clearly.
+
+Rules: sections and keys are those of :mod:`sim.schema`.  ``[tiers]`` and ``[models]``, when a
+file gives them, replace the default tables (each entry is an overlay on the entry defaults).
+``arrivals.profile`` is a list of ``[start_hour, factor]`` pairs (piecewise-constant multiplier
+of ``rate_per_min``).  ``[[commands]]`` entries are operator commands applied at ``at_s``.
+"""
+
+from __future__ import annotations
+
+import copy
+import pathlib
+import tomllib
+from types import SimpleNamespace
+from typing import Any
+
+from sim import schema
+from sim.schema import Spec
+
+SCENARIO_DIR = pathlib.Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A bad scenario or override; ``str(err)`` is the single line to show the user."""
+
+
+class Scenario:
+    """A validated scenario: sections as attribute records, plus the merged raw dict."""
+
+    def __init__(self, raw: dict[str, Any], source: str) -> None:
+        self.raw = raw
+        self.source = source
+        for name in schema.SECTIONS:
+            setattr(self, name, SimpleNamespace(**raw[name]))
+        self.tiers = {k: SimpleNamespace(name=k, **v) for k, v in raw["tiers"].items()}
+        self.models = {k: SimpleNamespace(name=k, **v) for k, v in raw["models"].items()}
+        self.profile = [(float(h) * 3600.0, float(f)) for h, f in raw["arrivals"]["profile"]]
+        from sim.commands import parse_commands
+
+        self.commands = parse_commands(raw.get("commands", []), source, tuple(self.models))
+
+    def derive(self, overrides: list[str] | tuple[str, ...]) -> Scenario:
+        """A copy with ``KEY=VALUE`` overrides applied (same checks as the file)."""
+        raw = copy.deepcopy(self.raw)
+        apply_overrides(raw, overrides, self.source)
+        check_consistency(raw, self.source)
+        return Scenario(raw, self.source)
+
+
+def defaults() -> dict[str, Any]:
+    raw: dict[str, Any] = {name: {k: s.default for k, s in sec.items()}
+                           for name, sec in schema.SECTIONS.items()}
+    raw["arrivals"]["profile"] = copy.deepcopy(schema.DEFAULT_PROFILE)
+    raw["tiers"] = copy.deepcopy(schema.DEFAULT_TIERS)
+    raw["models"] = copy.deepcopy(schema.DEFAULT_MODELS)
+    raw["commands"] = []
+    return raw
+
+
+def resolve_path(path: str | pathlib.Path) -> pathlib.Path:
+    """A path as given, else a bare name looked up in the packaged ``scenarios/`` folder."""
+    p = pathlib.Path(path)
+    if p.exists():
+        return p
+    for cand in (SCENARIO_DIR / p, SCENARIO_DIR / (p.name + ".toml"), SCENARIO_DIR / p.name):
+        if cand.exists():
+            return cand
+    return p
+
+
+def load_scenario(path: str | pathlib.Path | None = None,
+                  overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, merge and validate a scenario file (``None``: the built-in defaults)."""
+    raw = defaults()
+    source = "<defaults>"
+    if path is not None:
+        p = resolve_path(path)
+        source = str(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as e:
+            raise ScenarioError(f"{source}: cannot read scenario file ({e.strerror})") from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise ScenarioError(f"{source}: not valid TOML: {e}") from None
+        merge_file(raw, data, source)
+    apply_overrides(raw, overrides, source)
+    check_consistency(raw, source)
+    return Scenario(raw, source)
+
+
+def merge_file(raw: dict[str, Any], data: dict[str, Any], source: str) -> None:
+    for name, value in data.items():
+        if name == "commands":
+            if not isinstance(value, list):
+                raise ScenarioError(f"{source}: key 'commands' must be an array of tables")
+            raw["commands"] = value
+        elif name in ("tiers", "models"):
+            entry_spec = schema.TIER if name == "tiers" else schema.MODEL
+            if not isinstance(value, dict) or not value:
+                raise ScenarioError(f"{source}: [{name}] must be a table of named entries")
+            table = {}
+            for entry, fields in value.items():
+                if not isinstance(fields, dict):
+                    raise ScenarioError(f"{source}: [{name}.{entry}] must be a table")
+                base = {k: s.default for k, s in entry_spec.items()}
+                base.update(_default_entry(name, entry))
+                for key, v in fields.items():
+                    dotted = f"{name}.{entry}.{key}"
+                    base[key] = _check(entry_spec, key, v, dotted, source)
+                table[entry] = base
+            raw[name] = table
+        elif name in schema.SECTIONS:
+            if not isinstance(value, dict):
+                raise ScenarioError(f"{source}: [{name}] must be a table")
+            for key, v in value.items():
+                dotted = f"{name}.{key}"
+                if name == "arrivals" and key == "profile":
+                    raw[name][key] = _check_profile(v, dotted, source)
+                else:
+                    raw[name][key] = _check(schema.SECTIONS[name], key, v, dotted, source)
+        else:
+            allowed = ", ".join([*schema.SECTIONS, "tiers", "models", "commands"])
+            raise ScenarioError(f"{source}: unknown section '{name}' (allowed: {allowed})")
+
+
+def _default_entry(table: str, entry: str) -> dict[str, Any]:
+    defaults_table = schema.DEFAULT_TIERS if table == "tiers" else schema.DEFAULT_MODELS
+    return copy.deepcopy(defaults_table.get(entry, {}))
+
+
+def _check(section: dict[str, Spec], key: str, value: Any, dotted: str, source: str) -> Any:
+    spec = section.get(key)
+    if spec is None:
+        allowed = ", ".join(section)
+        raise ScenarioError(f"{source}: unknown key '{dotted}' (allowed: {allowed})")
+    return check_value(spec, value, dotted, source)
+
+
+def check_value(spec: Spec, value: Any, dotted: str, source: str) -> Any:
+    """Type- and range-check one value; ints are accepted where floats are expected."""
+    bad = ScenarioError(f"{source}: key '{dotted}' = {value!r}: expected {spec.allowed()}")
+    if spec.kind is bool:
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if spec.kind is str:
+        if not isinstance(value, str) or (spec.choices and value not in spec.choices):
+            raise bad
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad
+    if spec.kind is int:
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise bad
+            value = int(value)
+    else:
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise bad
+    if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
+        raise bad
+    return value
+
+
+def _check_profile(value: Any, dotted: str, source: str) -> list[list[float]]:
+    msg = (f"{source}: key '{dotted}' must be a list of [start_hour, factor] pairs, hours "
+           "rising from 0, factors 0 to 1000")
+    if not isinstance(value, list) or not value:
+        raise ScenarioError(msg)
+    out: list[list[float]] = []
+    last = -1.0
+    for pair in value:
+        if (not isinstance(pair, list) or len(pair) != 2
+                or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in pair)):
+            raise ScenarioError(msg)
+        h, f = float(pair[0]), float(pair[1])
+        if h <= last or not 0.0 <= f <= 1000.0 or h < 0:
+            raise ScenarioError(msg)
+        last = h
+        out.append([h, f])
+    if out[0][0] != 0.0:
+        raise ScenarioError(msg)
+    return out
+
+
+def parse_literal(text: str) -> Any:
+    """An override's value as TOML would read it (``30``, ``0.5``, ``true``, ``"x"``)."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text  # a bare word: let the type check reject or accept it as a string
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str] | tuple[str, ...],
+                    source: str) -> None:
+    for item in overrides:
+        if "=" not in item:
+            raise ScenarioError(f"--set {item!r}: expected KEY=VALUE, e.g. models.image.slots=30")
+        key, text = item.split("=", 1)
+        key = key.strip()
+        set_key(raw, key, parse_literal(text.strip()), f"{source} (--set)")
+
+
+def set_key(raw: dict[str, Any], dotted: str, value: Any, source: str) -> None:
+    """Set one dotted key in a merged raw scenario, with the file's checks."""
+    parts = dotted.split(".")
+    if parts[0] in ("tiers", "models") and len(parts) == 3:
+        table, entry, key = parts
+        if entry not in raw[table]:
+            allowed = ", ".join(raw[table])
+            raise ScenarioError(f"{source}: unknown {table[:-1]} '{entry}' in '{dotted}' "
+                                f"(allowed: {allowed})")
+        spec = schema.TIER if table == "tiers" else schema.MODEL
+        raw[table][entry][key] = _check(spec, key, value, dotted, source)
+    elif len(parts) == 2 and parts[0] in schema.SECTIONS:
+        if parts == ["arrivals", "profile"]:
+            raw["arrivals"]["profile"] = _check_profile(value, dotted, source)
+        else:
+            raw[parts[0]][parts[1]] = _check(schema.SECTIONS[parts[0]], parts[1], value,
+                                             dotted, source)
+    else:
+        allowed = ", ".join([*schema.SECTIONS, "tiers.NAME", "models.NAME"])
+        raise ScenarioError(f"{source}: unknown key '{dotted}' (sections: {allowed})")
+
+
+def check_consistency(raw: dict[str, Any], source: str) -> None:
+    """Cross-key rules that a single range cannot say."""
+    a = raw["arrivals"]
+    if a["patience_min_s"] > a["patience_max_s"]:
+        raise ScenarioError(f"{source}: key 'arrivals.patience_min_s' must be <= "
+                            f"'arrivals.patience_max_s'")
+    if sum(t["share"] for t in raw["tiers"].values()) <= 0:
+        raise ScenarioError(f"{source}: key 'tiers.*.share' must add up to more than 0")
+    for name, t in raw["tiers"].items():
+        if t["wallet_min_cents"] > t["wallet_max_cents"]:
+            raise ScenarioError(f"{source}: key 'tiers.{name}.wallet_min_cents' must be <= "
+                                f"'tiers.{name}.wallet_max_cents'")
+        if t["orders_min"] > t["orders_max"]:
+            raise ScenarioError(f"{source}: key 'tiers.{name}.orders_min' must be <= "
+                                f"'tiers.{name}.orders_max'")
+    if sum(m["mix"] for m in raw["models"].values()) <= 0:
+        raise ScenarioError(f"{source}: key 'models.*.mix' must add up to more than 0")
+    for name, m in raw["models"].items():
+        if m["fail_rate"] + m["throttle_rate"] > 1.0:
+            raise ScenarioError(f"{source}: keys 'models.{name}.fail_rate' + 'throttle_rate' "
+                                "must be at most 1")

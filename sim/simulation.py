@@ -1,0 +1,771 @@
+"""The River factory: customers, orders, money and machines wired into one event-driven run.
+
+This module holds the *decisions* that cross parts -- admitting a customer, holding money,
+submitting within the tier's concurrency, dispatching, settling, retrying, asking at the
+3x wait breaker, leaving, renting -- and the operator commands.  The parts it wires are
+small modules of their own (door, ledger, lanes, stations, breaker, autoscaler, metrics).
+
+Reading guide: ``_on_*`` methods are event handlers scheduled on the engine; ``_cmd_*`` are
+operator commands; everything else is a step they share.  See the package docstring for the
+public API.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from itertools import count
+from typing import Any
+
+from sim import rng
+from sim.alerts import Alerts
+from sim.autoscaler import Autoscaler
+from sim.breaker import OPEN
+from sim.commands import Command, make_command
+from sim.customers import Crowd, Customer, CustomerState
+from sim.door import Door
+from sim.engine import Engine
+from sim.eventlog import EventLog
+from sim.ledger import Ledger
+from sim.metrics import Histogram, Series, TimeAverage, Window
+from sim.orders import Order, OrderState
+from sim.stations import Call, SlotState, Station
+
+INSIDE, ASKED = CustomerState.INSIDE, CustomerState.ASKED
+QUEUED, RUNNING, BACKOFF = OrderState.QUEUED, OrderState.RUNNING, OrderState.BACKOFF
+PENDING = OrderState.PENDING
+COMMAND_PRIORITY = 1
+
+
+class Simulation:
+    """One run of the River factory.  Drive it with :meth:`advance_to`; see ``sim``'s docs."""
+
+    def __init__(self, scenario, seed: int = 0, commands: list[Command] | tuple = (),
+                 keep_log: bool = False) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.engine = Engine()
+        self.streams = rng.Streams(seed)
+        self.log = EventLog(keep=keep_log)
+        self.ledger = Ledger()
+        self.crowd = Crowd(scenario, self.streams["customers"])
+        d = scenario.door
+        self.door = Door(d.enabled, d.admit_per_min, d.burst, d.lobby_max_orders)
+        self.stations: dict[str, Station] = {}
+        for cfg in scenario.models.values():
+            st = Station(cfg, scenario)
+            st.rnd = self.streams["upstream:" + cfg.name]
+            self.stations[cfg.name] = st
+            for _ in range(cfg.slots):
+                st.add_slot(False, SlotState.IDLE, 0.0)
+            st.base_target = cfg.slots
+        self.autoscaler = Autoscaler(scenario.autoscaler)
+        self.alerts = Alerts(scenario.alerts)
+        self.retry = scenario.retry
+        self.wb = scenario.wait_breaker
+        self.multiplier = scenario.wait_breaker.multiplier
+        self.rate_per_min = scenario.arrivals.rate_per_min
+        self.profile = scenario.profile
+        self.jitter = self.streams["jitter"]
+        self.customers: dict[int, Customer] = {}
+        self.departures: deque[Customer] = deque(maxlen=200)
+        self.dead_letters: deque[tuple[float, int, str]] = deque(maxlen=scenario.retry.dead_letter_keep)
+        self._cid = count(1)
+        self._oid = count(1)
+        self._arrival_token = 0
+        self.n: dict[str, int] = dict.fromkeys((
+            "arrived", "rejected", "left", "done", "rate_limited", "lobby_full",
+            "submitted", "enqueued", "delivered", "declined", "refunded_failure",
+            "refunded_abandon", "refunded_cancel", "retries", "dead_letters",
+            "asked", "stayed", "vip_declined"), 0)
+        self.wallets_initial = 0
+        self.refunded_cents = 0
+        self.cancelled_run_cost_cents = 0
+        self.queue_level = TimeAverage()
+        self.waits = Histogram()
+        self.wait_window = Window(scenario.metrics.window_s)
+        self.admit_window = Window(scenario.metrics.window_s)
+        self.leave_window = Window(scenario.metrics.window_s)
+        self.est_err = [0.0, 0.0, 0]  # sum |error|, sum error, count
+        self.series = {k: Series(scenario.metrics.series_len)
+                       for k in ("wait_p50", "wait_p95", "queue", "profit_cents", "in_building")}
+        self.recorded: list[Command] = []
+        self.model_names = tuple(self.stations)
+        for cmd in [*scenario.commands, *commands]:
+            self._schedule_command(cmd)
+        self.recorded.extend(commands)
+        self._schedule_arrival()
+        e = self.engine
+        e.at(scenario.billing.accrue_every_s, self._on_accrue_tick)
+        e.at(scenario.metrics.sample_every_s, self._on_metrics_tick)
+        e.at(scenario.autoscaler.check_every_s, self._on_autoscale_tick)
+
+    # ---------------------------------------------------------------------------- driving
+    @property
+    def now(self) -> float:
+        return self.engine.now
+
+    @property
+    def events(self) -> int:
+        return self.log.total()
+
+    def advance_to(self, t_s: float) -> None:
+        """Process every event up to and including simulated time ``t_s``."""
+        self.engine.run_until(t_s)
+
+    def run_for(self, seconds: float) -> None:
+        self.engine.run_until(self.engine.now + seconds)
+
+    def event_log_sha256(self) -> str:
+        return self.log.sha256()
+
+    def command(self, name: str, **args: Any) -> Command:
+        """Validate an operator command and apply it at ``now`` (before the next events)."""
+        cmd = make_command(self.engine.now, name, args, "command", self.model_names)
+        self._schedule_command(cmd)
+        self.recorded.append(cmd)
+        return cmd
+
+    def recorded_commands(self) -> list[Command]:
+        return list(self.recorded)
+
+    def _schedule_command(self, cmd: Command) -> None:
+        self.engine.at(cmd.at_s, self._apply, cmd, COMMAND_PRIORITY)
+
+    def _emit(self, *record: Any) -> None:
+        self.log.add((self.engine.now, *record))
+
+    # ---------------------------------------------------------------------------- arrivals
+    def rate_factor(self, t: float) -> tuple[float, float]:
+        """The profile factor in force at ``t`` and when it next changes."""
+        factor, end = 1.0, float("inf")
+        for start, f in self.profile:
+            if start <= t:
+                factor = f
+            else:
+                end = start
+                break
+        return factor, end
+
+    def _schedule_arrival(self) -> None:
+        """Draw the next Poisson arrival by inverting the piecewise-constant hazard."""
+        self._arrival_token += 1
+        remaining = rng.exponential(self.streams["arrivals"], 1.0)
+        t = self.engine.now
+        base = self.rate_per_min / 60.0
+        while True:
+            factor, end = self.rate_factor(t)
+            rate = base * factor
+            if rate > 0 and t + remaining / rate <= end:
+                self.engine.at(t + remaining / rate, self._on_arrival, self._arrival_token)
+                return
+            if end == float("inf"):
+                return  # no more arrivals until the rate changes
+            remaining -= rate * (end - t)
+            t = end
+
+    def _on_arrival(self, token: int) -> None:
+        if token != self._arrival_token:
+            return
+        now = self.engine.now
+        self._schedule_arrival()
+        cust, wants = self.crowd.draw(next(self._cid), now)
+        n = self.n
+        n["arrived"] += 1
+        self.wallets_initial += cust.wallet_cents
+        self.ledger.fund(cust.wallet_cents)
+        self._emit("arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents)
+        reason = self.door.admit(now, self.queue_level.level)
+        if reason is not None:
+            cust.state = CustomerState.REJECTED
+            cust.reason = reason
+            n["rejected"] += 1
+            n[reason] += 1
+            self.departures.append(cust)
+            self._emit("reject", cust.id, reason)
+            return
+        self.customers[cust.id] = cust
+        self.admit_window.add(now, 1.0)
+        self._emit("admit", cust.id, len(wants))
+        if cust.vip:
+            fee = self.scenario.billing.vip_fee_cents
+            if fee <= cust.wallet_cents:
+                cust.wallet_cents -= fee
+                cust.held_cents += fee
+                cust.vip_fee_cents = fee
+                self.ledger.hold(fee)
+                self._emit("vip", cust.id, "hold", fee)
+            else:
+                cust.vip = False
+                n["vip_declined"] += 1
+                self._emit("vip", cust.id, "decline", fee)
+        prices = self.crowd.prices
+        for model in wants:
+            order = Order(next(self._oid), cust, model, prices[model], now)
+            cust.orders.append(order)
+            cust.pending.append(order)
+            self._emit("place", order.id, cust.id, model)
+        n["submitted"] += len(wants)
+        self._feed(cust)
+
+    # ---------------------------------------------------------------------------- orders
+    def _feed(self, cust: Customer) -> None:
+        """Submit pending orders while the tier's concurrency allows; end a finished visit."""
+        while cust.active < cust.concurrency and cust.pending:
+            self._submit(cust.pending.popleft())
+        if cust.active == 0 and not cust.pending and cust.state in (INSIDE, ASKED):
+            self._finish_visit(cust, CustomerState.DONE)
+
+    def _submit(self, o: Order) -> None:
+        now = self.engine.now
+        cust = o.customer
+        price = o.price_cents
+        if price > cust.wallet_cents:
+            o.state = OrderState.DECLINED
+            o.since_s = now
+            cust.ended += 1
+            self.n["declined"] += 1
+            self._emit("decline", o.id, cust.id, "insufficient_funds")
+            return
+        cust.wallet_cents -= price
+        cust.held_cents += price
+        o.held_cents = price
+        self.ledger.hold(price)
+        cust.active += 1
+        st = self.stations[o.model]
+        o.vip = cust.vip
+        o.submitted_s = now
+        ahead = st.lanes.n_vip if o.vip else len(st.lanes)
+        est = st.est_wait(ahead, now)
+        o.est_wait_s = est
+        self._enqueue(st, o, front=False)
+        self.n["enqueued"] += 1
+        self._emit("enqueue", o.id, cust.id, o.model, o.lane, price, est)
+        if self.wb.enabled and self.multiplier > 0:
+            limit = self.multiplier * st.mean_task_s
+            if est > limit:
+                self._ask(cust, o, est)
+            else:
+                self.engine.at(now + limit, self._on_wait_check, o)
+        self._dispatch(st)
+
+    def _enqueue(self, st: Station, o: Order, front: bool) -> None:
+        now = self.engine.now
+        o.state = QUEUED
+        o.since_s = now
+        o.queued_s = now
+        st.lanes.push(o, front)
+        st.queued.add(now, 1)
+        self.queue_level.add(now, 1)
+
+    def _unqueue(self, st: Station, o: Order) -> None:
+        now = self.engine.now
+        st.queued.add(now, -1)
+        self.queue_level.add(now, -1)
+
+    def _dispatch(self, st: Station) -> None:
+        """Start calls while a slot is idle, the queue is not empty and the breaker allows."""
+        if st.paused:
+            return
+        now = self.engine.now
+        lanes = st.lanes
+        while st.n_idle and len(lanes) and st.breaker.allows():
+            take = 1
+            if st.batch_max > 1:
+                waiting = len(lanes)
+                if waiting < st.batch_max and st.batch_window_s > 0 and not st.batch_due:
+                    if st.batch_deadline_s is None:
+                        st.batch_deadline_s = now + st.batch_window_s
+                        self.engine.at(st.batch_deadline_s, self._on_batch_due, st)
+                    return
+                take = min(waiting, st.batch_max)
+                st.batch_deadline_s = None
+                st.batch_due = False
+            orders = []
+            for _ in range(take):
+                o = lanes.pop(now)
+                if o is None:
+                    break
+                orders.append(o)
+            self._start_call(st, st.take_idle(), orders)
+
+    def _on_batch_due(self, st: Station) -> None:
+        st.batch_deadline_s = None
+        if len(st.lanes):
+            st.batch_due = True
+            self._dispatch(st)
+
+    def _start_call(self, st: Station, slot, orders: list[Order]) -> None:
+        now = self.engine.now
+        call = Call(st, slot, orders, now)
+        emit = self._emit
+        for o in orders:
+            self._unqueue(st, o)
+            if o.started_s < 0:
+                o.started_s = now
+                wait = now - o.submitted_s
+                st.record_wait(now, wait, o.vip)
+                self.waits.add(wait)
+                self.wait_window.add(now, wait)
+                if wait > 0 or o.est_wait_s > 0:
+                    err = self.est_err
+                    err[0] += abs(wait - o.est_wait_s)
+                    err[1] += wait - o.est_wait_s
+                    err[2] += 1
+            o.state = RUNNING
+            o.since_s = now
+            o.attempts += 1
+            o.slot = slot
+            emit("start", o.id, st.name, slot.key, o.attempts)
+        if len(orders) > 1:
+            emit("batch", st.name, slot.key, len(orders))
+        st.breaker.on_start()
+        st.calls += 1
+        fee = st.cfg.task_fee_cents
+        if fee:
+            self.ledger.pay_upstream("task_fee", fee)
+        rnd = st.rnd
+        duration = rng.erlang(rnd, st.mean_task_s, st.cfg.task_shape)
+        u = rnd.random()
+        if st.outage_until_s > now:
+            call.outcome, duration = "outage", self.scenario.circuit.outage_fail_s
+        elif u < st.cfg.throttle_rate:
+            call.outcome, duration = "throttle", st.cfg.throttle_delay_s
+        elif u < st.cfg.throttle_rate + st.cfg.fail_rate:
+            call.outcome, duration = "error", duration * rnd.random()
+        call.end_s = now + duration
+        slot.state = SlotState.BUSY
+        slot.since_s = now
+        slot.call = call
+        st.busy.add(now, 1)
+        self.engine.at(call.end_s, self._on_call_end, call)
+
+    def _release(self, st: Station, slot) -> None:
+        """A call left its slot: back to idle, or out of service if it was draining."""
+        now = self.engine.now
+        st.busy.add(now, -1)
+        if slot.state == SlotState.DRAINING:
+            slot.call = None
+            st.remove_slot(slot, now)
+            self._emit("slot", st.name, slot.index, slot.rented, "gone")
+        else:
+            st.make_idle(slot, now)
+
+    def _on_call_end(self, call: Call) -> None:
+        if call.cancelled:
+            return
+        now = self.engine.now
+        st, slot = call.station, call.slot
+        self._release(st, slot)
+        ok = call.outcome == "ok"
+        flipped = st.breaker.record(ok, now)
+        if flipped is not None:
+            self._emit("circuit", st.name, flipped)
+            if flipped == OPEN:
+                self.engine.at(st.breaker.open_until_s, self._on_half_open, st)
+        if ok:
+            st.record_duration(now - call.start_s)
+        else:
+            slot.last_fail_s = now
+            if call.outcome == "throttle":
+                st.throttled += 1
+        for o in call.orders:
+            if ok:
+                self._deliver(st, o)
+            else:
+                self._failed(st, o, call.outcome)
+        self._dispatch(st)
+
+    def _deliver(self, st: Station, o: Order) -> None:
+        cust = o.customer
+        cents = o.held_cents
+        cust.held_cents -= cents
+        o.held_cents = 0
+        self.ledger.settle(cents)
+        o.state = OrderState.DELIVERED
+        o.since_s = self.engine.now
+        cust.delivered += 1
+        st.delivered += 1
+        self.n["delivered"] += 1
+        self._emit("deliver", o.id, cust.id, cents)
+        self._order_ended(o)
+
+    def _failed(self, st: Station, o: Order, why: str) -> None:
+        st.failed += 1
+        self._emit("fail", o.id, st.name, why, o.attempts)
+        if o.attempts < self.retry.max_attempts:
+            cap = self.retry.base_s * self.retry.factor ** (o.attempts - 1)
+            delay = cap * self.jitter.random()  # full jitter
+            o.state = BACKOFF
+            o.since_s = self.engine.now
+            o.slot = None
+            st.retries += 1
+            self.n["retries"] += 1
+            self._emit("backoff", o.id, delay)
+            self.engine.after(delay, self._on_requeue, o)
+        else:
+            self.n["dead_letters"] += 1
+            self.dead_letters.append((self.engine.now, o.id, st.name))
+            self._emit("dead_letter", o.id, st.name)
+            self._refund(o, OrderState.REFUNDED_FAILURE)
+            self._order_ended(o)
+
+    def _on_requeue(self, o: Order) -> None:
+        if o.state != BACKOFF:
+            return
+        st = self.stations[o.model]
+        self._enqueue(st, o, front=True)
+        self._emit("requeue", o.id, st.name, o.lane)
+        self._dispatch(st)
+
+    def _refund(self, o: Order, state: OrderState) -> None:
+        cust = o.customer
+        cents = o.held_cents
+        if cents:
+            cust.held_cents -= cents
+            cust.wallet_cents += cents
+            o.held_cents = 0
+            self.ledger.refund(cents)
+            self.refunded_cents += cents
+        o.state = state
+        o.since_s = self.engine.now
+        o.slot = None
+        self.n[state.value] += 1
+        self._emit("refund", o.id, cust.id, state.value, cents)
+
+    def _order_ended(self, o: Order) -> None:
+        """An order in the factory reached a terminal state: free its quota, feed the next."""
+        cust = o.customer
+        cust.active -= 1
+        cust.ended += 1
+        if cust.state in (INSIDE, ASKED):
+            self._feed(cust)
+
+    def _finish_visit(self, cust: Customer, state: CustomerState) -> None:
+        now = self.engine.now
+        fee = cust.vip_fee_cents
+        if fee:
+            cust.held_cents -= fee
+            cust.vip_fee_cents = 0
+            if cust.delivered:
+                self.ledger.settle(fee)
+                self._emit("vip", cust.id, "settle", fee)
+            else:
+                cust.wallet_cents += fee
+                self.ledger.refund(fee)
+                self.refunded_cents += fee
+                self._emit("vip", cust.id, "refund", fee)
+        cust.state = state
+        cust.since_s = now
+        del self.customers[cust.id]
+        self.departures.append(cust)
+        if state == CustomerState.DONE:
+            self.n["done"] += 1
+            self._emit("done", cust.id)
+        else:
+            self.n["left"] += 1
+            self.leave_window.add(now, 1.0)
+            self._emit("leave", cust.id)
+
+    # ---------------------------------------------------------------------- 3x breaker
+    def _on_wait_check(self, o: Order) -> None:
+        """The order has waited ``multiplier x T``: its expected wait now exceeds the bound."""
+        if o.state != QUEUED or o.customer.state != INSIDE or o.started_s >= 0:
+            return
+        now = self.engine.now
+        self._ask(o.customer, o, now - o.submitted_s + self._remaining_wait(o))
+
+    def _remaining_wait(self, o: Order) -> float:
+        st = self.stations[o.model]
+        now = self.engine.now
+        queue = st.lanes.ordered(now)
+        ahead = queue.index(o) if o in queue else 0
+        return st.est_wait(ahead, now)
+
+    def _ask(self, cust: Customer, o: Order, est: float) -> None:
+        if cust.state != INSIDE or o.asked:
+            return
+        now = self.engine.now
+        o.asked = True
+        cust.state = ASKED
+        cust.since_s = now
+        self.n["asked"] += 1
+        self.stations[o.model].asks_window.add(now, 1.0)
+        self._emit("ask", cust.id, o.id, est)
+        self.engine.at(now + self.wb.answer_after_s, self._on_answer, o)
+
+    def _on_answer(self, o: Order) -> None:
+        cust = o.customer
+        if cust.state != ASKED:
+            return
+        now = self.engine.now
+        stays = True
+        if o.state == QUEUED:
+            expected = (now - o.submitted_s + self._remaining_wait(o)
+                        + self.stations[o.model].mean_task_s)
+            stays = expected <= cust.patience_s
+        self._emit("answer", cust.id, stays)
+        if stays:
+            cust.state = INSIDE
+            cust.since_s = now
+            self.n["stayed"] += 1
+        else:
+            self._leave(cust)
+
+    def _leave(self, cust: Customer) -> None:
+        """Refund every hold, cancel what runs, drop what waits, and walk out."""
+        touched = set()
+        for o in cust.orders:
+            state = o.state
+            if state == PENDING:
+                cust.pending.remove(o)
+                self._refund(o, OrderState.REFUNDED_ABANDON)
+                cust.ended += 1
+            elif state in (QUEUED, BACKOFF):
+                st = self.stations[o.model]
+                if state == QUEUED:
+                    st.lanes.discard(o)
+                    self._unqueue(st, o)
+                self._refund(o, OrderState.REFUNDED_ABANDON)
+                cust.active -= 1
+                cust.ended += 1
+            elif state == RUNNING:
+                touched.add(self._cancel_running(o))
+                self._refund(o, OrderState.REFUNDED_CANCEL)
+                cust.active -= 1
+                cust.ended += 1
+        self._finish_visit(cust, CustomerState.LEFT)
+        for st in sorted(touched, key=lambda s: s.name):
+            self._dispatch(st)
+
+    def _cancel_running(self, o: Order) -> Station:
+        """Take a running order off its call; River still pays for the minutes it ran."""
+        slot = o.slot
+        call = slot.call
+        st = call.station
+        ran_s = self.engine.now - call.start_s
+        rate = st.cfg.rented_cost_cents_per_h if slot.rented else st.cfg.slot_cost_cents_per_h
+        self.cancelled_run_cost_cents += int(ran_s * rate / 3600.0 / call.size)
+        call.orders.remove(o)
+        if not call.orders:
+            call.cancelled = True
+            self._release(st, slot)
+        return st
+
+    # ---------------------------------------------------------------------- ticks
+    def _on_half_open(self, st: Station) -> None:
+        if st.breaker.half_open(self.engine.now):
+            self._emit("circuit", st.name, st.breaker.state)
+            self._dispatch(st)
+
+    def _on_accrue_tick(self, _: Any = None) -> None:
+        now = self.engine.now
+        for st in self.stations.values():
+            st.accrue(now)
+            base, rent = st.unposted()
+            if base or rent:
+                self.ledger.pay_upstream("slot_fee", base)
+                self.ledger.pay_upstream("rental", rent)
+                self._emit("accrue", st.name, base, rent)
+        self.engine.at(now + self.scenario.billing.accrue_every_s, self._on_accrue_tick)
+
+    def _on_metrics_tick(self, _: Any = None) -> None:
+        now = self.engine.now
+        q = self.wait_window.quantiles(now)
+        s = self.series
+        s["wait_p50"].add(now, q["p50"])
+        s["wait_p95"].add(now, q["p95"])
+        s["queue"].add(now, self.queue_level.level)
+        s["profit_cents"].add(now, self.profit_cents())
+        s["in_building"].add(now, len(self.customers))
+        for st in self.stations.values():
+            st.series_queue.add(now, len(st.lanes))
+            st.series_wait.add(now, st.wait_window.quantiles(now)["p95"])
+        admitted = self.admit_window.count(now)
+        values = {
+            "mean_wait": q["mean"],
+            "abandon_rate": self.leave_window.count(now) / admitted if admitted else 0.0,
+            "queue_len": float(self.queue_level.level),
+            "breaker_open": float(any(st.breaker.state == OPEN
+                                      for st in self.stations.values())),
+        }
+        for a in self.alerts.update(now, values):
+            self._emit("alert", a.name, a.active)
+        self.engine.at(now + self.scenario.metrics.sample_every_s, self._on_metrics_tick)
+
+    def _on_autoscale_tick(self, _: Any = None) -> None:
+        now = self.engine.now
+        spent = sum(st.owed_cents[1] for st in self.stations.values())
+        for st in self.stations.values():
+            provisioning = st.count(True, SlotState.PROVISIONING)
+            decision = self.autoscaler.decide(st, now, provisioning, spent)
+            if decision is not None:
+                action, n = decision
+                (self._rent if action == "rent" else self._return)(st, n, "autoscaler")
+        self.engine.at(now + self.scenario.autoscaler.check_every_s, self._on_autoscale_tick)
+
+    # ---------------------------------------------------------------------- capacity
+    def _rent(self, st: Station, n: int, by: str) -> None:
+        n = min(n, st.max_rented - st.rented_slots)
+        if n <= 0:
+            return
+        now = self.engine.now
+        new = [st.add_slot(True, SlotState.PROVISIONING, now) for _ in range(n)]
+        st.rent_events += 1
+        self._emit("rent", st.name, n, by)
+        self.engine.at(now + self.scenario.autoscaler.provision_s, self._on_provisioned,
+                       (st, new))
+
+    def _on_provisioned(self, arg: tuple[Station, list]) -> None:
+        st, slots = arg
+        now = self.engine.now
+        for slot in slots:
+            if slot.state == SlotState.PROVISIONING:
+                st.active.add(now, 1)
+                slot.arrive_s = now
+                st.make_idle(slot, now)
+                self._emit("slot", st.name, slot.index, True, "arrived")
+        self._dispatch(st)
+
+    def _return(self, st: Station, n: int, by: str) -> None:
+        now = self.engine.now
+        shed = st.slots_to_shed(True, n)
+        if not shed:
+            return
+        for slot in shed:
+            self._shed(st, slot, now)
+        st.return_events += 1
+        self._emit("return", st.name, len(shed), by)
+
+    def _shed(self, st: Station, slot, now: float) -> None:
+        if slot.state == SlotState.BUSY:
+            slot.state = SlotState.DRAINING
+            slot.since_s = now
+            self._emit("slot", st.name, slot.index, slot.rented, "draining")
+        else:
+            st.remove_slot(slot, now)
+            self._emit("slot", st.name, slot.index, slot.rented, "gone")
+
+    def _set_base(self, st: Station, slots: int) -> None:
+        now = self.engine.now
+        have = st.count(False, SlotState.IDLE, SlotState.BUSY)
+        if slots > have:
+            for _ in range(slots - have):
+                slot = st.add_slot(False, SlotState.IDLE, now)
+                self._emit("slot", st.name, slot.index, False, "added")
+        else:
+            for slot in st.slots_to_shed(False, have - slots):
+                self._shed(st, slot, now)
+        st.base_target = slots
+        self._dispatch(st)
+
+    # ---------------------------------------------------------------------- commands
+    def _apply(self, cmd: Command) -> None:
+        args = cmd.args
+        self._emit("command", cmd.name, ",".join(f"{k}={args[k]}" for k in sorted(args)))
+        getattr(self, "_cmd_" + cmd.name)(**args)
+
+    def _targets(self, model: str) -> list[Station]:
+        return [self.stations[model]] if model else list(self.stations.values())
+
+    def _cmd_spawn_rate(self, rate_per_min: float) -> None:
+        self.rate_per_min = rate_per_min
+        self._schedule_arrival()
+
+    def _cmd_vip_share(self, share: float) -> None:
+        self.crowd.vip_share = share
+
+    def _cmd_capacity(self, model: str, slots: int) -> None:
+        self._set_base(self.stations[model], slots)
+
+    def _cmd_breaker_multiplier(self, multiplier: float) -> None:
+        self.multiplier = multiplier
+
+    def _cmd_autoscaler(self, on: bool) -> None:
+        self.autoscaler.enabled = on
+
+    def _cmd_outage(self, model: str, duration_s: float) -> None:
+        st = self.stations[model]
+        st.outage_until_s = self.engine.now + duration_s
+        self._emit("outage", model, st.outage_until_s)
+
+    def _cmd_pause(self, model: str) -> None:
+        for st in self._targets(model):
+            st.paused = True
+
+    def _cmd_resume(self, model: str) -> None:
+        for st in self._targets(model):
+            st.paused = False
+            self._dispatch(st)
+
+    def _cmd_clear_queue(self, model: str) -> None:
+        for st in self._targets(model):
+            cleared = st.lanes.ordered(self.engine.now)
+            for o in cleared:
+                st.lanes.discard(o)
+                self._unqueue(st, o)
+                self._refund(o, OrderState.REFUNDED_CANCEL)
+            for o in cleared:
+                self._order_ended(o)
+
+    def _cmd_rent(self, model: str, slots: int) -> None:
+        self._rent(self.stations[model], slots, "operator")
+
+    def _cmd_return(self, model: str, slots: int) -> None:
+        self._return(self.stations[model], slots, "operator")
+
+    def _cmd_cancel_order(self, order_id: int) -> None:
+        for cust in self.customers.values():
+            for o in cust.orders:
+                if o.id != order_id:
+                    continue
+                if o.state == QUEUED:
+                    st = self.stations[o.model]
+                    st.lanes.discard(o)
+                    self._unqueue(st, o)
+                elif o.state == RUNNING:
+                    st = self._cancel_running(o)
+                elif o.state == PENDING:
+                    cust.pending.remove(o)
+                    self._refund(o, OrderState.REFUNDED_CANCEL)
+                    cust.ended += 1
+                    self._feed(cust)
+                    return
+                elif o.state != BACKOFF:
+                    return
+                self._refund(o, OrderState.REFUNDED_CANCEL)
+                self._order_ended(o)
+                self._dispatch(self.stations[o.model])
+                return
+
+    # ---------------------------------------------------------------------- reading
+    def profit_cents(self) -> int:
+        t = self.ledger.totals
+        return self.ledger.balance["revenue"] - (t.get("slot_fee", 0) + t.get("rental", 0)
+                                                 + t.get("task_fee", 0))
+
+    def estimate_error(self) -> dict[str, float]:
+        s_abs, s_signed, k = self.est_err
+        return {"mean_abs_error_s": s_abs / k if k else 0.0,
+                "mean_error_s": s_signed / k if k else 0.0, "count": k}
+
+    def snapshot(self):
+        from sim.snapshot import take
+
+        return take(self)
+
+    def summary(self, wall_seconds: float = 0.0) -> dict[str, Any]:
+        from sim.summary import summarize
+
+        return summarize(self, wall_seconds)
+
+
+def run(scenario, seed: int = 0, hours: float | None = None,
+        commands: list[Command] | tuple = ()) -> dict[str, Any]:
+    """Run headless for ``hours`` (default: the scenario's) and return the summary dict."""
+    import time
+
+    hours = scenario.run.hours if hours is None else hours
+    t0 = time.perf_counter()
+    sim = Simulation(scenario, seed=seed, commands=commands)
+    sim.advance_to(hours * 3600.0)
+    return sim.summary(time.perf_counter() - t0)

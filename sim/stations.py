@@ -1,0 +1,260 @@
+"""Stations: one upstream model with its slots, its two-lane queue and its books.
+
+A station is River's view of one upstream model: the base slots it contracts, the slots it
+rents (provisioning, then working, then draining back), the queue in front of them, the
+circuit breaker, the batching basket, and the per-model numbers (utilization, deliveries,
+costs).  The decisions about *customers* live in :mod:`sim.simulation`; here is what a slot
+and a queue can do.
+
+The wait estimator is here too, because it is made of this station's state only: how many
+orders are ahead, how many slots serve them, how fast calls have recently finished.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from enum import Enum
+
+from sim.breaker import OPEN, CircuitBreaker
+from sim.lanes import Lanes
+from sim.metrics import Histogram, Series, TimeAverage, Window
+
+US_PER_HOUR = 3_600_000_000
+NO_ESTIMATE_S = 30 * 86400.0  # "nobody is serving": shown as a very long wait
+
+
+class SlotState(str, Enum):
+    PROVISIONING = "provisioning"  # rented, on its way (billed from the rent order)
+    IDLE = "idle"
+    BUSY = "busy"
+    DRAINING = "draining"          # busy, will leave when its task ends
+    GONE = "gone"
+
+
+class Slot:
+    __slots__ = ("key", "index", "rented", "state", "since_s", "call", "lease_start_s",
+                 "last_fail_s", "arrive_s")
+
+    def __init__(self, index: int, rented: bool, state: SlotState, now: float) -> None:
+        self.index = index
+        self.rented = rented
+        self.key = (1 if rented else 0, index)
+        self.state = state
+        self.since_s = now
+        self.call = None
+        self.lease_start_s = now
+        self.last_fail_s = -1.0
+        self.arrive_s = now
+
+
+class Call:
+    """One upstream call on one slot: one order, or a batch."""
+
+    __slots__ = ("station", "slot", "orders", "start_s", "end_s", "outcome", "cancelled", "size")
+
+    def __init__(self, station, slot: Slot, orders: list, start_s: float) -> None:
+        self.station = station
+        self.slot = slot
+        self.orders = orders
+        self.size = len(orders)
+        self.start_s = start_s
+        self.end_s = start_s
+        self.outcome = "ok"
+        self.cancelled = False
+
+
+class Station:
+    def __init__(self, cfg, scenario) -> None:
+        self.name = cfg.name
+        self.cfg = cfg
+        self.label = cfg.label
+        self.content = cfg.content
+        self.mean_task_s = cfg.mean_task_s
+        self.batch_max = cfg.batch_max
+        self.batch_window_s = cfg.batch_window_s
+        self.max_rented = cfg.max_rented
+        self.lanes = Lanes(scenario.queue.aging_s)
+        self.breaker = CircuitBreaker(scenario.circuit)
+        self.slots: dict[tuple[int, int], Slot] = {}
+        self._idle: list[tuple[tuple[int, int], Slot]] = []
+        self.n_idle = 0
+        self.paused = False
+        self.outage_until_s = -1.0
+        self.batch_deadline_s: float | None = None
+        self.batch_due = False
+        self.base_target = 0
+        # numbers
+        self.busy = TimeAverage()          # busy slots
+        self.active = TimeAverage()        # slots able to work (idle + busy + draining)
+        self.billed_base = TimeAverage()   # base slots under contract
+        self.billed_rented = TimeAverage() # rented slots under lease
+        self.queued = TimeAverage()        # orders waiting in the lanes
+        self._acc_us = [0, 0]              # carried cent fractions (base, rented), in cent*us
+        self._accrued_until_s = 0.0
+        self.owed_cents = [0, 0]           # accrued fees (base, rented)
+        self.posted_cents = [0, 0]         # of which posted to the ledger
+        self.durations: deque[float] = deque(maxlen=50)
+        self._dur_sum = 0.0
+        self.waits = Histogram()
+        self.wait_window = Window(scenario.metrics.window_s)
+        self.asks_window = Window(scenario.autoscaler.window_s)
+        self.lane_sum = {"vip": [0.0, 0], "normal": [0.0, 0]}
+        self.delivered = 0
+        self.failed = 0
+        self.throttled = 0
+        self.retries = 0
+        self.calls = 0
+        self.rented_peak = 0
+        self.rent_events = 0
+        self.return_events = 0
+        self.series_queue = Series(scenario.metrics.series_len)
+        self.series_wait = Series(scenario.metrics.series_len)
+
+    # -- slots ---------------------------------------------------------------------------
+    def count(self, rented: bool, *states: SlotState) -> int:
+        return sum(1 for s in self.slots.values() if s.rented == rented and s.state in states)
+
+    @property
+    def rented_slots(self) -> int:
+        """Rented slots under lease (provisioning, working or draining)."""
+        return int(self.billed_rented.level)
+
+    def _free_index(self, rented: bool) -> int:
+        used = {k[1] for k in self.slots if k[0] == (1 if rented else 0)}
+        i = 0
+        while i in used:
+            i += 1
+        return i
+
+    def add_slot(self, rented: bool, state: SlotState, now: float) -> Slot:
+        self.accrue(now)
+        slot = Slot(self._free_index(rented), rented, state, now)
+        self.slots[slot.key] = slot
+        if rented:
+            self.billed_rented.add(now, 1)
+            self.rented_peak = max(self.rented_peak, self.rented_slots)
+        else:
+            self.billed_base.add(now, 1)
+        if state == SlotState.IDLE:
+            self.active.add(now, 1)
+            self.make_idle(slot, now)
+        return slot
+
+    def make_idle(self, slot: Slot, now: float) -> None:
+        slot.state = SlotState.IDLE
+        slot.since_s = now
+        slot.call = None
+        heapq.heappush(self._idle, (slot.key, slot))
+        self.n_idle += 1
+
+    def take_idle(self) -> Slot:
+        idle = self._idle
+        while True:
+            _, slot = heapq.heappop(idle)
+            if slot.state == SlotState.IDLE and self.slots.get(slot.key) is slot:
+                self.n_idle -= 1
+                return slot
+
+    def remove_slot(self, slot: Slot, now: float) -> None:
+        """Take a slot out of service now (it must not be running a call)."""
+        self.accrue(now)
+        if slot.state == SlotState.IDLE:
+            self.n_idle -= 1
+        if slot.state in (SlotState.IDLE, SlotState.DRAINING, SlotState.BUSY):
+            self.active.add(now, -1)
+        slot.state = SlotState.GONE
+        slot.since_s = now
+        del self.slots[slot.key]
+        if slot.rented:
+            self.billed_rented.add(now, -1)
+        else:
+            self.billed_base.add(now, -1)
+
+    def slots_to_shed(self, rented: bool, n: int) -> list[Slot]:
+        """The ``n`` slots of a kind to give up first: not yet working, idle, then busy."""
+        order = {SlotState.PROVISIONING: 0, SlotState.IDLE: 1, SlotState.BUSY: 2}
+        cands = [s for s in self.slots.values() if s.rented == rented and s.state in order]
+        cands.sort(key=lambda s: (order[s.state], -s.index))
+        return cands[:n]
+
+    def working_slots(self) -> int:
+        """Slots that can take new work (idle or busy, not draining or provisioning)."""
+        return self.n_idle + sum(1 for s in self.slots.values() if s.state == SlotState.BUSY)
+
+    # -- service rate and the wait estimate ------------------------------------------------
+    def record_duration(self, d: float) -> None:
+        if len(self.durations) == self.durations.maxlen:
+            self._dur_sum -= self.durations[0]
+        self.durations.append(d)
+        self._dur_sum += d
+
+    def call_time_s(self) -> float:
+        """Recent mean duration of a successful call (the model's mean before any)."""
+        n = len(self.durations)
+        return self._dur_sum / n if n >= 5 else self.mean_task_s
+
+    def est_wait(self, ahead: int, now: float) -> float:
+        """Expected wait before production of an order with ``ahead`` orders before it.
+
+        Slots free now take the first orders; after that, each slot finishes a call every
+        ``call_time_s`` on average, so the order starts after ``(ahead - free) // batch + 1``
+        more calls end across the working slots.  An open breaker adds its remaining cool-down.
+        """
+        free = 0 if self.paused else self.n_idle
+        if ahead < free * self.batch_max:
+            return 0.0
+        working = self.working_slots()
+        if working == 0:
+            return NO_ESTIMATE_S
+        calls = (ahead - free * self.batch_max) // self.batch_max + 1
+        wait = calls * self.call_time_s() / working
+        if self.breaker.state == OPEN:
+            wait += max(0.0, self.breaker.open_until_s - now)
+        return min(wait, NO_ESTIMATE_S)
+
+    def record_wait(self, now: float, wait: float, vip: bool) -> None:
+        self.waits.add(wait)
+        self.wait_window.add(now, wait)
+        lane = self.lane_sum["vip" if vip else "normal"]
+        lane[0] += wait
+        lane[1] += 1
+
+    # -- money -----------------------------------------------------------------------------
+    def accrue(self, now: float, commit: bool = True) -> tuple[int, int]:
+        """Slot fees and rentals owed since the last accrual, in whole cents.
+
+        Integer arithmetic in cent-microseconds with the fraction carried over, so every
+        leased second is paid for and no rounding drifts over a long run.
+        """
+        elapsed_us = round((now - self._accrued_until_s) * 1e6)
+        rates = (self.cfg.slot_cost_cents_per_h, self.cfg.rented_cost_cents_per_h)
+        levels = (int(self.billed_base.level), int(self.billed_rented.level))
+        out = []
+        carry = list(self._acc_us)
+        for i in (0, 1):
+            carry[i] += levels[i] * rates[i] * elapsed_us
+            cents, carry[i] = divmod(carry[i], US_PER_HOUR)
+            out.append(cents)
+        if commit:
+            self._acc_us = carry
+            self._accrued_until_s = now
+            self.owed_cents[0] += out[0]
+            self.owed_cents[1] += out[1]
+        return out[0], out[1]
+
+    def unposted(self) -> tuple[int, int]:
+        """Accrue to the last accrual and hand over what the ledger has not seen yet."""
+        base = self.owed_cents[0] - self.posted_cents[0]
+        rent = self.owed_cents[1] - self.posted_cents[1]
+        self.posted_cents = list(self.owed_cents)
+        return base, rent
+
+    # -- views -----------------------------------------------------------------------------
+    def utilization(self, now: float) -> float:
+        avail = self.active.integral(now)
+        return self.busy.integral(now) / avail if avail > 0 else 0.0
+
+    def utilization_now(self) -> float:
+        working = self.active.level
+        return self.busy.level / working if working else 0.0
