@@ -68,16 +68,16 @@ class Crowd:
         self.patience = (a.patience_min_s, a.patience_max_s)
 
     def draw(self, cid: int, now: float) -> tuple[Customer, list[str]]:
-        r = self.rnd
-        tier = self.tiers[_pick(self.tier_cum, r.random())]
-        vip = r.random() < self.vip_share
-        wallet = r.randint(tier.wallet_min_cents, tier.wallet_max_cents)
+        r = self.rnd.random
+        tier = self.tiers[_pick(self.tier_cum, r())]
+        vip = r() < self.vip_share
+        wallet = _between(tier.wallet_min_cents, tier.wallet_max_cents, r())
         lo, hi = self.patience
-        patience = lo + (hi - lo) * r.random()
-        n = r.randint(tier.orders_min, tier.orders_max)
+        patience = lo + (hi - lo) * r()
+        n = _between(tier.orders_min, tier.orders_max, r())
         models = self.models
         cum = self.model_cum
-        wants = [models[_pick(cum, r.random())] for _ in range(n)]
+        wants = [models[_pick(cum, r())] for _ in range(n)]
         return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
 
 
@@ -89,6 +89,12 @@ def _cumulative(weights: list[float]) -> list[float]:
         out.append(acc)
     out[-1] = 1.0
     return out
+
+
+def _between(lo: int, hi: int, u: float) -> int:
+    """A uniform integer in [lo, hi] from one uniform draw (cheaper than randint)."""
+    k = lo + int((hi - lo + 1) * u)
+    return k if k <= hi else hi
 
 
 def _pick(cum: list[float], u: float) -> int:

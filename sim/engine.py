@@ -34,16 +34,24 @@ class Engine:
     def after(self, delay_s: float, handler: Handler, arg: Any = None) -> None:
         heapq.heappush(self._heap, (self.now + delay_s, 0, next(self._seq), handler, arg))
 
-    def run_until(self, t_end: float) -> None:
-        """Process every event with time <= ``t_end``; the clock ends at ``t_end``."""
+    def run_until(self, t_end: float, max_events: int = -1) -> bool:
+        """Process events with time <= ``t_end``, at most ``max_events`` (-1: no limit).
+
+        Returns True when every such event is done (the clock then stands at ``t_end``),
+        False when it stopped at the limit, so a caller can do bounded work in between.
+        """
         heap = self._heap
         pop = heapq.heappop
         while heap and heap[0][0] <= t_end:
+            if max_events == 0:
+                return False
+            max_events -= 1
             t, _, _, handler, arg = pop(heap)
             self.now = t
             handler(arg)
         if t_end > self.now:
             self.now = t_end
+        return True
 
     def pending(self) -> int:
         return len(self._heap)

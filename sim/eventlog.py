@@ -1,11 +1,10 @@
 """The event log: every state change as a plain tuple, folded into a running SHA-256.
 
-A record is ``(time_s, kind, *fields)`` with ints, strs, bools and floats only.  Records are
-buffered and hashed in chunks (SHA-256 of a stream does not depend on how it is chunked), each
-serialised as its ``repr`` plus a newline, which is identical on every CPython (floats print
-their shortest round-tripping form).  Only a bounded tail is kept for the ticker, so memory is
-flat however long the run; tests may ask to ``keep`` the whole log to check it record by
-record.
+A record is ``(time_s, kind, *fields)`` with ints, strs, bools, floats and tuples of them
+only.  Records are buffered and hashed in fixed chunks (see :class:`EventLog`), so the hash does
+not depend on when anybody reads it or how the run was cut into frames.  Only a bounded tail is
+kept for the ticker, so memory is flat however long the run; tests may ask to ``keep`` the
+whole log to check it record by record.
 
 Kinds and their fields are listed in :data:`KINDS` (the renderer's ticker reads them).
 """
@@ -13,6 +12,7 @@ Kinds and their fields are listed in :data:`KINDS` (the renderer's ticker reads 
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections import deque
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -45,45 +45,65 @@ KINDS: dict[str, tuple[str, ...]] = {
     "batch": ("model", "slot", "orders"),
 }
 
-FLUSH_EVERY = 4096
+CHUNK = 4096
 
 
 class EventLog:
-    __slots__ = ("count", "_hash", "_buf", "tail", "keep", "records")
+    """Append-only record stream with a running SHA-256 over canonical chunks.
+
+    ``add`` is the bound ``append`` of the buffer (the hottest call in the model).  The owner
+    calls :meth:`settle` between batches of events; it hashes every complete chunk of
+    :data:`CHUNK` records as ``marshal.dumps(list, 2)`` (format 2 has no back-references, so
+    the bytes depend only on the values; floats are packed as IEEE-754 little-endian).  The
+    partial last chunk is hashed on a copy of the hasher when the digest is read, so reading
+    the hash never changes it.
+    """
+
+    __slots__ = ("count", "_hash", "_buf", "add", "tail", "keep", "_kept")
 
     def __init__(self, tail: int = 256, keep: bool = False) -> None:
-        self.count = 0
+        self.count = 0                      # records already folded into the hash
         self._hash = hashlib.sha256()
         self._buf: list[tuple] = []
+        self.add = self._buf.append
         self.tail: deque[tuple] = deque(maxlen=tail)
         self.keep = keep
-        self.records: list[tuple] = []
+        self._kept: list[tuple] = []
 
-    def add(self, record: tuple) -> None:
+    def settle(self) -> None:
+        """Fold every complete chunk of the buffer into the hash."""
         buf = self._buf
-        buf.append(record)
-        if len(buf) >= FLUSH_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        buf = self._buf
-        if not buf:
-            return
-        self.count += len(buf)
-        self._hash.update(("\n".join(map(repr, buf)) + "\n").encode())
-        self.tail.extend(buf)
-        if self.keep:
-            self.records.extend(buf)
-        self._buf = []
+        n = len(buf) - len(buf) % CHUNK
+        for i in range(0, n, CHUNK):
+            chunk = buf[i:i + CHUNK]
+            self._hash.update(marshal.dumps(chunk, 2))
+            self.tail.extend(chunk[-self.tail.maxlen:])
+            if self.keep:
+                self._kept.extend(chunk)
+        if n:
+            del buf[:n]
+            self.count += n
 
     def sha256(self) -> str:
-        self.flush()
-        return self._hash.hexdigest()
+        self.settle()
+        h = self._hash.copy()
+        if self._buf:
+            h.update(marshal.dumps(self._buf, 2))
+        return h.hexdigest()
 
     def total(self) -> int:
         return self.count + len(self._buf)
 
+    @property
+    def records(self) -> list[tuple]:
+        """Every record so far (only with ``keep=True``)."""
+        if not self.keep:
+            raise RuntimeError("EventLog(keep=False) does not keep records")
+        return self._kept + self._buf
+
     def recent(self, n: int = 20) -> list[tuple]:
-        self.flush()
-        tail = self.tail
-        return list(tail)[-n:] if n < len(tail) else list(tail)
+        buf = self._buf
+        if len(buf) >= n:
+            return buf[-n:]
+        older = list(self.tail)[-(n - len(buf)):] if n > len(buf) else []
+        return older + buf

@@ -54,6 +54,18 @@ class Histogram:
     def mean(self) -> float:
         return self.total / self.count if self.count else 0.0
 
+    @classmethod
+    def merged(cls, parts) -> Histogram:
+        """One histogram of several (per-model ones into the whole factory's)."""
+        out = cls()
+        for h in parts:
+            for idx, k in h.buckets.items():
+                out.buckets[idx] = out.buckets.get(idx, 0) + k
+            out.count += h.count
+            out.total += h.total
+            out.max = max(out.max, h.max)
+        return out
+
     def quantile(self, q: float) -> float:
         if not self.count:
             return 0.0
@@ -108,10 +120,19 @@ class Window:
         return len(self.items)
 
     def quantiles(self, now: float) -> dict[str, float]:
-        v = self.values(now)
-        return {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95),
-                "p99": percentile(v, 0.99), "mean": (sum(v) / len(v) if v else 0.0),
-                "count": len(v)}
+        return quantiles(self.values(now))
+
+    @staticmethod
+    def merged_quantiles(windows, now: float) -> dict[str, float]:
+        """Quantiles over the union of several windows' samples."""
+        return quantiles(sorted(x for w in windows for x in w.values(now)))
+
+
+def quantiles(v: list[float]) -> dict[str, float]:
+    """Nearest-rank p50/p95/p99, mean and count of a sorted list."""
+    return {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95),
+            "p99": percentile(v, 0.99), "mean": (sum(v) / len(v) if v else 0.0),
+            "count": len(v)}
 
 
 class TimeAverage:

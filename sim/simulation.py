@@ -46,6 +46,7 @@ class Simulation:
         self.engine = Engine()
         self.streams = rng.Streams(seed)
         self.log = EventLog(keep=keep_log)
+        self._log = self.log.add
         self.ledger = Ledger()
         self.crowd = Crowd(scenario, self.streams["customers"])
         d = scenario.door
@@ -81,8 +82,6 @@ class Simulation:
         self.refunded_cents = 0
         self.cancelled_run_cost_cents = 0
         self.queue_level = TimeAverage()
-        self.waits = Histogram()
-        self.wait_window = Window(scenario.metrics.window_s)
         self.admit_window = Window(scenario.metrics.window_s)
         self.leave_window = Window(scenario.metrics.window_s)
         self.est_err = [0.0, 0.0, 0]  # sum |error|, sum error, count
@@ -110,10 +109,13 @@ class Simulation:
 
     def advance_to(self, t_s: float) -> None:
         """Process every event up to and including simulated time ``t_s``."""
-        self.engine.run_until(t_s)
+        run_until, settle = self.engine.run_until, self.log.settle
+        while not run_until(t_s, 2048):
+            settle()
+        settle()
 
     def run_for(self, seconds: float) -> None:
-        self.engine.run_until(self.engine.now + seconds)
+        self.advance_to(self.engine.now + seconds)
 
     def event_log_sha256(self) -> str:
         return self.log.sha256()
@@ -173,7 +175,8 @@ class Simulation:
         n["arrived"] += 1
         self.wallets_initial += cust.wallet_cents
         self.ledger.fund(cust.wallet_cents)
-        self._emit("arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents)
+        log = self._log
+        log((now, "arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents))
         reason = self.door.admit(now, self.queue_level.level)
         if reason is not None:
             cust.state = CustomerState.REJECTED
@@ -185,7 +188,7 @@ class Simulation:
             return
         self.customers[cust.id] = cust
         self.admit_window.add(now, 1.0)
-        self._emit("admit", cust.id, len(wants))
+        log((now, "admit", cust.id, len(wants)))
         if cust.vip:
             fee = self.scenario.billing.vip_fee_cents
             if fee <= cust.wallet_cents:
@@ -203,7 +206,7 @@ class Simulation:
             order = Order(next(self._oid), cust, model, prices[model], now)
             cust.orders.append(order)
             cust.pending.append(order)
-            self._emit("place", order.id, cust.id, model)
+            log((now, "place", order.id, cust.id, model))
         n["submitted"] += len(wants)
         self._feed(cust)
 
@@ -239,7 +242,7 @@ class Simulation:
         o.est_wait_s = est
         self._enqueue(st, o, front=False)
         self.n["enqueued"] += 1
-        self._emit("enqueue", o.id, cust.id, o.model, o.lane, price, est)
+        self._log((now, "enqueue", o.id, cust.id, o.model, o.lane, price, est))
         if self.wb.enabled and self.multiplier > 0:
             limit = self.multiplier * st.mean_task_s
             if est > limit:
@@ -297,15 +300,13 @@ class Simulation:
     def _start_call(self, st: Station, slot, orders: list[Order]) -> None:
         now = self.engine.now
         call = Call(st, slot, orders, now)
-        emit = self._emit
+        log = self._log
         for o in orders:
             self._unqueue(st, o)
             if o.started_s < 0:
                 o.started_s = now
                 wait = now - o.submitted_s
                 st.record_wait(now, wait, o.vip)
-                self.waits.add(wait)
-                self.wait_window.add(now, wait)
                 if wait > 0 or o.est_wait_s > 0:
                     err = self.est_err
                     err[0] += abs(wait - o.est_wait_s)
@@ -315,9 +316,9 @@ class Simulation:
             o.since_s = now
             o.attempts += 1
             o.slot = slot
-            emit("start", o.id, st.name, slot.key, o.attempts)
+            log((now, "start", o.id, st.name, slot.key, o.attempts))
         if len(orders) > 1:
-            emit("batch", st.name, slot.key, len(orders))
+            log((now, "batch", st.name, slot.key, len(orders)))
         st.breaker.on_start()
         st.calls += 1
         fee = st.cfg.task_fee_cents
@@ -381,12 +382,13 @@ class Simulation:
         cust.held_cents -= cents
         o.held_cents = 0
         self.ledger.settle(cents)
+        now = self.engine.now
         o.state = OrderState.DELIVERED
-        o.since_s = self.engine.now
+        o.since_s = now
         cust.delivered += 1
         st.delivered += 1
         self.n["delivered"] += 1
-        self._emit("deliver", o.id, cust.id, cents)
+        self._log((now, "deliver", o.id, cust.id, cents))
         self._order_ended(o)
 
     def _failed(self, st: Station, o: Order, why: str) -> None:
@@ -460,7 +462,7 @@ class Simulation:
         self.departures.append(cust)
         if state == CustomerState.DONE:
             self.n["done"] += 1
-            self._emit("done", cust.id)
+            self._log((now, "done", cust.id))
         else:
             self.n["left"] += 1
             self.leave_window.add(now, 1.0)
@@ -570,7 +572,7 @@ class Simulation:
 
     def _on_metrics_tick(self, _: Any = None) -> None:
         now = self.engine.now
-        q = self.wait_window.quantiles(now)
+        q = self.window_quantiles()
         s = self.series
         s["wait_p50"].add(now, q["p50"])
         s["wait_p95"].add(now, q["p95"])
@@ -638,8 +640,7 @@ class Simulation:
 
     def _shed(self, st: Station, slot, now: float) -> None:
         if slot.state == SlotState.BUSY:
-            slot.state = SlotState.DRAINING
-            slot.since_s = now
+            st.drain(slot, now)
             self._emit("slot", st.name, slot.index, slot.rented, "draining")
         else:
             st.remove_slot(slot, now)
@@ -742,6 +743,15 @@ class Simulation:
         t = self.ledger.totals
         return self.ledger.balance["revenue"] - (t.get("slot_fee", 0) + t.get("rental", 0)
                                                  + t.get("task_fee", 0))
+
+    def waits(self) -> Histogram:
+        """Every wait so far (submission to production start), all models."""
+        return Histogram.merged(st.waits for st in self.stations.values())
+
+    def window_quantiles(self) -> dict[str, float]:
+        """Live wait percentiles over the sliding window, all models."""
+        return Window.merged_quantiles((st.wait_window for st in self.stations.values()),
+                                       self.engine.now)
 
     def estimate_error(self) -> dict[str, float]:
         s_abs, s_signed, k = self.est_err

@@ -99,7 +99,7 @@ def take(sim) -> Snapshot:
 
     now = sim.engine.now
     stations = tuple(station_view(sim, st) for st in sim.stations.values())
-    q = sim.wait_window.quantiles(now)
+    q = sim.window_quantiles()
     m = money(sim)
     n = sim.n
     arrived = n["arrived"]
@@ -109,10 +109,10 @@ def take(sim) -> Snapshot:
         "num_requests_running": float(sum(s.num_requests_running for s in stations)),
         "queue_time_p50_s": q["p50"], "queue_time_p95_s": q["p95"], "queue_time_p99_s": q["p99"],
         "queue_time_mean_s": q["mean"],
-        "time_to_start_p95_total_s": sim.waits.quantile(0.95),
+        "time_to_start_p95_total_s": sim.waits().quantile(0.95),
         "customers_in_building": float(len(sim.customers)),
         "dropout_rate": (n["rejected"] + n["left"]) / arrived if arrived else 0.0,
-        "throughput_per_min": sim.wait_window.count(now) / (sim.wait_window.span_s / 60.0),
+        "throughput_per_min": q["count"] / (sim.scenario.metrics.window_s / 60.0),
         "rented_slots": float(sum(s.rented_slots for s in stations)),
         "spend_cents": float(m["upstream_cost"] + m["rental_cost"]),
         "remaining_budget_cents": float(budget - m["rental_cost"]) if budget else -1.0,

@@ -79,6 +79,7 @@ class Station:
         self.slots: dict[tuple[int, int], Slot] = {}
         self._idle: list[tuple[tuple[int, int], Slot]] = []
         self.n_idle = 0
+        self.n_draining = 0
         self.paused = False
         self.outage_until_s = -1.0
         self.batch_deadline_s: float | None = None
@@ -161,6 +162,8 @@ class Station:
         self.accrue(now)
         if slot.state == SlotState.IDLE:
             self.n_idle -= 1
+        elif slot.state == SlotState.DRAINING:
+            self.n_draining -= 1
         if slot.state in (SlotState.IDLE, SlotState.DRAINING, SlotState.BUSY):
             self.active.add(now, -1)
         slot.state = SlotState.GONE
@@ -180,7 +183,13 @@ class Station:
 
     def working_slots(self) -> int:
         """Slots that can take new work (idle or busy, not draining or provisioning)."""
-        return self.n_idle + sum(1 for s in self.slots.values() if s.state == SlotState.BUSY)
+        return self.active.level - self.n_draining
+
+    def drain(self, slot: Slot, now: float) -> None:
+        """A busy slot finishes its call, then leaves."""
+        slot.state = SlotState.DRAINING
+        slot.since_s = now
+        self.n_draining += 1
 
     # -- service rate and the wait estimate ------------------------------------------------
     def record_duration(self, d: float) -> None:

@@ -90,7 +90,7 @@ def summarize(sim, wall_seconds: float) -> dict[str, Any]:
             "refunded_cancel": n["refunded_cancel"], "in_flight": in_flight,
             "retries": n["retries"], "dead_letters": n["dead_letters"],
         },
-        "wait_seconds": _wait(sim.waits),
+        "wait_seconds": _wait(sim.waits()),
         "queue_length_time_avg": sim.queue_level.integral(now) / now if now else 0.0,
         "arrival_rate_per_s": n["enqueued"] / now if now else 0.0,
         "by_model": by_model,
