@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from enum import Enum
+from enum import StrEnum
 
 
-class CustomerState(str, Enum):
+class CustomerState(StrEnum):
     INSIDE = "inside"        # admitted, has orders in the building
     ASKED = "asked"          # the 3x breaker asked; the dispatcher is walking over
     REJECTED = "rejected"    # turned away at the door (terminal)

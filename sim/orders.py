@@ -15,10 +15,10 @@ counts ``queued``, ``running`` and ``backoff`` orders.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class OrderState(str, Enum):
+class OrderState(StrEnum):
     PENDING = "pending"
     QUEUED = "queued"
     RUNNING = "running"

@@ -369,14 +369,15 @@ class Simulation:
             slot.last_fail_s = now
             if call.outcome == "throttle":
                 st.throttled += 1
-        for o in call.orders:
-            if ok:
-                self._deliver(st, o)
-            else:
-                self._failed(st, o, call.outcome)
+        # Settle the whole call before any customer moves on: a delivery frees quota and
+        # may submit the next order, which must not start before this call has ended.
+        ended = [o for o in call.orders
+                 if (self._deliver(st, o) if ok else self._failed(st, o, call.outcome))]
+        for o in ended:
+            self._order_ended(o)
         self._dispatch(st)
 
-    def _deliver(self, st: Station, o: Order) -> None:
+    def _deliver(self, st: Station, o: Order) -> bool:
         cust = o.customer
         cents = o.held_cents
         cust.held_cents -= cents
@@ -389,9 +390,10 @@ class Simulation:
         st.delivered += 1
         self.n["delivered"] += 1
         self._log((now, "deliver", o.id, cust.id, cents))
-        self._order_ended(o)
+        return True
 
-    def _failed(self, st: Station, o: Order, why: str) -> None:
+    def _failed(self, st: Station, o: Order, why: str) -> bool:
+        """Retry after a backoff, or give up; True if the order ended."""
         st.failed += 1
         self._emit("fail", o.id, st.name, why, o.attempts)
         if o.attempts < self.retry.max_attempts:
@@ -404,12 +406,13 @@ class Simulation:
             self.n["retries"] += 1
             self._emit("backoff", o.id, delay)
             self.engine.after(delay, self._on_requeue, o)
+            return False
         else:
             self.n["dead_letters"] += 1
             self.dead_letters.append((self.engine.now, o.id, st.name))
             self._emit("dead_letter", o.id, st.name)
             self._refund(o, OrderState.REFUNDED_FAILURE)
-            self._order_ended(o)
+            return True
 
     def _on_requeue(self, o: Order) -> None:
         if o.state != BACKOFF:

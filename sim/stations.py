@@ -13,8 +13,9 @@ orders are ahead, how many slots serve them, how fast calls have recently finish
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import deque
-from enum import Enum
+from enum import StrEnum
 
 from sim.breaker import OPEN, CircuitBreaker
 from sim.lanes import Lanes
@@ -24,7 +25,7 @@ US_PER_HOUR = 3_600_000_000
 NO_ESTIMATE_S = 30 * 86400.0  # "nobody is serving": shown as a very long wait
 
 
-class SlotState(str, Enum):
+class SlotState(StrEnum):
     PROVISIONING = "provisioning"  # rented, on its way (billed from the rent order)
     IDLE = "idle"
     BUSY = "busy"
@@ -77,7 +78,8 @@ class Station:
         self.lanes = Lanes(scenario.queue.aging_s)
         self.breaker = CircuitBreaker(scenario.circuit)
         self.slots: dict[tuple[int, int], Slot] = {}
-        self._idle: list[tuple[tuple[int, int], Slot]] = []
+        self._idle: list[tuple[tuple[int, int], int, Slot]] = []  # lowest slot first
+        self._idle_seq = itertools.count()
         self.n_idle = 0
         self.n_draining = 0
         self.paused = False
@@ -146,13 +148,13 @@ class Station:
         slot.state = SlotState.IDLE
         slot.since_s = now
         slot.call = None
-        heapq.heappush(self._idle, (slot.key, slot))
+        heapq.heappush(self._idle, (slot.key, next(self._idle_seq), slot))
         self.n_idle += 1
 
     def take_idle(self) -> Slot:
         idle = self._idle
         while True:
-            _, slot = heapq.heappop(idle)
+            _, _, slot = heapq.heappop(idle)
             if slot.state == SlotState.IDLE and self.slots.get(slot.key) is slot:
                 self.n_idle -= 1
                 return slot
