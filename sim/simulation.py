@@ -12,6 +12,7 @@ public API.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from itertools import count
 from typing import Any
@@ -26,7 +27,7 @@ from sim.door import Door
 from sim.engine import Engine
 from sim.eventlog import EventLog
 from sim.ledger import Ledger
-from sim.metrics import Histogram, Series, TimeAverage, Window
+from sim.metrics import Histogram, Series, Window
 from sim.orders import Order, OrderState
 from sim.stations import Call, SlotState, Station
 
@@ -67,9 +68,11 @@ class Simulation:
         self.rate_per_min = scenario.arrivals.rate_per_min
         self.profile = scenario.profile
         self.jitter = self.streams["jitter"]
+        self._arrival_rnd = self.streams["arrivals"].random
         self.customers: dict[int, Customer] = {}
         self.departures: deque[Customer] = deque(maxlen=200)
-        self.dead_letters: deque[tuple[float, int, str]] = deque(maxlen=scenario.retry.dead_letter_keep)
+        self.dead_letters: deque[tuple[float, int, str]] = deque(
+            maxlen=scenario.retry.dead_letter_keep)
         self._cid = count(1)
         self._oid = count(1)
         self._arrival_token = 0
@@ -81,9 +84,9 @@ class Simulation:
         self.wallets_initial = 0
         self.refunded_cents = 0
         self.cancelled_run_cost_cents = 0
-        self.queue_level = TimeAverage()
-        self.admit_window = Window(scenario.metrics.window_s)
-        self.leave_window = Window(scenario.metrics.window_s)
+        self.waiting = 0  # orders in every lane (the door's lobby count)
+        # (time, admitted so far, left so far) at each metrics tick: windowed abandon rate
+        self._marks: deque[tuple[float, int, int]] = deque([(0.0, 0, 0)])
         self.est_err = [0.0, 0.0, 0]  # sum |error|, sum error, count
         self.series = {k: Series(scenario.metrics.series_len)
                        for k in ("wait_p50", "wait_p95", "queue", "profit_cents", "in_building")}
@@ -151,7 +154,7 @@ class Simulation:
     def _schedule_arrival(self) -> None:
         """Draw the next Poisson arrival by inverting the piecewise-constant hazard."""
         self._arrival_token += 1
-        remaining = rng.exponential(self.streams["arrivals"], 1.0)
+        remaining = -math.log(1.0 - self._arrival_rnd())
         t = self.engine.now
         base = self.rate_per_min / 60.0
         while True:
@@ -177,7 +180,7 @@ class Simulation:
         self.ledger.fund(cust.wallet_cents)
         log = self._log
         log((now, "arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents))
-        reason = self.door.admit(now, self.queue_level.level)
+        reason = self.door.admit(now, self.waiting)
         if reason is not None:
             cust.state = CustomerState.REJECTED
             cust.reason = reason
@@ -187,7 +190,6 @@ class Simulation:
             self._emit("reject", cust.id, reason)
             return
         self.customers[cust.id] = cust
-        self.admit_window.add(now, 1.0)
         log((now, "admit", cust.id, len(wants)))
         if cust.vip:
             fee = self.scenario.billing.vip_fee_cents
@@ -258,12 +260,12 @@ class Simulation:
         o.queued_s = now
         st.lanes.push(o, front)
         st.queued.add(now, 1)
-        self.queue_level.add(now, 1)
+        self.waiting += 1
 
     def _unqueue(self, st: Station, o: Order) -> None:
         now = self.engine.now
         st.queued.add(now, -1)
-        self.queue_level.add(now, -1)
+        self.waiting -= 1
 
     def _dispatch(self, st: Station) -> None:
         """Start calls while a slot is idle, the queue is not empty and the breaker allows."""
@@ -468,7 +470,6 @@ class Simulation:
             self._log((now, "done", cust.id))
         else:
             self.n["left"] += 1
-            self.leave_window.add(now, 1.0)
             self._emit("leave", cust.id)
 
     # ---------------------------------------------------------------------- 3x breaker
@@ -579,17 +580,22 @@ class Simulation:
         s = self.series
         s["wait_p50"].add(now, q["p50"])
         s["wait_p95"].add(now, q["p95"])
-        s["queue"].add(now, self.queue_level.level)
+        s["queue"].add(now, self.waiting)
         s["profit_cents"].add(now, self.profit_cents())
         s["in_building"].add(now, len(self.customers))
         for st in self.stations.values():
             st.series_queue.add(now, len(st.lanes))
             st.series_wait.add(now, st.wait_window.quantiles(now)["p95"])
-        admitted = self.admit_window.count(now)
+        n = self.n
+        marks = self._marks
+        marks.append((now, n["arrived"] - n["rejected"], n["left"]))
+        while len(marks) > 2 and marks[1][0] <= now - self.scenario.metrics.window_s:
+            marks.popleft()
+        admitted = marks[-1][1] - marks[0][1]
         values = {
             "mean_wait": q["mean"],
-            "abandon_rate": self.leave_window.count(now) / admitted if admitted else 0.0,
-            "queue_len": float(self.queue_level.level),
+            "abandon_rate": (marks[-1][2] - marks[0][2]) / admitted if admitted else 0.0,
+            "queue_len": float(self.waiting),
             "breaker_open": float(any(st.breaker.state == OPEN
                                       for st in self.stations.values())),
         }

@@ -91,7 +91,8 @@ def summarize(sim, wall_seconds: float) -> dict[str, Any]:
             "retries": n["retries"], "dead_letters": n["dead_letters"],
         },
         "wait_seconds": _wait(sim.waits()),
-        "queue_length_time_avg": sim.queue_level.integral(now) / now if now else 0.0,
+        "queue_length_time_avg": (sum(st.queued.integral(now) for st in sim.stations.values())
+                                  / now if now else 0.0),
         "arrival_rate_per_s": n["enqueued"] / now if now else 0.0,
         "by_model": by_model,
         "money_cents": money(sim),
