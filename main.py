@@ -1,0 +1,167 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = [
+#     "pygame-ce",
+# ]
+# ///
+"""River Factory: the pixel-art simulation of an AI content platform, as a window or a page.
+
+The same async frame loop runs on the desktop and in the browser (pygbag runs this file as
+``__main__`` with no argv): input -> commands, advance the simulation by real dt x speed,
+draw, flip, ``await asyncio.sleep(0)``.
+
+    python main.py                                   # desktop window
+    python main.py --headless --frames N --screenshot PATH [--scenario PATH] [--seed N]
+                   [--speed X]
+    python main.py --headless --bench                # last line: frame_ms median=... p95=...
+    python main.py --lang zh                         # Chinese labels
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+USAGE = ("usage: main.py [--headless] [--frames N] [--screenshot PATH] [--scenario PATH] "
+         "[--seed N] [--speed X] [--bench] [--lang en|zh]")
+
+
+class UsageError(Exception):
+    """Bad command-line input; ``str`` is the one line to print."""
+
+
+def parse_args(argv: list[str]) -> dict:
+    """A tiny strict parser: argparse would print usage blocks and exit by itself."""
+    opts: dict = {"headless": False, "frames": None, "screenshot": None, "scenario": None,
+                  "seed": None, "speed": None, "bench": False, "lang": "en"}
+    conv = {"--frames": ("frames", int), "--screenshot": ("screenshot", str),
+            "--scenario": ("scenario", str), "--seed": ("seed", int),
+            "--speed": ("speed", float), "--lang": ("lang", str)}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        key, _, inline = arg.partition("=")
+        if key in ("--headless", "--bench") and not inline:
+            opts[key[2:]] = True
+            i += 1
+            continue
+        if key in ("-h", "--help"):
+            raise UsageError(USAGE)
+        if key not in conv:
+            raise UsageError(f"main.py: unknown argument {arg!r} ({USAGE})")
+        name, typ = conv[key]
+        if inline:
+            value = inline
+        elif i + 1 < len(argv):
+            value = argv[i + 1]
+            i += 1
+        else:
+            raise UsageError(f"main.py: {key} needs a value")
+        try:
+            opts[name] = typ(value)
+        except ValueError:
+            raise UsageError(f"main.py: {key}: {value!r} is not a valid "
+                             f"{'integer' if typ is int else 'number'}") from None
+        i += 1
+    if opts["lang"] not in ("en", "zh"):
+        raise UsageError(f"main.py: --lang must be en or zh, not {opts['lang']!r}")
+    if opts["frames"] is not None and opts["frames"] < 1:
+        raise UsageError("main.py: --frames must be at least 1")
+    if opts["seed"] is not None and opts["seed"] < 0:
+        raise UsageError("main.py: --seed must be >= 0")
+    speed = opts["speed"]
+    if speed is not None and not 0.0 <= speed <= 600.0:
+        raise UsageError("main.py: --speed must be between 0 (pause) and 600")
+    if (opts["frames"] or opts["screenshot"] or opts["bench"]) and not opts["headless"]:
+        raise UsageError("main.py: --frames/--screenshot/--bench need --headless")
+    if opts["headless"] and not opts["bench"] and opts["frames"] is None:
+        opts["frames"] = 1
+    return opts
+
+
+def init_display(headless: bool):
+    """Open the fixed 1280x720 window (SDL's dummy driver when headless)."""
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    from render import layout as L
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((L.SCREEN_W, L.SCREEN_H))
+    pygame.display.set_caption("River Factory")
+    return pygame, screen
+
+
+async def main(argv: list[str] | None = None) -> int:
+    """Run the app; return the process exit code (2 on bad input)."""
+    if argv is None:
+        argv = sys.argv[1:] if sys.platform != "emscripten" else []
+    try:
+        opts = parse_args(argv)
+    except UsageError as e:
+        print(e, file=sys.stderr)
+        return 2
+    pygame, screen = init_display(opts["headless"])
+    from render.app import DEFAULT_SPEED, App
+    from sim import ScenarioError
+
+    if opts["bench"]:
+        from render.benchmark import real_frames
+
+        result = await real_frames(screen)
+        print(f"frame_ms median={result['median']:.2f} p95={result['p95']:.2f} "
+              f"people={result['people']}")
+        return 0
+    if opts["scenario"] is not None:
+        from sim.scenario import resolve_path
+
+        if not resolve_path(opts["scenario"]).exists():
+            print(f"main.py: scenario {opts['scenario']!r} not found", file=sys.stderr)
+            return 2
+    try:
+        app = App(opts["scenario"], opts["seed"], opts["lang"],
+                  DEFAULT_SPEED if opts["speed"] is None else opts["speed"])
+    except ScenarioError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    clock = pygame.time.Clock()
+    frames = opts["frames"]
+    frame = 0
+    running = True
+    while running:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                running = False
+            else:
+                app.handle(event)
+        dt = 1.0 / 60.0 if opts["headless"] else clock.tick(60) / 1000.0
+        app.step(dt)
+        app.draw(screen)
+        pygame.display.flip()
+        frame += 1
+        if frames is not None and frame >= frames:
+            running = False
+        await asyncio.sleep(0)
+    if opts["screenshot"]:
+        try:
+            pygame.image.save(screen, opts["screenshot"])
+        except (pygame.error, OSError) as e:
+            print(f"main.py: cannot write screenshot {opts['screenshot']!r}: {e}",
+                  file=sys.stderr)
+            return 2
+        print(f"wrote {opts['screenshot']} after {frame} frames, t={app.sim.now:.0f}s, "
+              f"people={app.people_drawn}")
+    if not opts["headless"]:
+        pygame.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    code = asyncio.run(main())
+    if sys.platform != "emscripten":
+        sys.exit(code)

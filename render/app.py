@@ -1,0 +1,293 @@
+"""The app: one simulation, its view, and the operator's input, stepped once per frame.
+
+Why a class and not code in ``main.py``: tests drive the very same object with synthetic
+events and fixed time steps (no window, no event loop), and the benchmark times its
+``step``/``draw``.  The order inside a frame never changes: input -> commands, advance the
+simulation by real dt x speed (speed is playback, never a command), update the layers from one
+snapshot, draw.  The renderer changes the simulation only through ``sim.command``.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import pygame
+
+from render import background, tooltip
+from render import layout as L
+from render import palette as P
+from render.controls import SHORTCUTS, SPEEDS, Controls
+from render.dashboard import Dashboard
+from render.fonts import Fonts
+from render.help import HelpOverlay
+from render.i18n import CONTENT, tr, word
+from render.machines import Machines
+from render.people import People
+from render.sprites import Sprites
+from sim import CommandError, Simulation, load_scenario
+from sim.scenario import SCENARIO_DIR, resolve_path
+
+MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame
+SNAP_EVERY_S = 1 / 20   # snapshots (and re-seating) per real second; walking runs every frame
+DEFAULT_SPEED = 30.0
+
+
+def scenario_names() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+class App:
+    """Everything on screen for one running simulation."""
+
+    def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
+                 speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = ()) -> None:
+        self.lang = lang
+        self.speed = speed
+        self.overrides = overrides
+        self.fonts = Fonts()
+        self.sprites = Sprites()
+        self.help = HelpOverlay()
+        self.show_help = False
+        self.clock = 0.0                   # real seconds since start (animations)
+        self.mouse: tuple[int, int] | None = None
+        self.world = pygame.Surface((L.WORLD_W, L.WORLD_H))
+        self.world_big = pygame.Surface(L.WORLD_RECT.size)
+        self.message = ""
+        self.message_until = 0.0
+        self.people_drawn = 0
+        self.load(scenario or "default", seed)
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def load(self, scenario: str, seed: int | None) -> None:
+        """(Re)start on a scenario (a path, or a name in the packaged ``scenarios/``)."""
+        path = resolve_path(scenario)
+        sc = load_scenario(path, self.overrides)
+        self.scenario_path = path
+        self.scenario_name = pathlib.Path(path).stem
+        self.seed = int(sc.run.seed if seed is None else seed)
+        self.sim = Simulation(sc, seed=self.seed)
+        self.sim_error = ""
+        self.snap = self.sim.snapshot()
+        self._snap_clock = -1.0
+        self._snapped = True
+        self.model = self.snap.stations[0].name
+        self.contents = {st.name: st.content for st in self.snap.stations}
+        self.people = People(self.sprites, list(sc.tiers))
+        self.machines = Machines(self.sprites)
+        self.machines.provision_s = sc.autoscaler.provision_s
+        self.max_rented = {name: m.max_rented for name, m in sc.models.items()}
+        self.machines.replan(self.snap, self.max_rented)
+        self.dashboard = Dashboard(self.fonts)
+        self.controls = Controls(self)
+        self._bake()
+
+    def _bake(self) -> None:
+        groups = list(self.machines.groups.values())
+        self.background = background.build_world(groups, self.sprites).convert()
+        self.labels = background.world_labels(self.fonts, self.lang, groups)
+        self.dashboard.dirty = True
+
+    # -- input --------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> list[tuple[str, dict]]:
+        """Turn one event into actions and apply them; return the actions (for tests)."""
+        actions: list[tuple[str, dict]] = []
+        if event.type == pygame.KEYDOWN and event.key in SHORTCUTS:
+            actions.append(SHORTCUTS[event.key])
+        elif event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+            if event.type == pygame.MOUSEMOTION:
+                self.mouse = event.pos
+            if self.show_help and event.type == pygame.MOUSEBUTTONDOWN:
+                self.show_help = False
+                return [("_close_help", {})]
+            actions.extend(self.controls.handle(event))
+        for act in actions:
+            self.apply(*act)
+        return actions
+
+    def apply(self, name: str, args: dict) -> None:
+        if name.startswith("_"):
+            self._local(name, args)
+            return
+        try:
+            self.sim.command(name, **args)
+            self.sim.advance_to(self.sim.now)   # apply it now, even while playback is paused
+        except CommandError as e:
+            self.say(str(e))
+        except Exception as e:  # noqa: BLE001 -- a core bug must not kill the page
+            self.sim_error = f"{type(e).__name__}: {e}"
+        self.snap = self.sim.snapshot()
+        self.dashboard.dirty = True
+
+    def _local(self, name: str, args: dict) -> None:
+        self.controls.dirty = True
+        if name == "_speed":
+            self.speed = float(args["speed"])
+        elif name in ("_faster", "_slower"):
+            i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - self.speed))
+            i = min(len(SPEEDS) - 1, i + 1) if name == "_faster" else max(0, i - 1)
+            self.speed = SPEEDS[i]
+        elif name == "_toggle_play":
+            self._resume_speed = getattr(self, "_resume_speed", DEFAULT_SPEED)
+            if self.speed > 0:
+                self._resume_speed, self.speed = self.speed, 0.0
+            else:
+                self.speed = self._resume_speed
+        elif name == "_model":
+            names = [st.name for st in self.snap.stations]
+            self.model = names[(names.index(self.model) + 1) % len(names)]
+        elif name == "_pick":
+            names = [st.name for st in self.snap.stations]
+            if args["index"] < len(names):
+                self.model = names[args["index"]]
+        elif name == "_reset":
+            self.load(str(self.scenario_path), self.seed + 1)
+        elif name == "_scenario":
+            names = scenario_names()
+            cur = self.scenario_name
+            nxt = names[(names.index(cur) + 1) % len(names)] if cur in names else names[0]
+            self.load(nxt, None)
+        elif name == "_lang":
+            self.lang = "zh" if self.lang == "en" else "en"
+            self._bake()
+        elif name == "_help":
+            self.show_help = not self.show_help
+        elif name == "_close_help":
+            self.show_help = False
+        else:  # shortcuts for the selected model's buttons
+            button = {"_outage": "outage", "_dispatch": "dispatch", "_clear": "clear",
+                      "_rent": "rent", "_return": "return", "_autoscaler": "autoscaler"}[name]
+            self.apply(*self.controls.buttons[button].action())
+        self.dashboard.dirty = True
+
+    def say(self, text: str) -> None:
+        self.message = text
+        self.message_until = self.clock + 4.0
+
+    # -- helpers the controls read ---------------------------------------------------------------
+    def station(self, name: str | None = None):
+        name = name or self.model
+        return next((st for st in self.snap.stations if st.name == name), self.snap.stations[0])
+
+    def model_label(self) -> str:
+        return self.station().label
+
+    def model_paused(self) -> bool:
+        return bool(self.station().paused)
+
+    def model_outage(self) -> bool:
+        return self.station().outage_until_s > self.snap.now_s
+
+    # -- the frame ------------------------------------------------------------------------------
+    def step(self, dt_real: float) -> None:
+        """Advance the simulation by ``dt_real`` x speed and update every layer."""
+        dt = max(0.0, min(MAX_DT_S, dt_real))
+        self.clock += dt
+        if self.speed > 0 and not self.sim_error:
+            try:
+                self.sim.advance_to(self.sim.now + dt * self.speed)
+            except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
+                self.sim_error = f"{type(e).__name__}: {e}"
+        self._snapped = self.clock - self._snap_clock >= SNAP_EVERY_S
+        if self._snapped:
+            self._snap_clock = self.clock
+            snap = self.snap = self.sim.snapshot()
+            if self.machines.replan(snap, self.max_rented):
+                self._bake()
+            self.machines.update(snap, self.clock)
+            self.people.retarget(snap, snap.controls["multiplier"], self.contents)
+            # the snapshot's 16-record ticker misses most events at 600x; the log's public
+            # ``recent`` keeps 256 (read-only: it only flushes the hash buffer)
+            self.dashboard.update(snap, self.sim.log.recent(256))
+        else:
+            self.machines.clock = self.clock
+        self.people.walk(dt, self.speed)
+
+    def draw(self, screen: pygame.Surface) -> None:
+        world = self.world
+        world.blit(self.background, (0, 0))
+        self.machines.draw(world, self.snap)
+        self.people_drawn = self.people.draw(world)
+        pygame.transform.scale(world, L.WORLD_RECT.size, self.world_big)
+        screen.blit(self.world_big, L.WORLD_RECT.topleft)
+        screen.fblits(self.labels)
+        self._group_labels(screen)
+        # the panel repaints on a frame without a snapshot, so the two costs never add up
+        if self.dashboard.dirty or (self.dashboard.due(self.clock) and not self._snapped):
+            self.dashboard.redraw(self, self.clock)
+        self.dashboard.draw(screen)
+        self.controls.draw(screen, self.fonts, self.clock)
+        self._hover(screen)
+        if self.message and self.clock < self.message_until:
+            surf = self.fonts.label(self.message[:100], P.WHITE)
+            box = pygame.Rect(8, L.WORLD_RECT.bottom - 26, surf.get_width() + 12, 20)
+            screen.fill(P.RED_DARK, box)
+            screen.blit(surf, (box.x + 6, box.y + 2))
+        if self.show_help:
+            self.help.draw(screen, self.fonts, self.lang)
+
+    def _group_labels(self, screen: pygame.Surface) -> None:
+        f = self.fonts
+        lang = self.lang
+        now = self.snap.now_s
+        blits = []
+        for st in self.snap.stations:
+            g = self.machines.groups.get(st.name)
+            if g is None:
+                continue
+            sx, sy = L.to_screen(g.header.x + 2, g.header.y)
+            color = P.CONTENT_COLORS.get(st.content, P.SILVER)
+            head = f"{st.label} {word(st.content, lang, CONTENT)}"
+            surf = f.label(head, color)
+            blits.append((surf, (sx, sy + 4)))
+            x = sx + surf.get_width() + 12
+            marks = []
+            if st.outage_until_s > now:
+                marks.append(("outage", P.RED))
+            if st.circuit == "open":
+                marks.append(("circuit_open", P.RED))
+            elif st.circuit == "half_open":
+                marks.append(("circuit_half_open", P.YELLOW))
+            if st.paused:
+                marks.append(("paused", P.ORANGE))
+            for key, c in marks:
+                m = f.label(tr(key, lang), c)
+                blits.append((m, (x, sy + 4)))
+                x += m.get_width() + 8
+            if st.batch_max > 1:
+                n = min(st.num_requests_waiting, st.batch_max)
+                m = f.label(tr("basket", lang, n, st.batch_max), P.YELLOW)
+                bx, _ = L.to_screen(g.header.right - 66, 0)
+                blits.append((m, (bx - m.get_width(), sy + 4)))
+            hidden = self.machines.overflow.get(st.name)
+            if hidden:
+                m = f.label(f"+{hidden}", P.WHITE)
+                blits.append((m, (L.to_screen(g.base_area.right, 0)[0] - m.get_width() - 2,
+                                  L.to_screen(0, g.base_area.bottom)[1] - 16)))
+        screen.fblits(blits)
+
+    def hover_lines(self, pos: tuple[int, int]) -> list[str] | None:
+        """The tooltip for a screen point over the world (None: nothing there)."""
+        if not L.WORLD_RECT.collidepoint(pos):
+            return None
+        wx, wy = L.to_world(*pos)
+        snap = self.snap
+        labels = {st.name: st.label for st in snap.stations}
+        cid = self.people.hit(wx, wy)
+        if cid is not None:
+            person = next((p for p in snap.people if p.id == cid), None) or \
+                next((p for p in snap.departures if p.id == cid), None)
+            if person is not None:
+                return tooltip.person_lines(person, self.people.actors.get(cid), snap.now_s,
+                                            self.lang, labels)
+        hit = self.machines.hit(snap, wx, wy)
+        if hit is not None:
+            st, slot = hit
+            return tooltip.slot_lines(st, slot, snap.now_s, self.lang, self.machines.provision_s)
+        return None
+
+    def _hover(self, screen: pygame.Surface) -> None:
+        if self.mouse is None or self.show_help or self.controls.dragging:
+            return
+        lines = self.hover_lines(self.mouse)
+        if lines:
+            tooltip.draw(screen, self.fonts, lines, self.mouse)
