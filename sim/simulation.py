@@ -621,6 +621,8 @@ class Simulation:
             return
         now = self.engine.now
         new = [st.add_slot(True, SlotState.PROVISIONING, now) for _ in range(n)]
+        for slot in new:
+            slot.arrive_s = now + self.scenario.autoscaler.provision_s
         st.rent_events += 1
         self._emit("rent", st.name, n, by)
         self.engine.at(now + self.scenario.autoscaler.provision_s, self._on_provisioned,
@@ -761,6 +763,32 @@ class Simulation:
         """Live wait percentiles over the sliding window, all models."""
         return Window.merged_quantiles((st.wait_window for st in self.stations.values()),
                                        self.engine.now)
+
+    def state_digest(self) -> str:
+        """A SHA-256 of the whole model state (clock, pending events, random streams, log,
+        counters, people, orders, slots): equal digests mean nothing changed.  For tests that
+        prove an observer (the renderer) never mutates the simulation."""
+        import hashlib
+
+        h = hashlib.sha256()
+        h.update(repr((self.engine.now, self.engine.pending(), self.log.total(),
+                       self.log.sha256(), sorted(self.n.items()), self.rate_per_min,
+                       self.multiplier, self.crowd.vip_share, self.autoscaler.enabled,
+                       len(self.recorded))).encode())
+        for name in sorted(self.streams._streams):
+            h.update(repr((name, self.streams._streams[name].getstate())).encode())
+        for t, prio, seq, _, _ in sorted(self.engine._heap):
+            h.update(repr((t, prio, seq)).encode())
+        for c in self.customers.values():
+            h.update(repr((c.id, c.state, c.since_s, c.wallet_cents, c.held_cents, c.active,
+                           [(o.id, o.state, o.since_s, o.held_cents, o.attempts, o.qtoken)
+                            for o in c.orders])).encode())
+        for st in self.stations.values():
+            h.update(repr((st.name, st.paused, st.outage_until_s, st.breaker.state,
+                           st.n_idle, len(st.lanes), st.owed_cents,
+                           [(k, sl.state, sl.since_s) for k, sl in sorted(st.slots.items())]
+                           )).encode())
+        return h.hexdigest()
 
     def estimate_error(self) -> dict[str, float]:
         s_abs, s_signed, k = self.est_err

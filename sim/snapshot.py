@@ -8,7 +8,7 @@ change, so the renderer can animate transitions at any playback speed.
 Person fields: ``id tier vip wallet_cents held_cents patience_s arrived_s state since_s
 orders active delivered``.  Order fields: ``id model state lane since_s submitted_s
 started_s est_wait_s attempts price_cents held_cents slot``.  Slot fields: ``key index rented
-state since_s call last_fail_s arrive_s`` (a busy slot's ``call`` has ``start_s end_s size
+state since_s call last_fail_s arrive_s`` (``arrive_s``: when a rented slot arrives or arrived) (a busy slot's ``call`` has ``start_s end_s size
 outcome``).
 """
 
@@ -26,6 +26,8 @@ class StationView:
     mean_task_s: float
     price_cents: int
     batch_max: int
+    max_rented: int
+    provision_s: float      # a rented slot arrives this long after the rent (slot.arrive_s)
     slots: tuple            # live Slot objects, base first then rented, by index
     queue: tuple            # waiting orders in effective order (position = index)
     est_start_s: tuple      # estimated start time for each queue position
@@ -71,7 +73,7 @@ def station_view(sim, st) -> StationView:
 
     now = sim.engine.now
     queue = st.lanes.ordered(now)
-    est = tuple(now + st.est_wait(i, now) for i in range(len(queue)))
+    est = tuple(now + w for w in st.est_waits(len(queue), now))
     running = provisioning = 0
     for s in st.slots.values():
         if s.state in (SlotState.BUSY, SlotState.DRAINING):
@@ -81,7 +83,8 @@ def station_view(sim, st) -> StationView:
     q = st.wait_window.quantiles(now)
     return StationView(
         name=st.name, label=st.label, content=st.content, mean_task_s=st.mean_task_s,
-        price_cents=st.cfg.price_cents, batch_max=st.batch_max,
+        price_cents=st.cfg.price_cents, batch_max=st.batch_max, max_rented=st.max_rented,
+        provision_s=sim.scenario.autoscaler.provision_s,
         slots=tuple(st.slots[k] for k in sorted(st.slots)), queue=tuple(queue),
         est_start_s=est, basket_deadline_s=st.batch_deadline_s, paused=st.paused,
         circuit=st.breaker.state, circuit_since_s=st.breaker.since_s,

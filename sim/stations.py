@@ -224,6 +224,24 @@ class Station:
             wait += max(0.0, self.breaker.open_until_s - now)
         return min(wait, NO_ESTIMATE_S)
 
+    def est_waits(self, n: int, now: float) -> list[float]:
+        """``est_wait(k)`` for every position k < n, in one pass (snapshots ask every frame)."""
+        if n == 0:
+            return []
+        free = 0 if self.paused else self.n_idle
+        batch = self.batch_max
+        working = self.working_slots()
+        head = free * batch
+        if working == 0:
+            return [0.0] * min(n, head) + [NO_ESTIMATE_S] * max(0, n - head)
+        per_call = self.call_time_s() / working
+        extra = (max(0.0, self.breaker.open_until_s - now)
+                 if self.breaker.state == OPEN else 0.0)
+        out = [0.0] * min(n, head)
+        for k in range(head, n):
+            out.append(min(((k - head) // batch + 1) * per_call + extra, NO_ESTIMATE_S))
+        return out
+
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         self.waits.add(wait)
         self.wait_window.add(now, wait)

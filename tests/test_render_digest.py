@@ -52,13 +52,11 @@ def digest(sim) -> tuple:
          st.est_start_s, st.paused, st.circuit, st.outage_until_s, st.delivered, st.failed,
          st.retries, st.basket_deadline_s, st.series_queue, st.series_wait_p95)
         for st in snap.stations)
-    streams = tuple(sorted((k, r.getstate()) for k, r in sim.streams._streams.items()))
-    heap = tuple((e[0], e[1], e[2]) for e in sorted(sim.engine._heap, key=lambda e: e[2]))
     return (sim.now, sim.events, sim.event_log_sha256(), tuple(_person(p) for p in snap.people),
             tuple(_person(p) for p in snap.departures), stations,
             tuple(sorted(snap.money_cents.items())), tuple(sorted(snap.counts.items())),
             tuple(sorted(snap.gauges.items())), repr(snap.controls), snap.ticker,
-            tuple((a.name, a.active, a.value) for a in snap.alerts), streams, heap,
+            tuple((a.name, a.active, a.value) for a in snap.alerts), sim.state_digest(),
             len(sim.recorded_commands()))
 
 
