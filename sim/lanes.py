@@ -84,21 +84,28 @@ class Lanes:
         return None
 
     def ordered(self, now: float) -> list:
-        """Live orders in the order ``pop`` would take them now (for positions and views)."""
+        """Live orders in the order ``pop`` would take them now (for positions and views).
+
+        Only aged normal orders interleave with the VIP lane (by submission time); once the
+        normal head is not aged, every VIP comes first, then the normal lane in order.
+        """
         vip = [o for t, o in self.vip if o.qtoken == t]
         normal = [o for t, o in self.normal if o.qtoken == t]
+        if not normal:
+            return vip
         out = []
         i = j = 0
+        nv, nn = len(vip), len(normal)
         aging = self.aging_s
-        while i < len(vip) or j < len(normal):
-            if j < len(normal) and (i >= len(vip) or (
-                    now - normal[j].submitted_s >= aging
-                    and normal[j].submitted_s < vip[i].submitted_s)):
-                out.append(normal[j])
-                j += 1
-            else:
+        while j < nn and now - normal[j].submitted_s >= aging:
+            if i < nv and vip[i].submitted_s <= normal[j].submitted_s:
                 out.append(vip[i])
                 i += 1
+            else:
+                out.append(normal[j])
+                j += 1
+        out.extend(vip[i:])
+        out.extend(normal[j:])
         return out
 
     def live(self) -> list:

@@ -1,0 +1,31 @@
+"""The two-lane queue: ``ordered`` lists orders exactly as repeated ``pop`` would take them."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.lanes import Lanes
+from sim.orders import Order, OrderState
+
+
+@given(st.lists(st.tuples(st.booleans(), st.floats(0, 1000), st.booleans(), st.booleans()),
+                max_size=40),
+       st.floats(0, 500), st.floats(0, 2000))
+def test_ordered_matches_pops(spec, aging, now):
+    lanes = Lanes(aging)
+    orders = []
+    for i, (vip, submitted, front, removed) in enumerate(spec):
+        o = Order(i, None, "m", 1, 0.0)
+        o.vip, o.submitted_s, o.state = vip, submitted, OrderState.QUEUED
+        lanes.push(o, front)
+        orders.append((o, removed))
+    for o, removed in orders:
+        if removed:
+            lanes.discard(o)
+    expected = lanes.ordered(now)
+    popped = []
+    while (o := lanes.pop(now)) is not None:
+        popped.append(o)
+    assert [o.id for o in popped] == [o.id for o in expected]
+    assert len(lanes) == 0
