@@ -8,8 +8,8 @@ change, so the renderer can animate transitions at any playback speed.
 Person fields: ``id tier vip wallet_cents held_cents patience_s arrived_s state since_s
 orders active delivered``.  Order fields: ``id model state lane since_s submitted_s
 started_s est_wait_s attempts price_cents held_cents slot``.  Slot fields: ``key index rented
-state since_s call last_fail_s arrive_s`` (``arrive_s``: when a rented slot arrives or arrived) (a busy slot's ``call`` has ``start_s end_s size
-outcome``).
+state since_s call last_fail_s arrive_s`` (``arrive_s``: when a rented slot arrives or
+arrived; a busy slot's ``call`` has ``start_s end_s size outcome``).
 """
 
 from __future__ import annotations
