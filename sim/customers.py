@@ -58,10 +58,11 @@ class Crowd:
         self.rnd = rnd
         tiers = list(scenario.tiers.values())
         self.tiers = tiers
-        self.tier_cum = _cumulative([t.share for t in tiers])
+        # a single choice draws nothing (the empty list says so)
+        self.tier_cum = _cumulative([t.share for t in tiers]) if len(tiers) > 1 else []
         models = list(scenario.models.values())
         self.models = [m.name for m in models]
-        self.model_cum = _cumulative([m.mix for m in models])
+        self.model_cum = _cumulative([m.mix for m in models]) if len(models) > 1 else []
         self.prices = {m.name: m.price_cents for m in models}
         a = scenario.arrivals
         self.vip_share = a.vip_share
@@ -69,7 +70,7 @@ class Crowd:
 
     def draw(self, cid: int, now: float) -> tuple[Customer, list[str]]:
         r = self.rnd.random
-        tier = self.tiers[_pick(self.tier_cum, r())]
+        tier = self.tiers[_pick(self.tier_cum, r)] if self.tier_cum else self.tiers[0]
         vip = r() < self.vip_share
         wallet = _between(tier.wallet_min_cents, tier.wallet_max_cents, r())
         lo, hi = self.patience
@@ -77,7 +78,7 @@ class Crowd:
         n = _between(tier.orders_min, tier.orders_max, r())
         models = self.models
         cum = self.model_cum
-        wants = [models[_pick(cum, r())] for _ in range(n)]
+        wants = ([models[_pick(cum, r)] for _ in range(n)] if cum else [models[0]] * n)
         return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
 
 
@@ -97,7 +98,6 @@ def _between(lo: int, hi: int, u: float) -> int:
     return k if k <= hi else hi
 
 
-def _pick(cum: list[float], u: float) -> int:
-    if len(cum) == 1:
-        return 0
-    return min(bisect.bisect_right(cum, u), len(cum) - 1)
+def _pick(cum: list[float], r) -> int:
+    """An index drawn with the cumulative weights ``cum`` (one draw)."""
+    return min(bisect.bisect_right(cum, r()), len(cum) - 1)

@@ -20,6 +20,24 @@ from __future__ import annotations
 ACCOUNTS = ("world", "wallets", "held", "revenue", "river", "upstream")
 
 
+def _posting(kind: str, src: str, dst: str):
+    """A method that moves cents from ``src`` to ``dst`` under ``kind`` (``post`` inlined)."""
+
+    def move(self: Ledger, cents: int) -> None:
+        if cents < 0 or type(cents) is not int:
+            raise ValueError(f"ledger posting {kind}: {cents!r} is not a whole number of cents")
+        bal = self.balance
+        bal[src] -= cents
+        bal[dst] += cents
+        totals = self.totals
+        totals[kind] = totals.get(kind, 0) + cents
+        self.postings += 1
+
+    move.__name__ = kind
+    move.__doc__ = f"Move cents from {src!r} to {dst!r} ({kind})."
+    return move
+
+
 class Ledger:
     __slots__ = ("balance", "totals", "postings")
 
@@ -38,18 +56,12 @@ class Ledger:
         self.totals[kind] = self.totals.get(kind, 0) + cents
         self.postings += 1
 
-    # The domain's postings, named for what they mean.
-    def fund(self, cents: int) -> None:
-        self.post("fund", "world", "wallets", cents)
-
-    def hold(self, cents: int) -> None:
-        self.post("hold", "wallets", "held", cents)
-
-    def settle(self, cents: int) -> None:
-        self.post("settle", "held", "revenue", cents)
-
-    def refund(self, cents: int) -> None:
-        self.post("refund", "held", "wallets", cents)
+    # The domain's postings, named for what they mean (made by _posting: one call per order
+    # step instead of two, on the hottest path of the model).
+    fund = _posting("fund", "world", "wallets")
+    hold = _posting("hold", "wallets", "held")
+    settle = _posting("settle", "held", "revenue")
+    refund = _posting("refund", "held", "wallets")
 
     def pay_upstream(self, kind: str, cents: int) -> None:
         self.post(kind, "river", "upstream", cents)

@@ -433,8 +433,11 @@ class Simulation:
             o.held_cents = 0
             self.ledger.refund(cents)
             self.refunded_cents += cents
+        now = self.engine.now
+        if o.started_s < 0 <= o.submitted_s:
+            self.stations[o.model].gave_up.add(now - o.submitted_s)
         o.state = state
-        o.since_s = self.engine.now
+        o.since_s = now
         o.slot = None
         self.n[state.value] += 1
         self._emit("refund", o.id, cust.id, state.value, cents)

@@ -100,6 +100,9 @@ class Station:
         self.durations: deque[float] = deque(maxlen=50)
         self._dur_sum = 0.0
         self.waits = Histogram()
+        # orders refunded before they ever started: how long they had waited (a wait
+        # measure of started orders alone looks better the more people give up)
+        self.gave_up = Histogram()
         self.wait_window = Window(scenario.metrics.window_s)
         self.asks_window = Window(scenario.autoscaler.window_s)
         self.lane_sum = {"vip": [0.0, 0], "normal": [0.0, 0]}

@@ -217,3 +217,22 @@ def test_leaving_cancels_running_orders_and_shows_their_cost():
     for c in left:
         assert all(o.state != OrderState.QUEUED for o in c.orders)
         assert c.held_cents == 0
+
+
+def test_gave_up_waits_are_counted_for_orders_that_never_started():
+    sim = sim_for("rush-hour", seed=2)
+    sim.advance_to(6 * 3600)
+    enq, started, never = {}, set(), []
+    for r in sim.log.records:
+        if r[1] == "enqueue":
+            enq[r[2]] = r[0]
+        elif r[1] == "start":
+            started.add(r[2])
+        elif r[1] == "refund" and r[2] in enq and r[2] not in started:
+            never.append(r[0] - enq[r[2]])
+    s = sim.summary()
+    counted = sum(b["gave_up"]["count"] for b in s["by_model"].values())
+    assert counted == len(never) > 10
+    total = sum(st.gave_up.total for st in sim.stations.values())
+    assert abs(total - sum(never)) < 1e-6
+    assert s["wait_seconds_with_gave_up"]["mean"] > s["wait_seconds"]["mean"]
