@@ -3,7 +3,8 @@
 Field names are a contract other tools read (``planning/``, CI checks): keep them, add
 beside them.  ``wait_seconds`` covers orders that started production (submission to start);
 ``wait_seconds_with_gave_up`` adds, for orders refunded before they ever started, the time they
-had waited -- with the 3x breaker on, the first alone looks better the more people leave.  Identities that must hold at any instant (tests check them):
+had waited -- with the 3x breaker on, the first alone looks better the more people leave.
+Identities that must hold at any instant (tests check them):
 ``orders.submitted = delivered + declined + refunded_* + in_flight`` and
 ``money.wallets_initial = wallets_final + held_open + revenue``.
 """
