@@ -6,12 +6,15 @@ queue-per-slot awareness (KEDA).  Every ``check_every_s`` each model is judged *
 mean wait, or the wait a newcomer would face, above ``wait_threshold_s``; or breaker asks in
 the window at ``asks_threshold``) or *low* (no queue and utilization under
 ``low_utilization``).  A state must hold for its delay before anything is rented or returned,
-and nothing more is rented while a previous rental is still provisioning.
+and nothing more is rented while a previous rental is still provisioning, nor while the
+model's circuit breaker is open or probing (the upstream is failing: more of it won't help).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from sim.breaker import CLOSED
 
 
 @dataclass(slots=True)
@@ -35,8 +38,10 @@ class Autoscaler:
         newcomer = st.est_wait(len(st.lanes), now) if len(st.lanes) else 0.0
         s.last_signal_s = max(waited, newcomer)
         asks = st.asks_window.count(now)
-        high = s.last_signal_s > cfg.wait_threshold_s or (
-            cfg.asks_threshold > 0 and asks >= cfg.asks_threshold)
+        # more slots of an upstream that is failing (breaker not closed) buy nothing
+        high = st.breaker.state == CLOSED and (
+            s.last_signal_s > cfg.wait_threshold_s
+            or (cfg.asks_threshold > 0 and asks >= cfg.asks_threshold))
         low = len(st.lanes) == 0 and st.utilization_now() < cfg.low_utilization
         s.high_since_s = (s.high_since_s if s.high_since_s is not None else now) if high else None
         s.low_since_s = (s.low_since_s if s.low_since_s is not None else now) if low else None

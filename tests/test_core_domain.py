@@ -236,3 +236,16 @@ def test_gave_up_waits_are_counted_for_orders_that_never_started():
     total = sum(st.gave_up.total for st in sim.stations.values())
     assert abs(total - sum(never)) < 1e-6
     assert s["wait_seconds_with_gave_up"]["mean"] > s["wait_seconds"]["mean"]
+
+
+def test_autoscaler_does_not_rent_from_a_failing_upstream():
+    sim = sim_for("outage", seed=4)
+    sim.advance_to(3 * 3600)
+    state, rents_while_open = "closed", 0
+    for r in sim.log.records:
+        if r[1] == "circuit" and r[2] == "image":
+            state = r[3]
+        elif r[1] == "rent" and r[2] == "image" and state != "closed":
+            rents_while_open += 1
+    assert rents_while_open == 0
+    assert any(r[2] == "image" for r in records(sim, "rent"))  # it rents once it recovers
