@@ -51,7 +51,11 @@ class App:
         self.clock = 0.0                   # real seconds since start (animations)
         self.mouse: tuple[int, int] | None = None
         self.world = pygame.Surface((L.WORLD_W, L.WORLD_H))
-        self.world_big = pygame.Surface(L.WORLD_RECT.size)
+        if pygame.display.get_surface() is not None:
+            self.world = self.world.convert()
+        self.world_big = pygame.Surface(L.WORLD_RECT.size)   # the benchmark's ceiling uses it
+        self._screen: pygame.Surface | None = None
+        self._world_view: pygame.Surface | None = None
         self.message = ""
         self.message_until = 0.0
         self.people_drawn = 0
@@ -70,6 +74,10 @@ class App:
         self.snap = self.sim.snapshot()
         self._snap_clock = -1.0
         self._snapped = True
+        self._caught_up = True
+        self._group_cache: tuple | None = None
+        self._blitted: tuple | None = None
+        self._full_blit_at = 0.0
         self.model = self.snap.stations[0].name
         self.contents = {st.name: st.content for st in self.snap.stations}
         self.people = People(self.sprites, list(sc.tiers))
@@ -187,45 +195,90 @@ class App:
                 self.sim.advance_to(self.sim.now + dt * self.speed)
             except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
                 self.sim_error = f"{type(e).__name__}: {e}"
-        self._snapped = self.clock - self._snap_clock >= SNAP_EVERY_S
+        # One heavy piece of Python per frame.  A snapshot frame takes the snapshot and
+        # nothing else; the next frame brings the layers up to it (machines, ticker) and
+        # starts the re-seating, whose second slice runs on the frame after (People.settle).
+        # A snapshot waits until the last re-seating has finished.
+        self._snapped = (self.clock - self._snap_clock >= SNAP_EVERY_S
+                         and not self.people.busy)
         if self._snapped:
             self._snap_clock = self.clock
-            snap = self.snap = self.sim.snapshot()
-            if self.machines.replan(snap, self.max_rented):
-                self._bake()
-            self.machines.update(snap, self.clock)
-            self.people.retarget(snap, snap.controls["multiplier"], self.contents)
-            # the snapshot's 16-record ticker misses most events at 600x; the log's public
-            # ``recent`` keeps 256 (read-only: it only flushes the hash buffer)
-            self.dashboard.update(snap, self.sim.log.recent(256))
+            self.snap = self.sim.snapshot()
+            self._caught_up = False
+            self.machines.clock = self.clock
         else:
             self.machines.clock = self.clock
+            if not self._caught_up:
+                self._catch_up(self.snap)
+            self.people.settle()
         self.people.walk(dt, self.speed)
 
+    def _catch_up(self, snap) -> None:
+        """Bring the layers up to the latest snapshot (the frame after it was taken)."""
+        self._caught_up = True
+        if self.machines.replan(snap, self.max_rented):
+            self._bake()
+        self.machines.update(snap, self.clock)
+        self.people.retarget(snap, snap.controls["multiplier"], self.contents)
+        # the snapshot's 16-record ticker misses most events at 600x; the log's public
+        # ``recent`` keeps 256 (read-only: it only flushes the hash buffer)
+        self.dashboard.update(snap, self.sim.log.recent(256))
+
     def draw(self, screen: pygame.Surface) -> None:
+        """Draw the frame; on a snapshot frame the slot and label layers wait one frame.
+
+        The panel and the desk are blitted only when they changed, or when something was
+        drawn over them last frame (tooltip, help, message): the display keeps its pixels.
+        """
+        fresh = not self._snapped
         world = self.world
         world.blit(self.background, (0, 0))
-        self.machines.draw(world, self.snap)
+        self.machines.draw(world, self.snap, fresh=fresh)
         self.people_drawn = self.people.draw(world)
-        pygame.transform.scale(world, L.WORLD_RECT.size, self.world_big)
-        screen.blit(self.world_big, L.WORLD_RECT.topleft)
+        if self._screen is not screen:
+            self._screen = screen
+            self._world_view = screen.subsurface(L.WORLD_RECT)
+            self._blitted = None
+        pygame.transform.scale(world, L.WORLD_RECT.size, self._world_view)
         screen.fblits(self.labels)
-        self._group_labels(screen)
-        # the panel repaints on a frame without a snapshot, so the two costs never add up
-        if self.dashboard.dirty or (self.dashboard.due(self.clock) and not self._snapped):
+        self._group_labels(screen, fresh)
+        # timed repaints (a panel band, the desk) go on frames without a snapshot, so the
+        # costs never add up in one frame; input repaints at once
+        if self.dashboard.dirty:
             self.dashboard.redraw(self, self.clock)
-        self.dashboard.draw(screen)
-        self.controls.draw(screen, self.fonts, self.clock)
-        self._hover(screen)
+        elif fresh:
+            self.dashboard.step(self, self.clock)
+        self.controls.paint(self.fonts, self.clock, timed=fresh)
+        shown = (self.dashboard.version, self.controls.version)
+        # ...and at least once a second anyway: a display that lost its pixels (a browser
+        # canvas resized or re-created) heals itself instead of staying black
+        if shown != self._blitted or self.clock - self._full_blit_at >= 1.0:
+            self.dashboard.draw(screen)
+            self.controls.draw(screen)
+            self._blitted = shown
+            self._full_blit_at = self.clock
+        over = self._hover(screen)
         if self.message and self.clock < self.message_until:
             surf = self.fonts.label(self.message[:100], P.WHITE)
             box = pygame.Rect(8, L.WORLD_RECT.bottom - 26, surf.get_width() + 12, 20)
             screen.fill(P.RED_DARK, box)
             screen.blit(surf, (box.x + 6, box.y + 2))
+            over = True
         if self.show_help:
             self.help.draw(screen, self.fonts, self.lang)
+            over = True
+        if over:
+            self._blitted = None
 
-    def _group_labels(self, screen: pygame.Surface) -> None:
+    def _group_labels(self, screen: pygame.Surface, fresh: bool = True) -> None:
+        """Each group's header line; rebuilt when the snapshot, language or plan changed."""
+        key = (self.lang, self.machines.groups, self.machines.overflow)
+        cached = self._group_cache
+        if cached is None or cached[1] != key or (fresh and cached[0] is not self.snap):
+            cached = self._group_cache = (self.snap, key, self._group_blits())
+        screen.fblits(cached[2])
+
+    def _group_blits(self) -> list[tuple]:
         f = self.fonts
         lang = self.lang
         now = self.snap.now_s
@@ -263,7 +316,7 @@ class App:
                 m = f.label(f"+{hidden}", P.WHITE)
                 blits.append((m, (L.to_screen(g.base_area.right, 0)[0] - m.get_width() - 2,
                                   L.to_screen(0, g.base_area.bottom)[1] - 16)))
-        screen.fblits(blits)
+        return blits
 
     def hover_lines(self, pos: tuple[int, int]) -> list[str] | None:
         """The tooltip for a screen point over the world (None: nothing there)."""
@@ -277,17 +330,20 @@ class App:
             person = next((p for p in snap.people if p.id == cid), None) or \
                 next((p for p in snap.departures if p.id == cid), None)
             if person is not None:
-                return tooltip.person_lines(person, self.people.actors.get(cid), snap.now_s,
-                                            self.lang, labels)
+                return tooltip.person_lines(person, self.people.wait_info(cid, snap.now_s),
+                                            snap.now_s, self.lang, labels)
         hit = self.machines.hit(snap, wx, wy)
         if hit is not None:
             st, slot = hit
             return tooltip.slot_lines(st, slot, snap.now_s, self.lang, self.machines.provision_s)
         return None
 
-    def _hover(self, screen: pygame.Surface) -> None:
+    def _hover(self, screen: pygame.Surface) -> bool:
+        """Draw the tooltip under the mouse, if any; True if one was drawn."""
         if self.mouse is None or self.show_help or self.controls.dragging:
-            return
+            return False
         lines = self.hover_lines(self.mouse)
         if lines:
             tooltip.draw(screen, self.fonts, lines, self.mouse)
+            return True
+        return False

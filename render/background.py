@@ -98,8 +98,8 @@ def world_labels(fonts: Fonts, lang: str, groups: list[L.Group]) -> list[tuple]:
     put("delivery", L.DELIVERY.centerx, L.DELIVERY.y, P.CYAN)
     put("refund", L.REFUND.centerx, L.REFUND.y, P.PINK)
     put("door", L.WALL_X + 2, L.DOOR.bottom + 3, P.WHITE)
-    put("vip_lane", L.CARPET.centerx, L.CARPET.bottom - 9, P.YELLOW)
-    put("gallery", L.GALLERY.centerx, L.GALLERY.bottom - 9, P.NIGHT)
+    put("vip_lane", L.CARPET.centerx, L.CARPET.bottom - 10, P.YELLOW)  # clear of the rope
+    put("gallery", L.GALLERY.centerx, L.GALLERY.bottom - 7, P.NIGHT)  # under the last row
     put("supplier", L.GATE.centerx, L.GATE.top - 9, P.YELLOW)
     for g in groups:
         put("rented", L.RENT_X + L.RENT_COLS * L.CELL // 2, g.header.y + 2, P.YELLOW)

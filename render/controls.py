@@ -41,8 +41,12 @@ class Controls:
         self.sliders: dict[str, Slider] = {}
         self.buttons: dict[str, Button] = {}
         self.surface = pygame.Surface(L.CONTROLS_RECT.size)
+        if pygame.display.get_surface() is not None:
+            self.surface = self.surface.convert()
         self.dirty = True
         self.painted = -1e9
+        self.version = 0
+        self._shown: tuple = ()
         self.build()
 
     def build(self) -> None:
@@ -170,20 +174,43 @@ class Controls:
     def dragging(self) -> bool:
         return any(s.dragging is not None for s in self.sliders.values())
 
-    def draw(self, screen: pygame.Surface, fonts: Fonts, clock: float) -> None:
-        """Blit the desk; repaint it after input or a few times a second (values move)."""
-        if self.dirty or clock - self.painted >= REPAINT_S:
-            self.dirty = False
+    def shown(self) -> tuple:
+        """Everything the desk shows; a timed repaint is skipped while it stays the same."""
+        return (self.app.lang, tuple(w.shown_state() for w in self.widgets))
+
+    def paint(self, fonts: Fonts, clock: float, timed: bool = True) -> None:
+        """Repaint the desk after input, or when a value it shows has moved.
+
+        Values are checked a few times a second (``timed`` False skips the check on a frame
+        that already carries heavy work); repainting ~80 fills and labels only when something
+        changed keeps the desk off the frame budget while the factory just runs.
+        ``version`` counts repaints, so the app blits the desk only when it changed.
+        """
+        if self.dirty or (timed and clock - self.painted >= REPAINT_S):
             self.painted = clock
-            surf = self.surface
-            r = L.CONTROLS_RECT
-            surf.fill(P.PANEL_BG)
-            surf.fill(P.PANEL_LINE, pygame.Rect(0, 0, r.w, 2))
-            surf.fill(P.PANEL_LINE, pygame.Rect(428, 6, 1, 4 * ROW_H - 4))
-            for w in self.widgets:
-                w.draw(surf, fonts)
-            self._legend(surf, fonts)
+            shown = self.shown()
+            if self.dirty or shown != self._shown:
+                self._shown = shown
+                self._paint(fonts)
+                self.version += 1
+            self.dirty = False
+
+    def draw(self, screen: pygame.Surface, fonts: Fonts | None = None,
+             clock: float | None = None) -> None:
+        """Blit the desk (repainting it first when given the fonts and the clock)."""
+        if fonts is not None and clock is not None:
+            self.paint(fonts, clock)
         screen.blit(self.surface, L.CONTROLS_RECT.topleft)
+
+    def _paint(self, fonts: Fonts) -> None:
+        surf = self.surface
+        r = L.CONTROLS_RECT
+        surf.fill(P.PANEL_BG)
+        surf.fill(P.PANEL_LINE, pygame.Rect(0, 0, r.w, 2))
+        surf.fill(P.PANEL_LINE, pygame.Rect(428, 6, 1, 4 * ROW_H - 4))
+        for w in self.widgets:
+            w.draw(surf, fonts)
+        self._legend(surf, fonts)
 
 
 SHORTCUTS: dict[int, Action] = {

@@ -8,6 +8,8 @@ when the language changes); each frame just blits it.  Gauge names follow the ga
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pygame
 
 from render import layout as L
@@ -17,12 +19,15 @@ from render.i18n import tr
 from render.ticker import COLORS, Ticker, clock, duration, line, money, short
 
 REFRESH_S = 0.2
+_DONE = object()
 ALERTS = ("mean_wait", "abandon_rate", "queue_len", "breaker_open")
 
 
 def sparkline(surf: pygame.Surface, rect: pygame.Rect, points: tuple, color: P.Color) -> None:
     surf.fill(P.BLACK, rect)
-    vals = [p[1] if isinstance(p, tuple) else p for p in points][-rect.w:]
+    if not isinstance(points, (tuple, list)):
+        points = tuple(points)
+    vals = [p[1] if isinstance(p, tuple) else p for p in points[-rect.w:]]  # the tail only
     if len(vals) < 2:
         return
     hi = max(vals)
@@ -38,12 +43,18 @@ def sparkline(surf: pygame.Surface, rect: pygame.Rect, points: tuple, color: P.C
 
 
 class Dashboard:
+    """The panel surface, repainted in three bands (see :meth:`step`)."""
+
     def __init__(self, fonts: Fonts) -> None:
         self.fonts = fonts
         self.surface = pygame.Surface(L.PANEL_RECT.size)
+        if pygame.display.get_surface() is not None:
+            self.surface = self.surface.convert()
         self.ticker = Ticker()
         self.last_draw = -1e9
         self.dirty = True
+        self.version = 0                # counts repaints: the app blits the panel on change
+        self._parts: Iterator[None] | None = None
 
     def update(self, snap, tail=None) -> None:
         self.ticker.update(snap, tail)
@@ -51,25 +62,61 @@ class Dashboard:
     def due(self, clock_s: float) -> bool:
         return self.dirty or clock_s - self.last_draw >= REFRESH_S
 
+    @property
+    def painting(self) -> bool:
+        """True while a timed repaint has bands left to paint."""
+        return self._parts is not None
+
     def redraw(self, app, clock_s: float) -> None:
+        """Repaint the whole panel now (after input, a language switch, a new scenario)."""
         self.last_draw = clock_s
         self.dirty = False
-        snap = app.snap
-        lang = app.lang
+        for _ in self._paint(app):
+            pass
+        self._parts = None
+        self.version += 1
+
+    def step(self, app, clock_s: float) -> None:
+        """The timed repaint, one band per call: top table, gauges, ticker.
+
+        Why in bands: the whole panel is about a hundred text blits, as much as a snapshot;
+        painted a band per frame it never lands on top of other heavy work in one frame.
+        Each band clears its own strip, so the panel is never half blank, and all three read
+        the snapshot the repaint started from, so the panel shows one instant.
+        """
+        if self._parts is None:
+            if not self.due(clock_s):
+                return
+            self.last_draw = clock_s
+            self._parts = self._paint(app)
+        self.version += 1
+        if next(self._parts, _DONE) is _DONE:
+            self._parts = None
+
+    def _paint(self, app) -> Iterator[None]:
         f = self.fonts
         s = self.surface
-        s.fill(P.PANEL_BG)
-        s.fill(P.PANEL_LINE, pygame.Rect(0, 0, 2, s.get_height()))
+        lang = app.lang
         x0 = 10
+        width = s.get_width()
 
         def text(t: str, x: int, y: int, color: P.Color = P.TEXT, right: bool = False) -> None:
             surf = f.label(t, color)
             s.blit(surf, (x - surf.get_width() if right else x, y))
 
+        def band(top: int, bottom: int) -> None:
+            s.fill(P.PANEL_BG, pygame.Rect(0, top, width, bottom - top))
+            s.fill(P.PANEL_LINE, pygame.Rect(0, top, 2, bottom - top))
+
+        snap = app.snap
+        n_rows = len(snap.stations)
+        y_gauges = 84 + 18 + 17 * n_rows + 6
+        y_ticker = y_gauges + 72 + 5 * 16 + 6 + 24
+        band(0, y_gauges - 4)
         # header
         text(tr("title", lang), x0, 4, P.YELLOW)
         text(tr("clock", lang, int(snap.now_s // 86400) + 1, clock(snap.now_s)),
-             s.get_width() - 8, 4, P.WHITE, right=True)
+             width - 8, 4, P.WHITE, right=True)
         speed = tr("speed", lang, "||" if app.speed <= 0 else f"×{app.speed:g}")
         text(f"{app.scenario_name}  {tr('seed', lang, app.seed)}  {speed}", x0, 22, P.TEXT_DIM)
         # money
@@ -87,14 +134,14 @@ class Dashboard:
             text(money(cents), x, y + 16, color)
         # per-model table
         y = 84
-        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 3, s.get_width() - 20, 1))
+        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 3, width - 20, 1))
         cols = (x0, x0 + 84, x0 + 170, x0 + 250, x0 + 296, x0 + 394)
         heads = ("col_model", "col_waiting", "col_running", "col_util", "col_p50p95",
                  "col_rented")
         for cx, key in zip(cols, heads, strict=True):
             text(tr(key, lang), cx, y, P.TEXT_DIM, right=cx == cols[-1])
         y += 18
-        for st in snap.stations:
+        for st in snap.stations[:n_rows]:
             color = P.CONTENT_COLORS.get(st.content, P.SILVER)
             text(st.label[:10], cols[0], y, color)
             normal = st.num_requests_waiting - st.num_requests_waiting_vip
@@ -113,9 +160,11 @@ class Dashboard:
                     else P.YELLOW
                 s.fill(lamp, pygame.Rect(cols[0] - 7, y + 5, 4, 6))
             y += 17
+        yield
+        y = y_gauges
+        band(y - 4, y_ticker - 4)
         # sparklines
-        y += 6
-        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, s.get_width() - 20, 1))
+        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, width - 20, 1))
         series = snap.series
         sparks = (("spark_wait", "wait_p95", P.YELLOW, duration),
                   ("spark_queue", "queue", P.CYAN, lambda v: f"{v:.0f}"),
@@ -129,9 +178,10 @@ class Dashboard:
             text(fmt(last), x, y + 50, color)
         y += 72
         # counts
-        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, s.get_width() - 20, 1))
+        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, width - 20, 1))
         n = snap.counts
         g = snap.gauges
+        m = snap.money_cents
         items = (tr("in_building", lang, int(g.get("customers_in_building", 0))),
                  tr("arrived", lang, n.get("arrived", 0)),
                  tr("delivered", lang, n.get("delivered", 0)),
@@ -146,7 +196,7 @@ class Dashboard:
             text(t, x0 + (i % 2) * 200, y + (i // 2) * 16)
         y += 5 * 16 + 6
         # alert lamps
-        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, s.get_width() - 20, 1))
+        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, width - 20, 1))
         active = {a.name: a.active for a in snap.alerts}
         text(tr("alerts", lang), x0, y, P.TEXT_DIM)
         x = x0 + 56
@@ -160,9 +210,11 @@ class Dashboard:
             label = tr("alert_" + name, lang)
             text(label, x + 14, y, P.RED if on else P.TEXT_DIM)
             x += 14 + f.width(label) + 14
-        y += 24
+        yield
+        y = y_ticker
+        band(y - 4, s.get_height())
         # ticker
-        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, s.get_width() - 20, 1))
+        s.fill(P.PANEL_LINE, pygame.Rect(x0, y - 4, width - 20, 1))
         text(tr("ticker", lang), x0, y, P.TEXT_DIM)
         y += 18
         labels = {st.name: st.label for st in snap.stations}

@@ -48,7 +48,8 @@ BENCHES = pygame.Rect(50, 40, 110, 150)      # normal lane
 SEAT_DX, SEAT_DY = 8, 12
 CARPET = pygame.Rect(166, 36, 26, 158)       # VIP lane
 GALLERY = pygame.Rect(48, 200, 146, 50)      # orders in production: people stand and watch
-GALLERY_DX, GALLERY_DY = 7, 11
+GALLERY_DX, GALLERY_DY = 7, 10
+GALLERY_BACK = 5                             # the first row stands back from the rope
 OVERFLOW = pygame.Rect(2, 4, 30, 108)        # a queue out of the door, on the sidewalk
 
 FACTORY = pygame.Rect(200, 0, WORLD_W - 200, WORLD_H)
@@ -82,7 +83,10 @@ def _grid(area: pygame.Rect, dx: int, dy: int, right_to_left: bool,
 #: a serpentine, so the queue moving up is everyone taking one step, never a jump.
 NORMAL_SEATS = _grid(BENCHES, SEAT_DX, SEAT_DY, True, snake=True)
 VIP_SEATS = _grid(CARPET, SEAT_DX, SEAT_DY, True, snake=True)
-GALLERY_SPOTS = _grid(GALLERY, GALLERY_DX, GALLERY_DY, True)
+#: Watchers stand ``GALLERY_BACK`` px behind the rope, so the heads and hourglasses of the
+#: first row stay clear of the carpet's "VIP" label just above it.
+GALLERY_SPOTS = _grid(pygame.Rect(GALLERY.x, GALLERY.y + GALLERY_BACK, GALLERY.w,
+                                  GALLERY.h - GALLERY_BACK), GALLERY_DX, GALLERY_DY, True)
 OVERFLOW_SPOTS = _grid(OVERFLOW, SEAT_DX, 10, True)
 
 

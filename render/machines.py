@@ -22,6 +22,50 @@ THROW_S = 0.9
 LEAVE_S = 0.8
 
 
+class Overlays:
+    """The small coloured marks drawn over machines, each a surface made once.
+
+    Pixel for pixel what ``fill`` calls would paint, but blitted in one batch.
+    """
+
+    def __init__(self) -> None:
+        self.progress = {(rented, w): self._bar(w, P.ORANGE if rented else P.LIME)
+                         for rented in (False, True) for w in range(1, 13)}
+        self.supply = {w: self._solid(w, 1, P.YELLOW) for w in range(1, 13)}
+        self.dots = {n: self._solid(n, 1, P.YELLOW) for n in range(1, 9)}
+        self.draining = self._solid(4, 1, P.ORANGE)
+        self.flash = self._solid(8, 6, P.RED)
+        self.flash.fill(P.WHITE, pygame.Rect(3, 1, 2, 4))
+        self._fries: dict[int, pygame.Surface] = {}
+
+    @staticmethod
+    def _ready(s: pygame.Surface) -> pygame.Surface:
+        return s.convert() if pygame.display.get_surface() is not None else s
+
+    def _solid(self, w: int, h: int, color: P.Color) -> pygame.Surface:
+        s = pygame.Surface((w, h))
+        s.fill(color)
+        return self._ready(s)
+
+    def _bar(self, w: int, color: P.Color) -> pygame.Surface:
+        s = pygame.Surface((12, 2))
+        s.fill(P.BLACK)
+        s.fill(color, pygame.Rect(0, 0, w, 1))
+        return self._ready(s)
+
+    def fries(self, n: int) -> pygame.Surface:
+        """``n`` fries standing in the basket, alternately one pixel higher."""
+        s = self._fries.get(n)
+        if s is None:
+            s = pygame.Surface((n, 4))
+            s.fill(P.BLACK)
+            s.set_colorkey(P.BLACK)
+            for i in range(n):
+                s.fill(P.YELLOW, pygame.Rect(i, i % 2, 1, 3))
+            s = self._fries[n] = self._ready(s)
+        return s
+
+
 @dataclass(slots=True)
 class Anim:
     kind: str           # flash | drop | throw | leave
@@ -44,6 +88,9 @@ class Machines:
         self.overflow: dict[str, int] = {}
         self.clock = 0.0
         self.provision_s = 120.0   # the scenario's provisioning delay (crate progress bar)
+        self.overlays = Overlays()
+        self._cells: dict[str, tuple] = {}
+        self._prepared: tuple | None = None     # (snapshot, blits, overlays, index, draining)
 
     def replan(self, snap, max_rented: dict[str, int]) -> bool:
         """Recompute the group layout when slot counts outgrow it; True if it changed."""
@@ -63,6 +110,7 @@ class Machines:
         if new == old:
             return False
         self.groups = {g.name: g for g in groups}
+        self._prepared = None
         return True
 
     def update(self, snap, clock: float) -> None:
@@ -103,64 +151,117 @@ class Machines:
             kept.append(a)
         self.anims = kept
 
-    def draw(self, surf: pygame.Surface, snap) -> None:
+    def _cells_of(self, g: L.Group) -> dict[tuple[bool, int], tuple[int, int]]:
+        """Every cell of a group by (rented, index); made once per group plan."""
+        cells = self._cells.get(g.name)
+        if cells is None or cells[0] is not g:
+            grid = {}
+            for rented, cols, rows in ((False, L.BASE_COLS, g.base_rows),
+                                       (True, L.RENT_COLS, g.rent_rows)):
+                for i in range(cols * rows):
+                    grid[(rented, i)] = g.cell(rented, i)
+            cells = self._cells[g.name] = (g, grid)
+        return cells[1]
+
+    def prepare(self, snap) -> None:
+        """The slots' sprites and bars for one snapshot: they change only with it.
+
+        Why kept: the loop over every slot is most of this layer's Python; between two
+        snapshots a frame only adds the short animations on top (:meth:`draw`).
+        """
         sp = self.sprites
+        ov = self.overlays
         now = snap.now_s
-        clock = self.clock
         blits = []
-        fills = []
-        flashing = {(a.station, a.rented, a.index): a for a in self.anims if a.kind == "flash"}
-        dropping = {(a.station, a.rented, a.index): a for a in self.anims if a.kind == "drop"}
-        self.overflow = {}
+        overs = []
+        add = blits.append
+        put = overs.append
+        where: dict[tuple, int] = {}            # (station, rented, index) -> blits index
+        draining = []
+        provision_s = max(1.0, self.provision_s)
+        overflow = {}
         for st in snap.stations:
             g = self.groups.get(st.name)
             if g is None:
                 continue
+            cells = self._cells_of(g)
+            name = st.name
             content = st.content
+            looks = {(r, b): sp.machine(content, r, b)
+                     for r in (False, True) for b in (False, True)}
             hidden = 0
             for slot in st.slots:
-                pos = g.cell(slot.rented, slot.index)
+                rented = slot.rented
+                pos = cells.get((rented, slot.index))
                 if pos is None:
                     hidden += 1
                     continue
                 x, y = pos
                 state = slot.state
                 if state == "provisioning":
-                    blits.append((sp.crate, (x + 1, y + 1)))
-                    done = min(1.0, (now - slot.since_s) / max(1.0, self.provision_s))
-                    fills.append((P.YELLOW, pygame.Rect(x, y + 12, max(1, int(12 * done)), 1)))
+                    add((sp.crate, (x + 1, y + 1)))
+                    done = min(1.0, (now - slot.since_s) / provision_s)
+                    put((ov.supply[max(1, int(12 * done))], (x, y + 12)))
                     continue
-                busy = state in ("busy", "draining")
-                drop = dropping.get((st.name, slot.rented, slot.index))
-                dy = 0
-                if drop is not None:
-                    t = min(1.0, (clock - drop.start) / DROP_S)
-                    dy = -int((1.0 - t) * (1.0 - t) * 10)
-                blits.append((sp.machine(content, slot.rented, busy), (x, y + dy)))
+                busy = state == "busy" or state == "draining"
+                where[(name, rented, slot.index)] = len(blits)
+                add((looks[(rented, busy)], (x, y)))
                 call = slot.call
                 if busy and call is not None:
                     span = call.end_s - call.start_s
                     frac = 1.0 if span <= 0 else min(1.0, max(0.0, (now - call.start_s) / span))
-                    fills.append((P.BLACK, pygame.Rect(x, y + 12, 12, 2)))
-                    fills.append((P.LIME if not slot.rented else P.ORANGE,
-                                  pygame.Rect(x, y + 12, max(1, int(12 * frac)), 1)))
+                    put((ov.progress[(rented, max(1, int(12 * frac)))], (x, y + 12)))
                     if call.size > 1:
-                        for i in range(min(call.size, 8)):
-                            fills.append((P.YELLOW, pygame.Rect(x + 2 + i, y + 9, 1, 1)))
-                if state == "draining" and int(clock * 4) % 2:
-                    fills.append((P.ORANGE, pygame.Rect(x + 4, y - 1, 4, 1)))
-                if (st.name, slot.rented, slot.index) in flashing:
-                    fills.append((P.RED, pygame.Rect(x + 2, y + 2, 8, 6)))
-                    fills.append((P.WHITE, pygame.Rect(x + 5, y + 3, 2, 4)))
+                        put((ov.dots[min(call.size, 8)], (x + 2, y + 9)))
+                if state == "draining":
+                    draining.append((ov.draining, (x + 4, y - 1)))
             if hidden:
-                self.overflow[st.name] = hidden
+                overflow[name] = hidden
             if st.batch_max > 1:
-                self._basket(blits, fills, g, st)
-        for a in self.anims:
+                self._basket(blits, overs, g, st)
+        self.overflow = overflow
+        self._prepared = (snap, blits, overs, where, draining)
+
+    def draw(self, surf: pygame.Surface, snap, fresh: bool = True) -> None:
+        """Slots, bars and animations as two ``fblits`` lists (sprites, then overlays).
+
+        Why no ``fill`` calls: every bar, dot and flash is a small surface made once
+        (:class:`Overlays`).  ``fresh`` False (a frame that already took a snapshot) keeps
+        the slots prepared from the previous snapshot for one more frame.
+        """
+        prepared = self._prepared
+        if prepared is None or (fresh and prepared[0] is not snap):
+            self.prepare(snap)
+            prepared = self._prepared
+        _, blits, overs, where, draining = prepared
+        clock = self.clock
+        if int(clock * 4) % 2 and draining:
+            overs = overs + draining
+        anims = self.anims
+        if not anims:
+            surf.fblits(blits)
+            surf.fblits(overs)
+            return
+        sp = self.sprites
+        base = blits
+        blits = list(blits)
+        overs = list(overs)
+        for a in anims:
             g = self.groups.get(a.station)
             if g is None:
                 continue
-            if a.kind == "leave":
+            kind = a.kind
+            if kind == "drop" or kind == "flash":
+                i = where.get((a.station, a.rented, a.index))
+                if i is None:
+                    continue
+                look, (x, y) = base[i]
+                if kind == "flash":
+                    overs.append((self.overlays.flash, (x + 2, y + 2)))
+                else:
+                    t = min(1.0, (clock - a.start) / DROP_S)
+                    blits[i] = (look, (x, y - int((1.0 - t) * (1.0 - t) * 10)))
+            elif kind == "leave":
                 pos = g.cell(a.rented, a.index)
                 if pos is None:
                     continue
@@ -168,7 +269,7 @@ class Machines:
                 x = pos[0] + (L.GATE.centerx - pos[0]) * t
                 y = pos[1] + (L.GATE.top - pos[1]) * t
                 blits.append((sp.machine(a.content, a.rented, False), (int(x), int(y))))
-            elif a.kind == "throw":
+            elif kind == "throw":
                 t = (clock - a.start) / THROW_S
                 sx, sy = L.MANAGER_POST
                 tx, ty = L.GATE.centerx, L.GATE.top + 2
@@ -176,17 +277,16 @@ class Machines:
                 y = sy - 14 + (ty - sy + 14) * t - 40 * t * (1 - t)
                 blits.append((sp.bag, (int(x), int(y))))
         surf.fblits(blits)
-        for color, rect in fills:
-            surf.fill(color, rect)
+        surf.fblits(overs)
 
-    def _basket(self, blits: list, fills: list, g: L.Group, st) -> None:
+    def _basket(self, blits: list, overs: list, g: L.Group, st) -> None:
         """The fries basket fills with the orders waiting for the next batch."""
         x = g.header.right - 64
         y = g.header.y + 3
         blits.append((self.sprites.basket, (x, y)))
         n = min(len(st.queue), st.batch_max)
-        for i in range(n):
-            fills.append((P.YELLOW, pygame.Rect(x + 1 + i, y - 2 + (i % 2), 1, 3)))
+        if n:
+            overs.append((self.overlays.fries(n), (x + 1, y - 2)))
 
     def hit(self, snap, wx: float, wy: float):
         """(station view, slot) under a world point, or None."""

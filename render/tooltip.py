@@ -16,7 +16,9 @@ from render.i18n import tr
 from render.ticker import duration, money
 
 
-def person_lines(person, actor, now: float, lang: str, labels: dict[str, str]) -> list[str]:
+def person_lines(person, wait_info: tuple | None, now: float, lang: str,
+                 labels: dict[str, str]) -> list[str]:
+    """``wait_info``: (queue position, lane label, seconds to start) while waiting, else None."""
     n_done = person.delivered
     n_active = person.active
     n_pending = len(person.pending)
@@ -26,8 +28,8 @@ def person_lines(person, actor, now: float, lang: str, labels: dict[str, str]) -
         tr("tt_wallet", lang, money(person.wallet_cents), money(person.held_cents)),
         tr("tt_orders", lang, n_done, n_active, n_pending),
     ]
-    if actor is not None and actor.wait_info is not None:
-        pos, label, remaining = actor.wait_info
+    if wait_info is not None:
+        pos, label, remaining = wait_info
         lines.append(tr("tt_queue", lang, pos, label, duration(remaining)))
     elif n_active:
         lines.append(tr("tt_running", lang))

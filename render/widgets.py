@@ -70,6 +70,10 @@ class Slider:
     def shown(self) -> float:
         return self.dragging if self.dragging is not None else self.current()
 
+    def shown_state(self) -> tuple:
+        """All that :meth:`draw` depends on (the desk repaints when it changes)."""
+        return self.label(), self.shown(), self.hover, self.dragging is not None
+
     def draw(self, surf: pygame.Surface, fonts: Fonts) -> None:
         r = self.rect
         surf.blit(fonts.label(self.label(), P.TEXT), (r.x, r.y))
@@ -111,6 +115,10 @@ class Button:
         elif event.type == pygame.KEYDOWN and self.key is not None and event.key == self.key:
             return self.action()
         return None
+
+    def shown_state(self) -> tuple:
+        """All that :meth:`draw` depends on (the desk repaints when it changes)."""
+        return self.label(), self.lit(), self.hover, self.pressed
 
     def draw(self, surf: pygame.Surface, fonts: Fonts) -> None:
         r = self.rect
