@@ -33,16 +33,19 @@ class Autoscaler:
     def decide(self, st, now: float, provisioning: int, spent_cents: int) -> tuple[str, int] | None:
         """``("rent", n)``, ``("return", n)`` or None for station ``st`` at ``now``."""
         cfg = self.cfg
-        s = self.state.setdefault(st.name, ScaleState())
-        waited = st.wait_window.mean(now) if st.wait_window.count(now) else 0.0
-        newcomer = st.est_wait(len(st.lanes), now) if len(st.lanes) else 0.0
+        s = self.state.get(st.name)
+        if s is None:
+            s = self.state[st.name] = ScaleState()
+        waited = st.wait_window.mean(now)  # 0.0 for an empty window
+        queued = len(st.lanes)
+        newcomer = st.est_wait(queued, now) if queued else 0.0
         s.last_signal_s = max(waited, newcomer)
         asks = st.asks_window.count(now)
         # more slots of an upstream that is failing (breaker not closed) buy nothing
         high = st.breaker.state == CLOSED and (
             s.last_signal_s > cfg.wait_threshold_s
             or (cfg.asks_threshold > 0 and asks >= cfg.asks_threshold))
-        low = len(st.lanes) == 0 and st.utilization_now() < cfg.low_utilization
+        low = queued == 0 and st.utilization_now() < cfg.low_utilization
         s.high_since_s = (s.high_since_s if s.high_since_s is not None else now) if high else None
         s.low_since_s = (s.low_since_s if s.low_since_s is not None else now) if low else None
         if not self.enabled:

@@ -21,6 +21,9 @@ class CustomerState(StrEnum):
     DONE = "done"            # all orders ended (terminal)
 
 
+INSIDE = CustomerState.INSIDE  # a module constant: Enum attributes are slow to look up on 3.11
+
+
 class Customer:
     __slots__ = ("id", "tier", "concurrency", "vip", "wallet_cents", "initial_wallet_cents",
                  "held_cents", "vip_fee_cents", "patience_s", "arrived_s", "state", "since_s",
@@ -38,7 +41,7 @@ class Customer:
         self.vip_fee_cents = 0                 # held VIP fee, settled/refunded at the end
         self.patience_s = patience_s
         self.arrived_s = now
-        self.state = CustomerState.INSIDE
+        self.state = INSIDE
         self.since_s = now
         self.orders: list = []
         self.pending: deque = deque()         # placed, waiting with the customer

@@ -8,9 +8,9 @@ live between two frames and the same command replayed from a file land in the sa
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Callable
+from heapq import heappop, heappush
 from typing import Any
 
 Handler = Callable[[Any], None]
@@ -28,11 +28,11 @@ class Engine:
 
     def at(self, t: float, handler: Handler, arg: Any = None, priority: int = 0) -> None:
         """Run ``handler(arg)`` at simulated time ``t`` (never earlier than now)."""
-        heapq.heappush(self._heap, (t if t > self.now else self.now, priority,
-                                    next(self._seq), handler, arg))
+        now = self.now
+        heappush(self._heap, (t if t > now else now, priority, next(self._seq), handler, arg))
 
     def after(self, delay_s: float, handler: Handler, arg: Any = None) -> None:
-        heapq.heappush(self._heap, (self.now + delay_s, 0, next(self._seq), handler, arg))
+        heappush(self._heap, (self.now + delay_s, 0, next(self._seq), handler, arg))
 
     def run_until(self, t_end: float, max_events: int = -1) -> bool:
         """Process events with time <= ``t_end``, at most ``max_events`` (-1: no limit).
@@ -40,8 +40,7 @@ class Engine:
         Returns True when every such event is done (the clock then stands at ``t_end``),
         False when it stopped at the limit, so a caller can do bounded work in between.
         """
-        heap = self._heap
-        pop = heapq.heappop
+        heap, pop = self._heap, heappop
         while heap and heap[0][0] <= t_end:
             if max_events == 0:
                 return False

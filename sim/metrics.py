@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from itertools import chain
+from operator import itemgetter
 
 WINDOW_CAP = 4096
 _LOG_STEP = math.log(1.02)
+_value_of = itemgetter(1)  # a window sample (time_s, value) -> value
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -100,14 +103,16 @@ class Window:
     def trim(self, now: float) -> None:
         items = self.items
         cut = now - self.span_s
-        while items and items[0][0] < cut:
-            items.popleft()
+        if items and items[0][0] < cut:
+            popleft = items.popleft
+            while items and items[0][0] < cut:
+                popleft()
             self._dirty = True
 
     def values(self, now: float) -> list[float]:
         self.trim(now)
         if self._dirty:
-            self._sorted = sorted(x for _, x in self.items)
+            self._sorted = sorted(map(_value_of, self.items))
             self._dirty = False
         return self._sorted
 
@@ -125,7 +130,7 @@ class Window:
     @staticmethod
     def merged_quantiles(windows, now: float) -> dict[str, float]:
         """Quantiles over the union of several windows' samples."""
-        return quantiles(sorted(x for w in windows for x in w.values(now)))
+        return quantiles(sorted(chain.from_iterable(w.values(now) for w in windows)))
 
 
 def quantiles(v: list[float]) -> dict[str, float]:

@@ -33,6 +33,7 @@ class OrderState(StrEnum):
 TERMINAL = frozenset({OrderState.DELIVERED, OrderState.DECLINED, OrderState.REFUNDED_FAILURE,
                       OrderState.REFUNDED_ABANDON, OrderState.REFUNDED_CANCEL})
 IN_FACTORY = frozenset({OrderState.QUEUED, OrderState.RUNNING, OrderState.BACKOFF})
+PENDING = OrderState.PENDING  # a module constant: Enum attributes are slow to look up on 3.11
 
 
 class Order:
@@ -46,7 +47,7 @@ class Order:
         self.id = oid
         self.customer = customer
         self.model = model
-        self.state = OrderState.PENDING
+        self.state = PENDING
         self.since_s = now
         self.price_cents = price_cents
         self.held_cents = 0

@@ -33,7 +33,9 @@ from sim.stations import Call, SlotState, Station
 
 INSIDE, ASKED = CustomerState.INSIDE, CustomerState.ASKED
 QUEUED, RUNNING, BACKOFF = OrderState.QUEUED, OrderState.RUNNING, OrderState.BACKOFF
-PENDING = OrderState.PENDING
+PENDING, DELIVERED, DECLINED = OrderState.PENDING, OrderState.DELIVERED, OrderState.DECLINED
+DONE, REJECTED = CustomerState.DONE, CustomerState.REJECTED
+IDLE, BUSY, DRAINING = SlotState.IDLE, SlotState.BUSY, SlotState.DRAINING
 COMMAND_PRIORITY = 1
 
 
@@ -142,7 +144,7 @@ class Simulation:
     # ---------------------------------------------------------------------------- arrivals
     def rate_factor(self, t: float) -> tuple[float, float]:
         """The profile factor in force at ``t`` and when it next changes."""
-        factor, end = 1.0, float("inf")
+        factor, end = 1.0, math.inf
         for start, f in self.profile:
             if start <= t:
                 factor = f
@@ -160,10 +162,12 @@ class Simulation:
         while True:
             factor, end = self.rate_factor(t)
             rate = base * factor
-            if rate > 0 and t + remaining / rate <= end:
-                self.engine.at(t + remaining / rate, self._on_arrival, self._arrival_token)
-                return
-            if end == float("inf"):
+            if rate > 0:
+                due = t + remaining / rate
+                if due <= end:
+                    self.engine.at(due, self._on_arrival, self._arrival_token)
+                    return
+            if end == math.inf:
                 return  # no more arrivals until the rate changes
             remaining -= rate * (end - t)
             t = end
@@ -174,23 +178,24 @@ class Simulation:
         now = self.engine.now
         self._schedule_arrival()
         cust, wants = self.crowd.draw(next(self._cid), now)
+        cid, wallet = cust.id, cust.wallet_cents
         n = self.n
         n["arrived"] += 1
-        self.wallets_initial += cust.wallet_cents
-        self.ledger.fund(cust.wallet_cents)
+        self.wallets_initial += wallet
+        self.ledger.fund(wallet)
         log = self._log
-        log((now, "arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents))
+        log((now, "arrive", cid, cust.tier, cust.vip, wallet))
         reason = self.door.admit(now, self.waiting)
         if reason is not None:
-            cust.state = CustomerState.REJECTED
+            cust.state = REJECTED
             cust.reason = reason
             n["rejected"] += 1
             n[reason] += 1
             self.departures.append(cust)
             self._emit("reject", cust.id, reason)
             return
-        self.customers[cust.id] = cust
-        log((now, "admit", cust.id, len(wants)))
+        self.customers[cid] = cust
+        log((now, "admit", cid, len(wants)))
         if cust.vip:
             fee = self.scenario.billing.vip_fee_cents
             if fee <= cust.wallet_cents:
@@ -208,7 +213,7 @@ class Simulation:
             order = Order(next(self._oid), cust, model, prices[model], now)
             cust.orders.append(order)
             cust.pending.append(order)
-            log((now, "place", order.id, cust.id, model))
+            log((now, "place", order.id, cid, model))
         n["submitted"] += len(wants)
         self._feed(cust)
 
@@ -218,14 +223,14 @@ class Simulation:
         while cust.active < cust.concurrency and cust.pending:
             self._submit(cust.pending.popleft())
         if cust.active == 0 and not cust.pending and cust.state in (INSIDE, ASKED):
-            self._finish_visit(cust, CustomerState.DONE)
+            self._finish_visit(cust, DONE)
 
     def _submit(self, o: Order) -> None:
         now = self.engine.now
         cust = o.customer
         price = o.price_cents
         if price > cust.wallet_cents:
-            o.state = OrderState.DECLINED
+            o.state = DECLINED
             o.since_s = now
             cust.ended += 1
             self.n["declined"] += 1
@@ -237,14 +242,16 @@ class Simulation:
         self.ledger.hold(price)
         cust.active += 1
         st = self.stations[o.model]
-        o.vip = cust.vip
+        lanes = st.lanes
+        vip = o.vip = cust.vip
         o.submitted_s = now
-        ahead = st.lanes.n_vip if o.vip else len(st.lanes)
+        ahead = lanes.n_vip if vip else lanes.n_vip + lanes.n_normal
         est = st.est_wait(ahead, now)
         o.est_wait_s = est
         self._enqueue(st, o, front=False)
         self.n["enqueued"] += 1
-        self._log((now, "enqueue", o.id, cust.id, o.model, o.lane, price, est))
+        self._log((now, "enqueue", o.id, cust.id, o.model, "vip" if vip else "normal", price,
+                   est))
         if self.wb.enabled and self.multiplier > 0:
             limit = self.multiplier * st.mean_task_s
             if est > limit:
@@ -272,19 +279,21 @@ class Simulation:
         if st.paused:
             return
         now = self.engine.now
-        lanes = st.lanes
-        while st.n_idle and len(lanes) and st.breaker.allows():
-            take = 1
-            if st.batch_max > 1:
-                waiting = len(lanes)
-                if waiting < st.batch_max and st.batch_window_s > 0 and not st.batch_due:
-                    if st.batch_deadline_s is None:
-                        st.batch_deadline_s = now + st.batch_window_s
-                        self.engine.at(st.batch_deadline_s, self._on_batch_due, st)
-                    return
-                take = min(waiting, st.batch_max)
-                st.batch_deadline_s = None
-                st.batch_due = False
+        lanes, breaker = st.lanes, st.breaker
+        # ``lanes.n_vip or lanes.n_normal`` is ``len(lanes)`` without a Python-level call
+        while st.n_idle and (lanes.n_vip or lanes.n_normal) and breaker.allows():
+            if st.batch_max == 1:
+                self._start_call(st, st.take_idle(), [lanes.pop(now)])
+                continue
+            waiting = len(lanes)
+            if waiting < st.batch_max and st.batch_window_s > 0 and not st.batch_due:
+                if st.batch_deadline_s is None:
+                    st.batch_deadline_s = now + st.batch_window_s
+                    self.engine.at(st.batch_deadline_s, self._on_batch_due, st)
+                return
+            take = min(waiting, st.batch_max)
+            st.batch_deadline_s = None
+            st.batch_due = False
             orders = []
             for _ in range(take):
                 o = lanes.pop(now)
@@ -303,16 +312,19 @@ class Simulation:
         now = self.engine.now
         call = Call(st, slot, orders, now)
         log = self._log
+        queued = st.queued
         for o in orders:
-            self._unqueue(st, o)
+            queued.add(now, -1)  # as _unqueue
+            self.waiting -= 1
             if o.started_s < 0:
                 o.started_s = now
                 wait = now - o.submitted_s
+                est = o.est_wait_s
                 st.record_wait(now, wait, o.vip)
-                if wait > 0 or o.est_wait_s > 0:
+                if wait > 0 or est > 0:
                     err = self.est_err
-                    err[0] += abs(wait - o.est_wait_s)
-                    err[1] += wait - o.est_wait_s
+                    err[0] += abs(wait - est)
+                    err[1] += wait - est
                     err[2] += 1
             o.state = RUNNING
             o.since_s = now
@@ -323,30 +335,31 @@ class Simulation:
             log((now, "batch", st.name, slot.key, len(orders)))
         st.breaker.on_start()
         st.calls += 1
-        fee = st.cfg.task_fee_cents
+        cfg = st.cfg
+        fee = cfg.task_fee_cents
         if fee:
             self.ledger.pay_upstream("task_fee", fee)
         rnd = st.rnd
-        duration = rng.erlang(rnd, st.mean_task_s, st.cfg.task_shape)
+        duration = rng.erlang(rnd, st.mean_task_s, cfg.task_shape)
         u = rnd.random()
         if st.outage_until_s > now:
             call.outcome, duration = "outage", self.scenario.circuit.outage_fail_s
-        elif u < st.cfg.throttle_rate:
-            call.outcome, duration = "throttle", st.cfg.throttle_delay_s
-        elif u < st.cfg.throttle_rate + st.cfg.fail_rate:
+        elif u < cfg.throttle_rate:
+            call.outcome, duration = "throttle", cfg.throttle_delay_s
+        elif u < cfg.throttle_rate + cfg.fail_rate:
             call.outcome, duration = "error", duration * rnd.random()
-        call.end_s = now + duration
-        slot.state = SlotState.BUSY
+        call.end_s = end_s = now + duration
+        slot.state = BUSY
         slot.since_s = now
         slot.call = call
         st.busy.add(now, 1)
-        self.engine.at(call.end_s, self._on_call_end, call)
+        self.engine.at(end_s, self._on_call_end, call)
 
     def _release(self, st: Station, slot) -> None:
         """A call left its slot: back to idle, or out of service if it was draining."""
         now = self.engine.now
         st.busy.add(now, -1)
-        if slot.state == SlotState.DRAINING:
+        if slot.state is DRAINING:
             slot.call = None
             st.remove_slot(slot, now)
             self._emit("slot", st.name, slot.index, slot.rented, "gone")
@@ -373,8 +386,13 @@ class Simulation:
                 st.throttled += 1
         # Settle the whole call before any customer moves on: a delivery frees quota and
         # may submit the next order, which must not start before this call has ended.
-        ended = [o for o in call.orders
-                 if (self._deliver(st, o) if ok else self._failed(st, o, call.outcome))]
+        orders = call.orders
+        if ok:
+            for o in orders:
+                self._deliver(st, o)
+            ended = orders
+        else:
+            ended = [o for o in orders if self._failed(st, o, call.outcome)]
         for o in ended:
             self._order_ended(o)
         self._dispatch(st)
@@ -386,7 +404,7 @@ class Simulation:
         o.held_cents = 0
         self.ledger.settle(cents)
         now = self.engine.now
-        o.state = OrderState.DELIVERED
+        o.state = DELIVERED
         o.since_s = now
         cust.delivered += 1
         st.delivered += 1
@@ -468,7 +486,7 @@ class Simulation:
         cust.since_s = now
         del self.customers[cust.id]
         self.departures.append(cust)
-        if state == CustomerState.DONE:
+        if state is DONE:
             self.n["done"] += 1
             self._log((now, "done", cust.id))
         else:
@@ -610,7 +628,8 @@ class Simulation:
         now = self.engine.now
         spent = sum(st.owed_cents[1] for st in self.stations.values())
         for st in self.stations.values():
-            provisioning = st.count(True, SlotState.PROVISIONING)
+            # nothing can be on its way while no rented slot is under lease
+            provisioning = st.count(True, SlotState.PROVISIONING) if st.rented_slots else 0
             decision = self.autoscaler.decide(st, now, provisioning, spent)
             if decision is not None:
                 action, n = decision
@@ -653,7 +672,7 @@ class Simulation:
         self._emit("return", st.name, len(shed), by)
 
     def _shed(self, st: Station, slot, now: float) -> None:
-        if slot.state == SlotState.BUSY:
+        if slot.state is BUSY:
             st.drain(slot, now)
             self._emit("slot", st.name, slot.index, slot.rented, "draining")
         else:

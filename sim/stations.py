@@ -12,10 +12,10 @@ orders are ahead, how many slots serve them, how fast calls have recently finish
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections import deque
 from enum import StrEnum
+from heapq import heappop, heappush
 
 from sim.breaker import OPEN, CircuitBreaker
 from sim.lanes import Lanes
@@ -32,6 +32,10 @@ class SlotState(StrEnum):
     DRAINING = "draining"          # busy, will leave when its task ends
     GONE = "gone"
 
+
+# Members as module constants: an attribute of an Enum class is slow to look up on 3.11.
+PROVISIONING, IDLE, BUSY = SlotState.PROVISIONING, SlotState.IDLE, SlotState.BUSY
+DRAINING, GONE = SlotState.DRAINING, SlotState.GONE
 
 class Slot:
     __slots__ = ("key", "index", "rented", "state", "since_s", "call", "lease_start_s",
@@ -142,36 +146,36 @@ class Station:
             self.rented_peak = max(self.rented_peak, self.rented_slots)
         else:
             self.billed_base.add(now, 1)
-        if state == SlotState.IDLE:
+        if state is IDLE:
             self.active.add(now, 1)
             self.make_idle(slot, now)
         return slot
 
     def make_idle(self, slot: Slot, now: float) -> None:
-        slot.state = SlotState.IDLE
+        slot.state = IDLE
         slot.since_s = now
         slot.call = None
-        heapq.heappush(self._idle, (slot.key, next(self._idle_seq), slot))
+        heappush(self._idle, (slot.key, next(self._idle_seq), slot))
         self.n_idle += 1
 
     def take_idle(self) -> Slot:
         idle = self._idle
         while True:
-            _, _, slot = heapq.heappop(idle)
-            if slot.state == SlotState.IDLE and self.slots.get(slot.key) is slot:
+            _, _, slot = heappop(idle)
+            if slot.state is IDLE and self.slots.get(slot.key) is slot:
                 self.n_idle -= 1
                 return slot
 
     def remove_slot(self, slot: Slot, now: float) -> None:
         """Take a slot out of service now (it must not be running a call)."""
         self.accrue(now)
-        if slot.state == SlotState.IDLE:
+        if slot.state is IDLE:
             self.n_idle -= 1
-        elif slot.state == SlotState.DRAINING:
+        elif slot.state is DRAINING:
             self.n_draining -= 1
-        if slot.state in (SlotState.IDLE, SlotState.DRAINING, SlotState.BUSY):
+        if slot.state in (IDLE, DRAINING, BUSY):
             self.active.add(now, -1)
-        slot.state = SlotState.GONE
+        slot.state = GONE
         slot.since_s = now
         del self.slots[slot.key]
         if slot.rented:
@@ -192,7 +196,7 @@ class Station:
 
     def drain(self, slot: Slot, now: float) -> None:
         """A busy slot finishes its call, then leaves."""
-        slot.state = SlotState.DRAINING
+        slot.state = DRAINING
         slot.since_s = now
         self.n_draining += 1
 
@@ -260,20 +264,21 @@ class Station:
         leased second is paid for and no rounding drifts over a long run.
         """
         elapsed_us = round((now - self._accrued_until_s) * 1e6)
-        rates = (self.cfg.slot_cost_cents_per_h, self.cfg.rented_cost_cents_per_h)
-        levels = (int(self.billed_base.level), int(self.billed_rented.level))
-        out = []
-        carry = list(self._acc_us)
-        for i in (0, 1):
-            carry[i] += levels[i] * rates[i] * elapsed_us
-            cents, carry[i] = divmod(carry[i], US_PER_HOUR)
-            out.append(cents)
+        cfg = self.cfg
+        carry_base, carry_rent = self._acc_us
+        base, carry_base = divmod(
+            carry_base + int(self.billed_base.level) * cfg.slot_cost_cents_per_h * elapsed_us,
+            US_PER_HOUR)
+        rent, carry_rent = divmod(
+            carry_rent + int(self.billed_rented.level) * cfg.rented_cost_cents_per_h * elapsed_us,
+            US_PER_HOUR)
         if commit:
-            self._acc_us = carry
+            self._acc_us = [carry_base, carry_rent]
             self._accrued_until_s = now
-            self.owed_cents[0] += out[0]
-            self.owed_cents[1] += out[1]
-        return out[0], out[1]
+            owed = self.owed_cents
+            owed[0] += base
+            owed[1] += rent
+        return base, rent
 
     def unposted(self) -> tuple[int, int]:
         """Accrue to the last accrual and hand over what the ledger has not seen yet."""
