@@ -485,6 +485,10 @@ class Simulation:
         cust.state = state
         cust.since_s = now
         del self.customers[cust.id]
+        # the visit is over: drop the orders' back-references so customer and orders are
+        # freed by reference counting when they leave ``departures`` (no cycle for the GC)
+        for o in cust.orders:
+            o.customer = None
         self.departures.append(cust)
         if state is DONE:
             self.n["done"] += 1
