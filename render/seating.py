@@ -76,6 +76,8 @@ class Seating:
             bound = max(1.0, multiplier * st.mean_task_s)
             for pos, (order, start) in enumerate(zip(queue, est, strict=False)):
                 customer = order.customer
+                if customer is None:  # ended and forgotten since the snapshot was taken
+                    continue
                 cid = customer.id
                 cur = get(cid)
                 queued_s = order.queued_s

@@ -191,7 +191,7 @@ class Simulation:
             cust.reason = reason
             n["rejected"] += 1
             n[reason] += 1
-            self.departures.append(cust)
+            self._depart(cust)
             self._emit("reject", cust.id, reason)
             return
         self.customers[cid] = cust
@@ -468,6 +468,17 @@ class Simulation:
         if cust.state in (INSIDE, ASKED):
             self._feed(cust)
 
+    def _depart(self, cust: Customer) -> None:
+        """Keep a finished customer in the bounded ``departures`` ring (the renderer animates
+        them walking out).  The one pushed out of the ring drops its orders' back-references,
+        so customer and orders are freed by reference counting: no cycles for the garbage
+        collector to chase, and a week-long run stays flat in memory."""
+        deps = self.departures
+        if len(deps) == deps.maxlen:
+            for o in deps[0].orders:
+                o.customer = None
+        deps.append(cust)
+
     def _finish_visit(self, cust: Customer, state: CustomerState) -> None:
         now = self.engine.now
         fee = cust.vip_fee_cents
@@ -485,11 +496,7 @@ class Simulation:
         cust.state = state
         cust.since_s = now
         del self.customers[cust.id]
-        # the visit is over: drop the orders' back-references so customer and orders are
-        # freed by reference counting when they leave ``departures`` (no cycle for the GC)
-        for o in cust.orders:
-            o.customer = None
-        self.departures.append(cust)
+        self._depart(cust)
         if state is DONE:
             self.n["done"] += 1
             self._log((now, "done", cust.id))
