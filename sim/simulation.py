@@ -5,9 +5,10 @@ submitting within the tier's concurrency, dispatching, settling, retrying, askin
 3x wait breaker, leaving, renting -- and the operator commands.  The parts it wires are
 small modules of their own (door, ledger, lanes, stations, breaker, autoscaler, metrics).
 
-Reading guide: ``_on_*`` methods are event handlers scheduled on the engine; ``_cmd_*`` are
-operator commands; everything else is a step they share.  See the package docstring for the
-public API.
+Reading guide: ``_on_*`` methods are event handlers scheduled on the engine; everything else
+is a step they share.  The 3x wait breaker lives in :mod:`sim.patience`, operator commands and
+capacity changes in :mod:`sim.operator` (mixins of :class:`Simulation`).  See the package
+docstring for the public API.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from sim.engine import Engine
 from sim.eventlog import EventLog
 from sim.ledger import Ledger
 from sim.metrics import Histogram, Series, Window
+from sim.operator import OperatorMixin
 from sim.orders import Order, OrderState
+from sim.patience import PatienceMixin
 from sim.stations import Call, SlotState, Station
 
 INSIDE, ASKED = CustomerState.INSIDE, CustomerState.ASKED
@@ -39,7 +42,7 @@ IDLE, BUSY, DRAINING = SlotState.IDLE, SlotState.BUSY, SlotState.DRAINING
 COMMAND_PRIORITY = 1
 
 
-class Simulation:
+class Simulation(PatienceMixin, OperatorMixin):
     """One run of the River factory.  Drive it with :meth:`advance_to`; see ``sim``'s docs."""
 
     def __init__(self, scenario, seed: int = 0, commands: list[Command] | tuple = (),
@@ -504,91 +507,6 @@ class Simulation:
             self.n["left"] += 1
             self._emit("leave", cust.id)
 
-    # ---------------------------------------------------------------------- 3x breaker
-    def _on_wait_check(self, o: Order) -> None:
-        """The order has waited ``multiplier x T``: its expected wait now exceeds the bound."""
-        if o.state != QUEUED or o.customer.state != INSIDE or o.started_s >= 0:
-            return
-        now = self.engine.now
-        self._ask(o.customer, o, now - o.submitted_s + self._remaining_wait(o))
-
-    def _remaining_wait(self, o: Order) -> float:
-        st = self.stations[o.model]
-        now = self.engine.now
-        queue = st.lanes.ordered(now)
-        ahead = queue.index(o) if o in queue else 0
-        return st.est_wait(ahead, now)
-
-    def _ask(self, cust: Customer, o: Order, est: float) -> None:
-        if cust.state != INSIDE or o.asked:
-            return
-        now = self.engine.now
-        o.asked = True
-        cust.state = ASKED
-        cust.since_s = now
-        self.n["asked"] += 1
-        self.stations[o.model].asks_window.add(now, 1.0)
-        self._emit("ask", cust.id, o.id, est)
-        self.engine.at(now + self.wb.answer_after_s, self._on_answer, o)
-
-    def _on_answer(self, o: Order) -> None:
-        cust = o.customer
-        if cust.state != ASKED:
-            return
-        now = self.engine.now
-        stays = True
-        if o.state == QUEUED:
-            expected = (now - o.submitted_s + self._remaining_wait(o)
-                        + self.stations[o.model].mean_task_s)
-            stays = expected <= cust.patience_s
-        self._emit("answer", cust.id, stays)
-        if stays:
-            cust.state = INSIDE
-            cust.since_s = now
-            self.n["stayed"] += 1
-        else:
-            self._leave(cust)
-
-    def _leave(self, cust: Customer) -> None:
-        """Refund every hold, cancel what runs, drop what waits, and walk out."""
-        touched = set()
-        for o in cust.orders:
-            state = o.state
-            if state == PENDING:
-                cust.pending.remove(o)
-                self._refund(o, OrderState.REFUNDED_ABANDON)
-                cust.ended += 1
-            elif state in (QUEUED, BACKOFF):
-                st = self.stations[o.model]
-                if state == QUEUED:
-                    st.lanes.discard(o)
-                    self._unqueue(st, o)
-                self._refund(o, OrderState.REFUNDED_ABANDON)
-                cust.active -= 1
-                cust.ended += 1
-            elif state == RUNNING:
-                touched.add(self._cancel_running(o))
-                self._refund(o, OrderState.REFUNDED_CANCEL)
-                cust.active -= 1
-                cust.ended += 1
-        self._finish_visit(cust, CustomerState.LEFT)
-        for st in sorted(touched, key=lambda s: s.name):
-            self._dispatch(st)
-
-    def _cancel_running(self, o: Order) -> Station:
-        """Take a running order off its call; River still pays for the minutes it ran."""
-        slot = o.slot
-        call = slot.call
-        st = call.station
-        ran_s = self.engine.now - call.start_s
-        rate = st.cfg.rented_cost_cents_per_h if slot.rented else st.cfg.slot_cost_cents_per_h
-        self.cancelled_run_cost_cents += int(ran_s * rate / 3600.0 / call.size)
-        call.orders.remove(o)
-        if not call.orders:
-            call.cancelled = True
-            self._release(st, slot)
-        return st
-
     # ---------------------------------------------------------------------- ticks
     def _on_half_open(self, st: Station) -> None:
         if st.breaker.half_open(self.engine.now):
@@ -646,141 +564,6 @@ class Simulation:
                 action, n = decision
                 (self._rent if action == "rent" else self._return)(st, n, "autoscaler")
         self.engine.at(now + self.scenario.autoscaler.check_every_s, self._on_autoscale_tick)
-
-    # ---------------------------------------------------------------------- capacity
-    def _rent(self, st: Station, n: int, by: str) -> None:
-        n = min(n, st.max_rented - st.rented_slots)
-        if n <= 0:
-            return
-        now = self.engine.now
-        new = [st.add_slot(True, SlotState.PROVISIONING, now) for _ in range(n)]
-        for slot in new:
-            slot.arrive_s = now + self.scenario.autoscaler.provision_s
-        st.rent_events += 1
-        self._emit("rent", st.name, n, by)
-        self.engine.at(now + self.scenario.autoscaler.provision_s, self._on_provisioned,
-                       (st, new))
-
-    def _on_provisioned(self, arg: tuple[Station, list]) -> None:
-        st, slots = arg
-        now = self.engine.now
-        for slot in slots:
-            if slot.state == SlotState.PROVISIONING:
-                st.active.add(now, 1)
-                slot.arrive_s = now
-                st.make_idle(slot, now)
-                self._emit("slot", st.name, slot.index, True, "arrived")
-        self._dispatch(st)
-
-    def _return(self, st: Station, n: int, by: str) -> None:
-        now = self.engine.now
-        shed = st.slots_to_shed(True, n)
-        if not shed:
-            return
-        for slot in shed:
-            self._shed(st, slot, now)
-        st.return_events += 1
-        self._emit("return", st.name, len(shed), by)
-
-    def _shed(self, st: Station, slot, now: float) -> None:
-        if slot.state is BUSY:
-            st.drain(slot, now)
-            self._emit("slot", st.name, slot.index, slot.rented, "draining")
-        else:
-            st.remove_slot(slot, now)
-            self._emit("slot", st.name, slot.index, slot.rented, "gone")
-
-    def _set_base(self, st: Station, slots: int) -> None:
-        now = self.engine.now
-        have = st.count(False, SlotState.IDLE, SlotState.BUSY)
-        if slots > have:
-            for _ in range(slots - have):
-                slot = st.add_slot(False, SlotState.IDLE, now)
-                self._emit("slot", st.name, slot.index, False, "added")
-        else:
-            for slot in st.slots_to_shed(False, have - slots):
-                self._shed(st, slot, now)
-        st.base_target = slots
-        self._dispatch(st)
-
-    # ---------------------------------------------------------------------- commands
-    def _apply(self, cmd: Command) -> None:
-        args = cmd.args
-        self._emit("command", cmd.name, ",".join(f"{k}={args[k]}" for k in sorted(args)))
-        getattr(self, "_cmd_" + cmd.name)(**args)
-
-    def _targets(self, model: str) -> list[Station]:
-        return [self.stations[model]] if model else list(self.stations.values())
-
-    def _cmd_spawn_rate(self, rate_per_min: float) -> None:
-        self.rate_per_min = rate_per_min
-        self._schedule_arrival()
-
-    def _cmd_vip_share(self, share: float) -> None:
-        self.crowd.vip_share = share
-
-    def _cmd_capacity(self, model: str, slots: int) -> None:
-        self._set_base(self.stations[model], slots)
-
-    def _cmd_breaker_multiplier(self, multiplier: float) -> None:
-        self.multiplier = multiplier
-
-    def _cmd_autoscaler(self, on: bool) -> None:
-        self.autoscaler.enabled = on
-
-    def _cmd_outage(self, model: str, duration_s: float) -> None:
-        st = self.stations[model]
-        st.outage_until_s = self.engine.now + duration_s
-        self._emit("outage", model, st.outage_until_s)
-
-    def _cmd_pause(self, model: str) -> None:
-        for st in self._targets(model):
-            st.paused = True
-
-    def _cmd_resume(self, model: str) -> None:
-        for st in self._targets(model):
-            st.paused = False
-            self._dispatch(st)
-
-    def _cmd_clear_queue(self, model: str) -> None:
-        for st in self._targets(model):
-            cleared = st.lanes.ordered(self.engine.now)
-            for o in cleared:
-                st.lanes.discard(o)
-                self._unqueue(st, o)
-                self._refund(o, OrderState.REFUNDED_CANCEL)
-            for o in cleared:
-                self._order_ended(o)
-
-    def _cmd_rent(self, model: str, slots: int) -> None:
-        self._rent(self.stations[model], slots, "operator")
-
-    def _cmd_return(self, model: str, slots: int) -> None:
-        self._return(self.stations[model], slots, "operator")
-
-    def _cmd_cancel_order(self, order_id: int) -> None:
-        for cust in self.customers.values():
-            for o in cust.orders:
-                if o.id != order_id:
-                    continue
-                if o.state == QUEUED:
-                    st = self.stations[o.model]
-                    st.lanes.discard(o)
-                    self._unqueue(st, o)
-                elif o.state == RUNNING:
-                    st = self._cancel_running(o)
-                elif o.state == PENDING:
-                    cust.pending.remove(o)
-                    self._refund(o, OrderState.REFUNDED_CANCEL)
-                    cust.ended += 1
-                    self._feed(cust)
-                    return
-                elif o.state != BACKOFF:
-                    return
-                self._refund(o, OrderState.REFUNDED_CANCEL)
-                self._order_ended(o)
-                self._dispatch(self.stations[o.model])
-                return
 
     # ---------------------------------------------------------------------- reading
     def profit_cents(self) -> int:
