@@ -25,27 +25,10 @@ from planning.output import (
 from planning.plan import confident_meets, parse_target
 from planning.progress import Progress
 from sim import load_scenario
-from sim.cli import UsageError, add_scenario_args
+from sim.cli import UsageError, add_scenario_args, number_arg
 
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return v
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not 0 < v < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return v
+_positive_int = number_arg(int, 1)
+_positive_float = number_arg(float, 0, inclusive=False)
 
 
 def _run_args(p: argparse.ArgumentParser, default_seeds: int) -> None:

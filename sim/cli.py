@@ -26,24 +26,28 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _nonneg_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not v >= 0 or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return v
+def number_arg(kind: type, lo: float, inclusive: bool = True):
+    """An argparse ``type``: a finite int or float >= ``lo`` (> ``lo`` if not inclusive),
+    whose error is one line naming what is allowed."""
+    noun = "a whole number" if kind is int else "a number"
+    bound = f"{'>=' if inclusive else '>'} {lo:g}"
+
+    def parse(text: str):
+        bad = argparse.ArgumentTypeError(f"expected {noun} {bound}, got {text!r}")
+        try:
+            v = kind(text)
+        except ValueError:
+            raise bad from None
+        if not (v >= lo if inclusive else v > lo) or v == float("inf"):
+            raise bad
+        return v
+
+    parse.__name__ = f"{kind.__name__} {bound}"
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return v
+_nonneg_float = number_arg(float, 0)
+_seed = number_arg(int, 0)
 
 
 def build_parser() -> Parser:

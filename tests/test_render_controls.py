@@ -19,13 +19,6 @@ from render.app import App  # noqa: E402
 from render.controls import Controls  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def screen():
-    pygame.display.init()
-    pygame.font.init()
-    return pygame.display.set_mode((L.SCREEN_W, L.SCREEN_H))
-
-
 @pytest.fixture
 def app(screen):
     a = App("rush-hour", speed=60.0)

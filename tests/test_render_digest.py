@@ -13,17 +13,9 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
-import pytest  # noqa: E402
 
 from render import layout as L  # noqa: E402
 from render.app import App  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def screen():
-    pygame.display.init()
-    pygame.font.init()
-    return pygame.display.set_mode((L.SCREEN_W, L.SCREEN_H))
 
 
 def _order(o) -> tuple:

@@ -14,15 +14,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from render import layout as L  # noqa: E402
 from render.app import App, scenario_names  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def screen():
-    pygame.display.init()
-    pygame.font.init()
-    return pygame.display.set_mode((L.SCREEN_W, L.SCREEN_H))
 
 
 def run(app: App, screen, frames: int) -> None:
