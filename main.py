@@ -15,6 +15,9 @@ draw, flip, ``await asyncio.sleep(0)``.
                    [--speed X]
     python main.py --headless --bench                # last line: frame_ms median=... p95=...
     python main.py --lang zh                         # Chinese labels
+    python main.py --record session.json             # on exit: the commands, and how to
+                                                     # replay them with python -m sim run
+    python main.py --commands session.json           # watch a recorded session again
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import os
 import sys
 
 USAGE = ("usage: main.py [--headless] [--frames N] [--screenshot PATH] [--scenario PATH] "
-         "[--seed N] [--speed X] [--bench] [--lang en|zh]")
+         "[--seed N] [--speed X] [--bench] [--lang en|zh] [--commands PATH] [--record PATH]")
 
 
 class UsageError(Exception):
@@ -34,10 +37,12 @@ class UsageError(Exception):
 def parse_args(argv: list[str]) -> dict:
     """A tiny strict parser: argparse would print usage blocks and exit by itself."""
     opts: dict = {"headless": False, "frames": None, "screenshot": None, "scenario": None,
-                  "seed": None, "speed": None, "bench": False, "lang": "en"}
+                  "seed": None, "speed": None, "bench": False, "lang": "en",
+                  "commands": None, "record": None}
     conv = {"--frames": ("frames", int), "--screenshot": ("screenshot", str),
             "--scenario": ("scenario", str), "--seed": ("seed", int),
-            "--speed": ("speed", float), "--lang": ("lang", str)}
+            "--speed": ("speed", float), "--lang": ("lang", str),
+            "--commands": ("commands", str), "--record": ("record", str)}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -123,10 +128,14 @@ async def main(argv: list[str] | None = None) -> int:
         if not resolve_path(opts["scenario"]).exists():
             print(f"main.py: scenario {opts['scenario']!r} not found", file=sys.stderr)
             return 2
+    from sim import CommandError
+    from sim.commands import load_commands
+
     try:
+        replay = load_commands(opts["commands"]) if opts["commands"] else []
         app = App(opts["scenario"], opts["seed"], opts["lang"],
-                  DEFAULT_SPEED if opts["speed"] is None else opts["speed"])
-    except ScenarioError as e:
+                  DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay)
+    except (ScenarioError, CommandError) as e:
         print(str(e), file=sys.stderr)
         return 2
     clock = pygame.time.Clock()
@@ -156,8 +165,32 @@ async def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"wrote {opts['screenshot']} after {frame} frames, t={app.sim.now:.0f}s, "
               f"people={app.people_drawn}")
+    if opts["record"]:
+        code = record_session(app, opts["record"])
+        if code:
+            return code
     if not opts["headless"]:
         pygame.quit()
+    return 0
+
+
+def record_session(app, path: str) -> int:
+    """Write the operator's commands (a ``--commands`` file) and say how to replay them.
+
+    Desktop only in practice: the browser's file system is gone on reload."""
+    import json
+
+    session = app.session()
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(session["commands"], f, indent=1)
+    except OSError as e:
+        print(f"main.py: cannot write session {path!r}: {e.strerror}", file=sys.stderr)
+        return 2
+    print(f"recorded {len(session['commands'])} commands to {path}; replay headless with:\n"
+          f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
+          f"--seconds {session['sim_seconds']!r} --commands {path}\n"
+          f"  (event_log_sha256 {session['event_log_sha256']})")
     return 0
 
 

@@ -40,8 +40,10 @@ class App:
     """Everything on screen for one running simulation."""
 
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
-                 speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = ()) -> None:
+                 speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = (),
+                 commands: list | tuple = ()) -> None:
         self.lang = lang
+        self._replay = list(commands)      # a recorded session, replayed on the first load
         self.speed = speed
         self.overrides = overrides
         self.fonts = Fonts()
@@ -62,6 +64,14 @@ class App:
         self.load(scenario or "default", seed)
 
     # -- life cycle ---------------------------------------------------------------------------
+    def session(self) -> dict:
+        """What replays this run headless: scenario, seed, simulated time, the operator's
+        commands, and the event-log hash the replay must reproduce."""
+        return {"scenario": str(self.scenario_path), "seed": self.seed,
+                "sim_seconds": self.sim.now, "overrides": list(self.overrides),
+                "event_log_sha256": self.sim.event_log_sha256(),
+                "commands": [c.to_json() for c in self.sim.recorded_commands()]}
+
     def load(self, scenario: str, seed: int | None) -> None:
         """(Re)start on a scenario (a path, or a name in the packaged ``scenarios/``)."""
         path = resolve_path(scenario)
@@ -69,7 +79,8 @@ class App:
         self.scenario_path = path
         self.scenario_name = pathlib.Path(path).stem
         self.seed = int(sc.run.seed if seed is None else seed)
-        self.sim = Simulation(sc, seed=self.seed)
+        self.sim = Simulation(sc, seed=self.seed, commands=self._replay)
+        self._replay = []
         self.sim_error = ""
         self.snap = self.sim.snapshot()
         self._snap_clock = -1.0

@@ -56,9 +56,13 @@ def build_parser() -> Parser:
     r = sub.add_parser("run", help="run one scenario and print a summary")
     add_scenario_args(r)
     r.add_argument("--seed", type=_seed, default=None, help="random seed (default: scenario's)")
-    r.add_argument("--hours", type=_nonneg_float, default=None,
-                   help="simulated hours (default: scenario's run.hours)")
-    r.add_argument("--commands", metavar="PATH", help="JSON list of operator commands to replay")
+    span = r.add_mutually_exclusive_group()
+    span.add_argument("--hours", type=_nonneg_float, default=None,
+                      help="simulated hours (default: scenario's run.hours)")
+    span.add_argument("--seconds", type=_nonneg_float, default=None,
+                      help="simulated seconds, exactly (replaying a recorded session)")
+    r.add_argument("--commands", metavar="PATH",
+                   help="JSON list of operator commands to replay (main.py --record writes one)")
     r.add_argument("--json", metavar="PATH", help="write the summary as JSON ('-' = stdout)")
     r.add_argument("--log", metavar="PATH", help="write every event record, one per line")
     r.add_argument("--quiet", action="store_true", help="no table on stdout")
@@ -82,10 +86,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.set)
     commands = load_commands(args.commands, tuple(scenario.models)) if args.commands else []
     seed = scenario.run.seed if args.seed is None else args.seed
-    hours = scenario.run.hours if args.hours is None else args.hours
+    end_s = (args.seconds if args.seconds is not None
+             else (scenario.run.hours if args.hours is None else args.hours) * 3600.0)
     t0 = time.perf_counter()
     sim = Simulation(scenario, seed=seed, commands=commands, keep_log=bool(args.log))
-    sim.advance_to(hours * 3600.0)
+    sim.advance_to(end_s)
     summary = sim.summary(time.perf_counter() - t0)
     if args.log:
         write_text(args.log, "".join(repr(r) + "\n" for r in sim.log.records))
