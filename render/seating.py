@@ -126,13 +126,7 @@ class Seating:
                 info = best[cid]
                 customer = info[7]
                 who[cid] = customer
-                if customer.state == "asked":
-                    sign = ASKED
-                    key = (customer.since_s, cid)
-                    if asked is None or key < asked:
-                        asked = key
-                else:
-                    sign = WAITING
+                sign, asked = _sign(customer, WAITING, asked)
                 remaining = info[0] - now
                 if remaining < 0.0:
                     remaining = 0.0
@@ -161,13 +155,7 @@ class Seating:
         spots = L.GALLERY_SPOTS
         for cid, i in keep.items():
             person = watching[cid]
-            if person.state == "asked":
-                sign = ASKED
-                key = (person.since_s, cid)
-                if asked is None or key < asked:
-                    asked = key
-            else:
-                sign = WATCHING
+            sign, asked = _sign(person, WATCHING, asked)
             seats[cid] = (spots[i], sign, 0, 0, person.vip)
         who.update(watching)
         self.gallery = keep
@@ -175,3 +163,12 @@ class Seating:
         self.who = who
         self.asked = asked
         self.waits = best
+
+
+def _sign(person, otherwise: int, asked: tuple | None) -> tuple[int, tuple | None]:
+    """The sign over a head ("!" while the breaker asks, else ``otherwise``) and the
+    longest-asked ``(since_s, id)`` seen so far."""
+    if person.state == "asked":
+        key = (person.since_s, person.id)
+        return ASKED, (key if asked is None or key < asked else asked)
+    return otherwise, asked
