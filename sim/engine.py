@@ -54,6 +54,3 @@ class Engine:
 
     def pending(self) -> int:
         return len(self._heap)
-
-    def next_time(self) -> float | None:
-        return self._heap[0][0] if self._heap else None

@@ -107,11 +107,3 @@ class Lanes:
         out.extend(vip[i:])
         out.extend(normal[j:])
         return out
-
-    def live(self) -> list:
-        return [o for t, o in self.vip if o.qtoken == t] + \
-               [o for t, o in self.normal if o.qtoken == t]
-
-    def oldest_wait_s(self, now: float) -> float:
-        ages = [now - o.queued_s for o in (self._head(self.vip), self._head(self.normal)) if o]
-        return max(ages) if ages else 0.0

@@ -31,10 +31,6 @@ class Streams:
         return s
 
 
-def exponential(rnd: random.Random, mean: float) -> float:
-    return -mean * math.log(1.0 - rnd.random())
-
-
 def erlang(rnd: random.Random, mean: float, shape: int) -> float:
     """Erlang(k) with the given mean: a gamma with integer shape, one log per draw."""
     if shape == 1:

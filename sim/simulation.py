@@ -59,8 +59,7 @@ class Simulation(PatienceMixin, OperatorMixin):
         self.door = Door(d.enabled, d.admit_per_min, d.burst, d.lobby_max_orders)
         self.stations: dict[str, Station] = {}
         for cfg in scenario.models.values():
-            st = Station(cfg, scenario)
-            st.rnd = self.streams["upstream:" + cfg.name]
+            st = Station(cfg, scenario, self.streams["upstream:" + cfg.name])
             self.stations[cfg.name] = st
             for _ in range(cfg.slots):
                 st.add_slot(False, SlotState.IDLE, 0.0)
@@ -121,9 +120,6 @@ class Simulation(PatienceMixin, OperatorMixin):
         while not run_until(t_s, 2048):
             settle()
         settle()
-
-    def run_for(self, seconds: float) -> None:
-        self.advance_to(self.engine.now + seconds)
 
     def event_log_sha256(self) -> str:
         return self.log.sha256()
@@ -567,9 +563,10 @@ class Simulation(PatienceMixin, OperatorMixin):
 
     # ---------------------------------------------------------------------- reading
     def profit_cents(self) -> int:
-        t = self.ledger.totals
-        return self.ledger.balance["revenue"] - (t.get("slot_fee", 0) + t.get("rental", 0)
-                                                 + t.get("task_fee", 0))
+        """Profit so far, fees accrued since the last posting included (as in the summary)."""
+        from sim.summary import money
+
+        return money(self)["profit"]
 
     def waits(self) -> Histogram:
         """Every wait so far (submission to production start), all models."""

@@ -70,8 +70,9 @@ class Call:
 
 
 class Station:
-    def __init__(self, cfg, scenario) -> None:
+    def __init__(self, cfg, scenario, rnd) -> None:
         self.name = cfg.name
+        self.rnd = rnd                     # the model's own stream: task times and outcomes
         self.cfg = cfg
         self.label = cfg.label
         self.content = cfg.content
