@@ -30,13 +30,16 @@ class RunTask:
     source: str
     seed: int
     hours: float
-    models: tuple[str, ...]
+    models: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """Run it: the summary dict of ``python -m sim run --json``."""
+        return run(Scenario(self.raw, self.source), seed=self.seed, hours=self.hours)
 
 
 def run_task(task: RunTask) -> list[float]:
     """Run one task and return its metric row (top-level so workers can unpickle it)."""
-    scenario = Scenario(task.raw, task.source)
-    return extract(run(scenario, seed=task.seed, hours=task.hours), list(task.models))
+    return extract(task.summary(), list(task.models))
 
 
 @dataclass(frozen=True)

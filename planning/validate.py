@@ -24,8 +24,9 @@ import numpy as np
 
 from planning.aggregate import confidence_intervals
 from planning.progress import Progress
+from planning.sweep import RunTask
 from planning.theory import mmc_mean_wait, priority_mean_waits, relative_error
-from sim import Scenario, load_scenario, run
+from sim import load_scenario
 
 MMC_SCENARIO = "scenarios/mmc.toml"
 AGING_OFF_S = 604800.0  # the schema's maximum: a week, far beyond any wait here
@@ -74,19 +75,11 @@ LITTLE_TOLERANCE = 0.03
 PRIORITY_TOLERANCE = 0.05
 
 
-@dataclass(frozen=True, slots=True)
-class CaseTask:
-    raw: dict[str, Any]
-    source: str
-    seed: int
-    hours: float
-
-
-def run_case(task: CaseTask) -> list[float]:
+def run_case(task: RunTask) -> list[float]:
     """One run: [mean wait, count, time-avg queue, arrival rate, vip mean, vip count,
     normal mean, normal count, CPU seconds] of the ``job`` model."""
     cpu0 = time.process_time()
-    s = run(Scenario(task.raw, task.source), seed=task.seed, hours=task.hours)
+    s = task.summary()
     job = s["by_model"]["job"]
     lanes = job["lanes"]
     return [float(job["wait_seconds"]["mean"]), float(lanes["vip"]["count"]
@@ -122,13 +115,13 @@ class Report:
 
 
 def make_tasks(cases: tuple[Case, ...], seeds: int, scale: float,
-               scenario_path: str = MMC_SCENARIO) -> list[tuple[int, CaseTask]]:
+               scenario_path: str = MMC_SCENARIO) -> list[tuple[int, RunTask]]:
     base = load_scenario(scenario_path)
     tasks = []
     for k, case in enumerate(cases):
         scenario = base.derive(case.overrides())
         hours = case.customers * scale / seeds / case.lam / 3600.0
-        tasks += [(k, CaseTask(scenario.raw, scenario.source, seed, hours))
+        tasks += [(k, RunTask(scenario.raw, scenario.source, seed, hours))
                   for seed in range(1, seeds + 1)]
     return tasks
 
