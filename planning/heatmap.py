@@ -18,8 +18,9 @@ import numpy as np
 
 from planning.grid import format_value
 from planning.metrics import PER_MODEL, PLATFORM
-from planning.output import atomic_path, fmt_half, fmt_metric
+from planning.output import fmt_half, fmt_metric
 from planning.sweep import SweepResult
+from sim.cli import atomic_path
 
 # viridis, sampled at 9 evenly spaced stops (matplotlib's table; public domain, CC0)
 _VIRIDIS = [(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),

@@ -7,16 +7,14 @@ or the new one, never half of one, and no temporary file either.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import math
-import os
 import pathlib
-from collections.abc import Iterator
 
 from planning.grid import format_value
 from planning.sweep import SweepResult
+from sim.cli import atomic_path
 
 
 class OutputError(OSError):
@@ -28,21 +26,6 @@ def check_writable(path: str) -> None:
     parent = pathlib.Path(path).resolve().parent
     if not parent.is_dir():
         raise OutputError(f"cannot write {path}: folder {parent} does not exist")
-
-
-@contextlib.contextmanager
-def atomic_path(path: str) -> Iterator[str]:
-    """Yield a temporary path beside ``path`` with the same suffix; on success it replaces
-    ``path``, on any exception (KeyboardInterrupt included) it is removed."""
-    target = pathlib.Path(path)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
-    try:
-        yield str(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def write_text_atomic(path: str, text: str) -> None:

@@ -6,10 +6,13 @@ headless planning tools in the top-level ``planning`` package, imported only whe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import pathlib
 import sys
 import time
+from collections.abc import Iterator
 
 from sim.commands import CommandError, load_commands
 from sim.scenario import ScenarioError, load_scenario
@@ -105,15 +108,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_text(path: str, text: str) -> None:
-    """Write atomically: a half-written file never replaces a good one."""
-    p = pathlib.Path(path)
-    tmp = p.with_name(p.name + ".tmp")
+@contextlib.contextmanager
+def atomic_path(path: str) -> Iterator[str]:
+    """Yield a temporary path beside ``path`` with the same suffix; on success it replaces
+    ``path``, on any exception (KeyboardInterrupt included) it is removed: a half-written
+    file never replaces a good one."""
+    target = pathlib.Path(path)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(p)
+        yield str(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_text(path: str, text: str) -> None:
+    try:
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
     except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror}") from None
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
