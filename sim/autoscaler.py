@@ -30,7 +30,7 @@ class Autoscaler:
         self.enabled = cfg.enabled
         self.state: dict[str, ScaleState] = {}
 
-    def decide(self, st, now: float, provisioning: int, spent_cents: int) -> tuple[str, int] | None:
+    def decide(self, st, now: float, provisioning: int) -> tuple[str, int] | None:
         """``("rent", n)``, ``("return", n)`` or None for station ``st`` at ``now``."""
         cfg = self.cfg
         s = self.state.get(st.name)
@@ -51,9 +51,7 @@ class Autoscaler:
         if not self.enabled:
             return None
         if high and now - s.high_since_s >= cfg.upscale_delay_s and provisioning == 0:
-            room = st.max_rented - st.rented_slots
-            if cfg.budget_cents and spent_cents >= cfg.budget_cents:
-                room = 0
+            room = st.max_rented - st.rented_slots   # the rental budget caps it further
             if room > 0:
                 s.high_since_s = now
                 return ("rent", min(cfg.step, room))

@@ -38,9 +38,19 @@ class CircuitBreaker:
             return True
         return state == HALF_OPEN and not self.probing
 
-    def on_start(self) -> None:
+    def on_start(self) -> bool:
+        """A call starts; True if it is the half-open probe."""
         if self.state == HALF_OPEN:
             self.probing = True
+            return True
+        return False
+
+    def on_cancel(self, probe: bool) -> None:
+        """A call was cancelled before it answered.  If it was the half-open probe, give
+        the probe up so the next call can probe: an unanswered probe must not keep the
+        model half-open for ever."""
+        if probe and self.state == HALF_OPEN:
+            self.probing = False
 
     def half_open(self, now: float) -> bool:
         """Cool-down over: move to half-open.  False if it was not open."""

@@ -27,7 +27,7 @@ INSIDE = CustomerState.INSIDE  # a module constant: Enum attributes are slow to 
 class Customer:
     __slots__ = ("id", "tier", "concurrency", "vip", "wallet_cents", "initial_wallet_cents",
                  "held_cents", "vip_fee_cents", "patience_s", "arrived_s", "state", "since_s",
-                 "orders", "pending", "active", "delivered", "ended", "reason")
+                 "orders", "pending", "active", "delivered", "ended", "reason", "asking")
 
     def __init__(self, cid: int, tier: str, concurrency: int, vip: bool, wallet_cents: int,
                  patience_s: float, now: float) -> None:
@@ -49,6 +49,7 @@ class Customer:
         self.delivered = 0
         self.ended = 0
         self.reason = ""
+        self.asking = None                     # the order the 3x breaker asked about
 
     def __repr__(self) -> str:
         return f"Customer({self.id}, {self.tier}, {self.state.value})"

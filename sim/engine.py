@@ -31,6 +31,17 @@ class Engine:
         now = self.now
         heappush(self._heap, (t if t > now else now, priority, next(self._seq), handler, arg))
 
+    def ticket(self) -> int:
+        """Take a place in the order of events now, to schedule later (see :meth:`at_ticket`)."""
+        return next(self._seq)
+
+    def at_ticket(self, t: float, ticket: int, handler: Handler, arg: Any = None) -> None:
+        """Run ``handler(arg)`` at ``t``, ordered among events of the same instant as if it
+        had been scheduled when ``ticket`` was taken.  A part that keeps its own deadlines
+        (one engine event for many) stays in the order one event per deadline would have."""
+        now = self.now
+        heappush(self._heap, (t if t > now else now, 0, ticket, handler, arg))
+
     def after(self, delay_s: float, handler: Handler, arg: Any = None) -> None:
         heappush(self._heap, (self.now + delay_s, 0, next(self._seq), handler, arg))
 

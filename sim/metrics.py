@@ -174,3 +174,26 @@ class Series:
 
     def add(self, now: float, value: float) -> None:
         self.points.append((now, value))
+
+
+class EstimateErrors:
+    """How good the wait estimate was: each started order's real wait against the wait
+    estimated when it was submitted (DOMAIN section 6: the estimate must be honest)."""
+
+    __slots__ = ("abs_sum_s", "signed_sum_s", "count")
+
+    def __init__(self) -> None:
+        self.abs_sum_s = 0.0
+        self.signed_sum_s = 0.0
+        self.count = 0
+
+    def add(self, wait_s: float, estimate_s: float) -> None:
+        if wait_s > 0 or estimate_s > 0:
+            self.abs_sum_s += abs(wait_s - estimate_s)
+            self.signed_sum_s += wait_s - estimate_s
+            self.count += 1
+
+    def summary(self) -> dict[str, float]:
+        k = self.count
+        return {"mean_abs_error_s": self.abs_sum_s / k if k else 0.0,
+                "mean_error_s": self.signed_sum_s / k if k else 0.0, "count": k}

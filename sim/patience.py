@@ -3,103 +3,142 @@
 When an order's honest wait estimate passes ``multiplier x`` its model's mean task time (at
 submission, or once it has actually waited that long), the dispatcher walks over; after
 ``answer_after_s`` the customer answers by their patience: they stay if the expected delivery
-still fits it, else they leave -- every hold refunded, running orders cancelled (River still
-pays upstream for the minutes those ran), the quota freed.  A mixin of
-:class:`sim.simulation.Simulation`, split out so each module reads in one sitting.
+still fits it, else they leave (the order flow refunds, cancels and walks them out).
+
+Waiting orders are watched through one deadline heap per model with a single engine event
+for its earliest deadline, not one timer per order: with a large multiplier every order
+would otherwise pin a far-future event (and its customer) in memory.  Entries of orders that
+started or ended are dropped when the heap is compacted, so memory follows the queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from heapq import heapify, heappop, heappush
+
 from sim.customers import Customer, CustomerState
+from sim.engine import Engine
+from sim.eventlog import EventLog
 from sim.orders import Order, OrderState
 from sim.stations import Station
 
 INSIDE, ASKED = CustomerState.INSIDE, CustomerState.ASKED
-QUEUED, RUNNING, BACKOFF = OrderState.QUEUED, OrderState.RUNNING, OrderState.BACKOFF
-PENDING = OrderState.PENDING
+QUEUED = OrderState.QUEUED
+COMPACT_MIN = 64
 
 
-class PatienceMixin:
+class Deadlines:
+    """When each waiting order of one model has waited its bound.
+
+    A heap of ``(deadline, ticket, order)`` with an engine event for its head only.  Each
+    entry takes its ticket (its place among same-instant events) when pushed, so the checks
+    run in exactly the order one timer per order would have -- without one per order.
+    """
+
+    __slots__ = ("engine", "due", "heap", "_scheduled", "_compact_at")
+
+    def __init__(self, engine: Engine, due: Callable[[Order], None]) -> None:
+        self.engine = engine
+        self.due = due
+        self.heap: list[tuple[float, int, Order]] = []
+        self._scheduled: set[int] = set()     # tickets with an engine event pending
+        self._compact_at = COMPACT_MIN
+
+    def push(self, t: float, o: Order) -> None:
+        heappush(self.heap, (t, self.engine.ticket(), o))
+        if len(self.heap) >= self._compact_at:
+            self._compact()
+        self._schedule_head()
+
+    def _schedule_head(self) -> None:
+        heap = self.heap
+        if heap and heap[0][1] not in self._scheduled:
+            t, ticket, _ = heap[0]
+            self._scheduled.add(ticket)
+            self.engine.at_ticket(t, ticket, self._on_due, ticket)
+
+    def _on_due(self, ticket: int) -> None:
+        self._scheduled.discard(ticket)
+        heap = self.heap
+        if heap and heap[0][1] == ticket:
+            self.due(heappop(heap)[2])
+        self._schedule_head()
+
+    def _compact(self) -> None:
+        """Drop the entries of orders no longer waiting for their first start."""
+        self.heap = [e for e in self.heap if e[2].state is QUEUED and e[2].started_s < 0]
+        heapify(self.heap)
+        self._compact_at = max(COMPACT_MIN, 2 * len(self.heap))
+
+
+class WaitBreaker:
+    """Asks and answers of the 3x wait breaker.  ``leave(customer)`` walks a customer out."""
+
+    def __init__(self, engine: Engine, log: EventLog, counts: dict[str, int], cfg,
+                 stations: dict[str, Station], leave: Callable[[Customer], None]) -> None:
+        self.engine = engine
+        self.log = log
+        self.counts = counts
+        self.enabled = cfg.enabled
+        self.multiplier = cfg.multiplier
+        self.answer_after_s = cfg.answer_after_s
+        self.stations = stations
+        self.leave = leave
+        self.deadlines = {name: Deadlines(engine, self._on_wait_check) for name in stations}
+
+    def watch(self, o: Order, st: Station, est_wait_s: float) -> None:
+        """A new order entered the queue with this estimate: ask now, or check later."""
+        if not self.enabled or self.multiplier <= 0:
+            return
+        limit = self.multiplier * st.mean_task_s
+        if est_wait_s > limit:
+            self.ask(o.customer, o, est_wait_s)
+        else:
+            self.deadlines[st.name].push(self.engine.now + limit, o)
+
     def _on_wait_check(self, o: Order) -> None:
         """The order has waited ``multiplier x T``: its expected wait now exceeds the bound."""
-        if o.state != QUEUED or o.customer.state != INSIDE or o.started_s >= 0:
+        if o.state is not QUEUED or o.started_s >= 0 or o.customer.state is not INSIDE:
             return
-        now = self.engine.now
-        self._ask(o.customer, o, now - o.submitted_s + self._remaining_wait(o))
+        self.ask(o.customer, o, self.engine.now - o.submitted_s + self.remaining_wait(o))
 
-    def _remaining_wait(self, o: Order) -> float:
+    def remaining_wait(self, o: Order) -> float:
         st = self.stations[o.model]
         now = self.engine.now
         queue = st.lanes.ordered(now)
         ahead = queue.index(o) if o in queue else 0
         return st.est_wait(ahead, now)
 
-    def _ask(self, cust: Customer, o: Order, est: float) -> None:
-        if cust.state != INSIDE or o.asked:
+    def ask(self, cust: Customer, o: Order, est_wait_s: float) -> None:
+        if cust.state is not INSIDE or o.asked:
             return
         now = self.engine.now
         o.asked = True
         cust.state = ASKED
         cust.since_s = now
-        self.n["asked"] += 1
+        cust.asking = o
+        self.counts["asked"] += 1
         self.stations[o.model].asks_window.add(now, 1.0)
-        self._emit("ask", cust.id, o.id, est)
-        self.engine.at(now + self.wb.answer_after_s, self._on_answer, o)
+        self.log.add((now, "ask", cust.id, o.id, est_wait_s))
+        self.engine.at(now + self.answer_after_s, self._on_answer, (cust, o))
 
-    def _on_answer(self, o: Order) -> None:
-        cust = o.customer
-        if cust.state != ASKED:
+    def _on_answer(self, asked: tuple[Customer, Order]) -> None:
+        """The customer answers by their patience -- unless the visit ended meanwhile (every
+        order ended: :meth:`sim.visits.Visitors.finish` withdrew the question)."""
+        cust, o = asked
+        if cust.asking is not o or cust.state is not ASKED:
             return
         now = self.engine.now
         stays = True
-        if o.state == QUEUED:
-            expected = (now - o.submitted_s + self._remaining_wait(o)
+        if o.state is QUEUED:
+            expected = (now - o.submitted_s + self.remaining_wait(o)
                         + self.stations[o.model].mean_task_s)
             stays = expected <= cust.patience_s
-        self._emit("answer", cust.id, stays)
+        self.log.add((now, "answer", cust.id, stays))
+        cust.asking = None
         if stays:
             cust.state = INSIDE
             cust.since_s = now
-            self.n["stayed"] += 1
+            self.counts["stayed"] += 1
         else:
-            self._leave(cust)
-
-    def _leave(self, cust: Customer) -> None:
-        """Refund every hold, cancel what runs, drop what waits, and walk out."""
-        touched = set()
-        for o in cust.orders:
-            state = o.state
-            if state == PENDING:
-                cust.pending.remove(o)
-                self._refund(o, OrderState.REFUNDED_ABANDON)
-                cust.ended += 1
-            elif state in (QUEUED, BACKOFF):
-                st = self.stations[o.model]
-                if state == QUEUED:
-                    st.lanes.discard(o)
-                    self._unqueue(st, o)
-                self._refund(o, OrderState.REFUNDED_ABANDON)
-                cust.active -= 1
-                cust.ended += 1
-            elif state == RUNNING:
-                touched.add(self._cancel_running(o))
-                self._refund(o, OrderState.REFUNDED_CANCEL)
-                cust.active -= 1
-                cust.ended += 1
-        self._finish_visit(cust, CustomerState.LEFT)
-        for st in sorted(touched, key=lambda s: s.name):
-            self._dispatch(st)
-
-    def _cancel_running(self, o: Order) -> Station:
-        """Take a running order off its call; River still pays for the minutes it ran."""
-        slot = o.slot
-        call = slot.call
-        st = call.station
-        ran_s = self.engine.now - call.start_s
-        rate = st.cfg.rented_cost_cents_per_h if slot.rented else st.cfg.slot_cost_cents_per_h
-        self.cancelled_run_cost_cents += int(ran_s * rate / 3600.0 / call.size)
-        call.orders.remove(o)
-        if not call.orders:
-            call.cancelled = True
-            self._release(st, slot)
-        return st
+            self.leave(cust)

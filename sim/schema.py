@@ -141,6 +141,8 @@ RETRY = {
     "base_s": Spec(float, 10.0, 0.0, 3600.0),
     "factor": Spec(float, 2.0, 1.0, 100.0),
     "max_attempts": Spec(int, 3, 1, 100),
+    "max_backoff_s": Spec(float, 300.0, 0.0, 86400.0,
+                          doc="ceiling of a retry delay (full jitter draws under it)"),
     "dead_letter_keep": Spec(int, 100, 0, 100000, doc="dead letters kept for display"),
 }
 

@@ -104,7 +104,7 @@ def take(sim) -> Snapshot:
     stations = tuple(station_view(sim, st) for st in sim.stations.values())
     q = sim.window_quantiles()
     m = money(sim)
-    n = sim.n
+    n = sim.counts
     arrived = n["arrived"]
     budget = sim.scenario.autoscaler.budget_cents
     gauges = {
@@ -126,6 +126,6 @@ def take(sim) -> Snapshot:
         departures=tuple(sim.departures), stations=stations, gauges=gauges, money_cents=m,
         counts=dict(n), series={k: tuple(v.points) for k, v in sim.series.items()},
         alerts=tuple(sim.alerts.items.values()), ticker=tuple(sim.log.recent(16)),
-        controls={"rate_per_min": sim.rate_per_min, "vip_share": sim.crowd.vip_share,
+        controls={"rate_per_min": sim.rate_per_min, "vip_share": sim.arrivals.crowd.vip_share,
                   "multiplier": sim.multiplier, "autoscaler": sim.autoscaler.enabled,
                   "capacity": {st.name: st.base_target for st in sim.stations.values()}})

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from dataclasses import dataclass
 from enum import StrEnum
 from heapq import heappop, heappush
 
+from sim import rng
 from sim.breaker import OPEN, CircuitBreaker
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
@@ -37,6 +39,14 @@ class SlotState(StrEnum):
 PROVISIONING, IDLE, BUSY = SlotState.PROVISIONING, SlotState.IDLE, SlotState.BUSY
 DRAINING, GONE = SlotState.DRAINING, SlotState.GONE
 
+@dataclass(slots=True)
+class Fees:
+    """Upstream fees of one model in whole cents: base-slot contract and rentals."""
+
+    base: int = 0
+    rental: int = 0
+
+
 class Slot:
     __slots__ = ("key", "index", "rented", "state", "since_s", "call", "lease_start_s",
                  "last_fail_s", "arrive_s")
@@ -56,7 +66,8 @@ class Slot:
 class Call:
     """One upstream call on one slot: one order, or a batch."""
 
-    __slots__ = ("station", "slot", "orders", "start_s", "end_s", "outcome", "cancelled", "size")
+    __slots__ = ("station", "slot", "orders", "start_s", "end_s", "outcome", "cancelled", "size",
+                 "probe")
 
     def __init__(self, station, slot: Slot, orders: list, start_s: float) -> None:
         self.station = station
@@ -67,6 +78,7 @@ class Call:
         self.end_s = start_s
         self.outcome = "ok"
         self.cancelled = False
+        self.probe = False      # the half-open circuit breaker's probe call
 
 
 class Station:
@@ -80,6 +92,9 @@ class Station:
         self.batch_max = cfg.batch_max
         self.batch_window_s = cfg.batch_window_s
         self.max_rented = cfg.max_rented
+        self.outage_fail_s = scenario.circuit.outage_fail_s
+        self._draw: tuple[float, str] | None = None   # the next call's draw, once peeked
+        self.cancelled_run_cost_cents = 0  # upstream minutes of runs cancelled part-way
         self.lanes = Lanes(scenario.queue.aging_s)
         self.breaker = CircuitBreaker(scenario.circuit)
         self.slots: dict[tuple[int, int], Slot] = {}
@@ -100,8 +115,8 @@ class Station:
         self.queued = TimeAverage()        # orders waiting in the lanes
         self._acc_us = [0, 0]              # carried cent fractions (base, rented), in cent*us
         self._accrued_until_s = 0.0
-        self.owed_cents = [0, 0]           # accrued fees (base, rented)
-        self.posted_cents = [0, 0]         # of which posted to the ledger
+        self.accrued_cents = Fees()        # slot fees and rentals owed so far
+        self.posted_cents = Fees()         # of which posted to the ledger
         self.durations: deque[float] = deque(maxlen=50)
         self._dur_sum = 0.0
         self.waits = Histogram()
@@ -201,6 +216,36 @@ class Station:
         slot.since_s = now
         self.n_draining += 1
 
+    # -- the next call ------------------------------------------------------------------------
+    def peek_draw(self, now: float) -> tuple[float, str]:
+        """The next call's ``(duration_s, outcome)``, drawn once and kept until a call
+        takes it (the rental budget looks at a call's length before a rented slot starts
+        it; the draws stay in the same order either way)."""
+        if self._draw is None:
+            self._draw = self._draw_call(self.outage_until_s > now)
+        return self._draw
+
+    def take_draw(self, now: float) -> tuple[float, str]:
+        draw = self.peek_draw(now)
+        self._draw = None
+        return draw
+
+    def _draw_call(self, outage: bool) -> tuple[float, str]:
+        """Erlang task time, then one uniform for the outcome: a 429 or an error at the
+        model's rates (an error fails part-way through, one more draw); an outage fails
+        every call after ``outage_fail_s``."""
+        cfg = self.cfg
+        rnd = self.rnd
+        duration = rng.erlang(rnd, self.mean_task_s, cfg.task_shape)
+        u = rnd.random()
+        if outage:
+            return self.outage_fail_s, "outage"
+        if u < cfg.throttle_rate:
+            return cfg.throttle_delay_s, "throttle"
+        if u < cfg.throttle_rate + cfg.fail_rate:
+            return duration * rnd.random(), "error"
+        return duration, "ok"
+
     # -- service rate and the wait estimate ------------------------------------------------
     def record_duration(self, d: float) -> None:
         if len(self.durations) == self.durations.maxlen:
@@ -276,16 +321,23 @@ class Station:
         if commit:
             self._acc_us = [carry_base, carry_rent]
             self._accrued_until_s = now
-            owed = self.owed_cents
-            owed[0] += base
-            owed[1] += rent
+            owed = self.accrued_cents
+            owed.base += base
+            owed.rental += rent
         return base, rent
+
+    def rental_spent_cents(self, now: float) -> float:
+        """Rental fees owed up to ``now``, to the fraction of a cent (the budget guard)."""
+        elapsed_us = (now - self._accrued_until_s) * 1e6
+        carried = self._acc_us[1] + (self.billed_rented.level * self.cfg.rented_cost_cents_per_h
+                                     * elapsed_us)
+        return self.accrued_cents.rental + carried / US_PER_HOUR
 
     def unposted(self) -> tuple[int, int]:
         """Accrue to the last accrual and hand over what the ledger has not seen yet."""
-        base = self.owed_cents[0] - self.posted_cents[0]
-        rent = self.owed_cents[1] - self.posted_cents[1]
-        self.posted_cents = list(self.owed_cents)
+        owed, posted = self.accrued_cents, self.posted_cents
+        base, rent = owed.base - posted.base, owed.rental - posted.rental
+        self.posted_cents = Fees(owed.base, owed.rental)
         return base, rent
 
     # -- views -----------------------------------------------------------------------------

@@ -24,20 +24,21 @@ def money(sim) -> dict[str, int]:
     base_unposted = rent_unposted = 0
     for st in sim.stations.values():
         b, r = st.accrue(sim.engine.now, commit=False)
-        base_unposted += b + st.owed_cents[0] - st.posted_cents[0]
-        rent_unposted += r + st.owed_cents[1] - st.posted_cents[1]
+        owed, posted = st.accrued_cents, st.posted_cents
+        base_unposted += b + owed.base - posted.base
+        rent_unposted += r + owed.rental - posted.rental
     upstream = led.total("slot_fee") + led.total("task_fee") + base_unposted
     rental = led.total("rental") + rent_unposted
     revenue = led.balance["revenue"]
     return {
-        "wallets_initial": sim.wallets_initial,
+        "wallets_initial": sim.accounts.wallets_initial_cents,
         "wallets_final": led.balance["wallets"],
         "held_open": led.balance["held"],
         "revenue": revenue,
-        "refunds": sim.refunded_cents,
+        "refunds": sim.accounts.refunded_cents,
         "upstream_cost": upstream,
         "rental_cost": rental,
-        "cancelled_run_cost": sim.cancelled_run_cost_cents,
+        "cancelled_run_cost": sum(st.cancelled_run_cost_cents for st in sim.stations.values()),
         "profit": revenue - upstream - rental,
     }
 
@@ -49,7 +50,7 @@ def _wait(hist) -> dict[str, float]:
 
 def summarize(sim, wall_seconds: float) -> dict[str, Any]:
     now = sim.engine.now
-    n = sim.n
+    n = sim.counts
     in_flight = sum(1 for c in sim.customers.values() for o in c.orders
                     if o.state not in TERMINAL)
     by_model = {}

@@ -162,10 +162,10 @@ def test_pause_resume_and_clear_queue():
     st = sim.stations["image"]
     waiting = len(st.lanes)
     assert waiting > 0
-    before = sim.n["refunded_cancel"]
+    before = sim.counts["refunded_cancel"]
     sim.command("clear_queue", model="image")
     sim.advance_to(1800)
-    assert sim.n["refunded_cancel"] - before >= waiting
+    assert sim.counts["refunded_cancel"] - before >= waiting
     sim.command("resume", model="")
     sim.advance_to(2400)
     assert any(r[3] == "image" and r[0] > 1800 for r in records(sim, "start"))

@@ -1,0 +1,92 @@
+"""Accounts: every money move of a customer, wallet and ledger together in one call.
+
+A hold, a settle or a refund changes three things that must agree: the customer's wallet
+and held cents, the order's held cents, and the double-entry :class:`sim.ledger.Ledger`.
+Written by hand in several places they drift apart; here each move is one method, and
+the run's totals (money brought in, refunded) are kept where the moves happen.
+"""
+
+from __future__ import annotations
+
+from sim.customers import Customer
+from sim.ledger import Ledger
+from sim.orders import Order
+
+
+class Accounts:
+    """Wallets, holds and the ledger of one run."""
+
+    __slots__ = ("ledger", "wallets_initial_cents", "refunded_cents")
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.wallets_initial_cents = 0   # everything customers brought in
+        self.refunded_cents = 0          # every hold given back (orders and VIP fees)
+
+    def fund(self, cust: Customer) -> None:
+        """A customer walks in with their wallet."""
+        cents = cust.wallet_cents
+        self.wallets_initial_cents += cents
+        self.ledger.fund(cents)
+
+    def hold(self, o: Order) -> bool:
+        """Freeze the order's price in its customer's wallet; False if it cannot be covered."""
+        cust = o.customer
+        price = o.price_cents
+        if price > cust.wallet_cents:
+            return False
+        cust.wallet_cents -= price
+        cust.held_cents += price
+        o.held_cents = price
+        self.ledger.hold(price)
+        return True
+
+    def settle(self, o: Order) -> int:
+        """The order was delivered: its hold becomes revenue.  Returns the cents."""
+        cents = o.held_cents
+        o.customer.held_cents -= cents
+        o.held_cents = 0
+        self.ledger.settle(cents)
+        return cents
+
+    def refund(self, o: Order) -> int:
+        """Give the order's hold back to the wallet (nothing held: nothing moves)."""
+        cents = o.held_cents
+        if cents:
+            cust = o.customer
+            cust.held_cents -= cents
+            cust.wallet_cents += cents
+            o.held_cents = 0
+            self.ledger.refund(cents)
+            self.refunded_cents += cents
+        return cents
+
+    def hold_vip_fee(self, cust: Customer, fee: int) -> bool:
+        """Hold the VIP add-on's fee once per visit; False if the wallet cannot cover it."""
+        if fee > cust.wallet_cents:
+            return False
+        cust.wallet_cents -= fee
+        cust.held_cents += fee
+        cust.vip_fee_cents = fee
+        self.ledger.hold(fee)
+        return True
+
+    def close_vip_fee(self, cust: Customer) -> tuple[str, int] | None:
+        """At the end of a visit: settle the VIP fee if anything was delivered, else refund
+        it.  Returns ``(action, cents)`` or None when no fee was held."""
+        fee = cust.vip_fee_cents
+        if not fee:
+            return None
+        cust.held_cents -= fee
+        cust.vip_fee_cents = 0
+        if cust.delivered:
+            self.ledger.settle(fee)
+            return "settle", fee
+        cust.wallet_cents += fee
+        self.ledger.refund(fee)
+        self.refunded_cents += fee
+        return "refund", fee
+
+    def pay_upstream(self, kind: str, cents: int) -> None:
+        """River pays a supplier: slot fees, rentals, per-task fees."""
+        self.ledger.pay_upstream(kind, cents)

@@ -1,0 +1,198 @@
+"""Dispatch: one model's queue put to work on its slots, one upstream call at a time.
+
+A :class:`Dispatcher` starts calls while a slot is idle, the queue is not empty and the
+circuit breaker allows; batches orders for a batching model (up to N orders, or when the W
+second window closes); draws each call's duration and outcome from the model's own random
+stream; and when a call ends, frees its slot, tells the breaker, and hands the call to the
+order flow (delivery or retry).  A running order taken off its call (a cancel, a customer
+leaving) goes through :meth:`Dispatcher.cancel_running`, which also frees a half-open
+breaker's probe: a probe that never answers must not block the model for ever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sim.breaker import OPEN
+from sim.engine import Engine
+from sim.eventlog import EventLog
+from sim.metrics import EstimateErrors
+from sim.orders import Order, OrderState
+from sim.stations import Call, Slot, SlotState, Station
+
+RUNNING = OrderState.RUNNING
+BUSY, DRAINING = SlotState.BUSY, SlotState.DRAINING
+
+
+class Dispatcher:
+    """Starts and ends the upstream calls of one station.
+
+    ``call_ended(call)`` receives every call that ended by itself (not cancelled): the order
+    flow delivers or retries its orders.  ``rental_guard`` (optional) is asked before a
+    rented slot starts a call and told when a rented slot's spending changes.
+    """
+
+    def __init__(self, station: Station, engine: Engine, log: EventLog, accounts,
+                 estimates: EstimateErrors,
+                 call_ended: Callable[[Call], None], rental_guard=None) -> None:
+        self.station = station
+        self.engine = engine
+        self.log = log
+        self.accounts = accounts
+        self.estimates = estimates
+        self.call_ended = call_ended
+        self.rental_guard = rental_guard
+
+    # -- starting calls --------------------------------------------------------------------
+    def dispatch(self) -> None:
+        """Start calls while a slot is idle, the queue is not empty and the breaker allows."""
+        st = self.station
+        if st.paused:
+            return
+        now = self.engine.now
+        lanes, breaker = st.lanes, st.breaker
+        # ``lanes.n_vip or lanes.n_normal`` is ``len(lanes)`` without a Python-level call
+        while st.n_idle and (lanes.n_vip or lanes.n_normal) and breaker.allows():
+            if st.batch_max == 1:
+                slot = self._affordable_slot()
+                if slot is None:
+                    return
+                self._start(slot, [lanes.pop(now)])
+                continue
+            waiting = len(lanes)
+            if waiting < st.batch_max and st.batch_window_s > 0 and not st.batch_due:
+                if st.batch_deadline_s is None:
+                    st.batch_deadline_s = now + st.batch_window_s
+                    self.engine.at(st.batch_deadline_s, self._on_batch_due)
+                return
+            slot = self._affordable_slot()
+            if slot is None:
+                return
+            take = min(waiting, st.batch_max)
+            st.batch_deadline_s = None
+            st.batch_due = False
+            orders = []
+            for _ in range(take):
+                o = lanes.pop(now)
+                if o is None:
+                    break
+                orders.append(o)
+            self._start(slot, orders)
+
+    def _affordable_slot(self) -> Slot | None:
+        """The lowest idle slot (base slots first) whose next call the rental budget can
+        pay for; rented slots it cannot pay for are handed back on the way."""
+        st = self.station
+        guard = self.rental_guard
+        now = self.engine.now
+        while st.n_idle:
+            slot = st.take_idle()
+            if guard is None or not slot.rented or guard.affords(st, slot, st.peek_draw(now)):
+                return slot
+            st.make_idle(slot, now)
+            guard.hand_back(st, slot)
+        return None
+
+    def _on_batch_due(self, _: object = None) -> None:
+        st = self.station
+        st.batch_deadline_s = None
+        if len(st.lanes):
+            st.batch_due = True
+            self.dispatch()
+
+    def _start(self, slot: Slot, orders: list[Order]) -> None:
+        st = self.station
+        now = self.engine.now
+        call = Call(st, slot, orders, now)
+        log = self.log.add
+        queued = st.queued
+        for o in orders:
+            queued.add(now, -1)
+            if o.started_s < 0:
+                o.started_s = now
+                wait = now - o.submitted_s
+                st.record_wait(now, wait, o.vip)
+                self.estimates.add(wait, o.est_wait_s)
+            o.state = RUNNING
+            o.since_s = now
+            o.attempts += 1
+            o.slot = slot
+            log((now, "start", o.id, st.name, slot.key, o.attempts))
+        if len(orders) > 1:
+            log((now, "batch", st.name, slot.key, len(orders)))
+        call.probe = st.breaker.on_start()
+        st.calls += 1
+        fee = st.cfg.task_fee_cents
+        if fee:
+            self.accounts.pay_upstream("task_fee", fee)
+        duration, outcome = st.take_draw(now)
+        call.outcome = outcome
+        call.end_s = end_s = now + duration
+        slot.state = BUSY
+        slot.since_s = now
+        slot.call = call
+        st.busy.add(now, 1)
+        self.engine.at(end_s, self._on_call_end, call)
+        if slot.rented and self.rental_guard is not None:
+            self.rental_guard.changed()
+
+    # -- ending calls ----------------------------------------------------------------------
+    def release(self, slot: Slot) -> None:
+        """A call left its slot: back to idle, or out of service if it was draining."""
+        st = self.station
+        now = self.engine.now
+        st.busy.add(now, -1)
+        if slot.state is DRAINING:
+            slot.call = None
+            st.remove_slot(slot, now)
+            self.log.add((now, "slot", st.name, slot.index, slot.rented, "gone"))
+        else:
+            st.make_idle(slot, now)
+        if slot.rented and self.rental_guard is not None:
+            self.rental_guard.changed()
+
+    def _on_call_end(self, call: Call) -> None:
+        if call.cancelled:
+            return
+        st = self.station
+        now = self.engine.now
+        slot = call.slot
+        self.release(slot)
+        ok = call.outcome == "ok"
+        flipped = st.breaker.record(ok, now)
+        if flipped is not None:
+            self.log.add((now, "circuit", st.name, flipped))
+            if flipped == OPEN:
+                self.engine.at(st.breaker.open_until_s, self._on_half_open)
+        if ok:
+            st.record_duration(now - call.start_s)
+        else:
+            slot.last_fail_s = now
+            if call.outcome == "throttle":
+                st.throttled += 1
+        self.call_ended(call)
+        self.dispatch()
+
+    def _on_half_open(self, _: object = None) -> None:
+        st = self.station
+        if st.breaker.half_open(self.engine.now):
+            self.log.add((self.engine.now, "circuit", st.name, st.breaker.state))
+            self.dispatch()
+
+    def cancel_running(self, o: Order) -> None:
+        """Take a running order off its call; River still pays for the minutes it ran.
+
+        The last order off a call ends the call: its slot is freed, and if the call was the
+        half-open breaker's probe, the probe is given up so another may go."""
+        slot = o.slot
+        call = slot.call
+        st = self.station
+        ran_s = self.engine.now - call.start_s
+        rate = st.cfg.rented_cost_cents_per_h if slot.rented else st.cfg.slot_cost_cents_per_h
+        st.cancelled_run_cost_cents += int(ran_s * rate / 3600.0 / call.size)
+        call.orders.remove(o)
+        if not call.orders:
+            call.cancelled = True
+            st.breaker.on_cancel(call.probe)
+            self.release(slot)
+

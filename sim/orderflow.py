@@ -1,0 +1,255 @@
+"""The order flow: every order's way through the factory, and the one way it ends.
+
+Submitting holds the price and queues the order (within the customer's concurrency);
+dispatchers run it; a failed call is retried after an exponential backoff with full
+jitter under a ceiling.  However an order ends -- delivered, declined, refunded after its
+last failure, left behind by a customer who gave up, cancelled by the operator or by a
+cleared queue -- it goes through :meth:`OrderFlow.end`, which takes it out of its lane or
+its call (freeing the slot and a half-open probe), settles or refunds its hold, writes
+its record, and then releases the customer's quota so their next order can go in.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from sim.accounts import Accounts
+from sim.customers import Customer, CustomerState
+from sim.dispatch import Dispatcher
+from sim.engine import Engine
+from sim.eventlog import EventLog
+from sim.metrics import EstimateErrors
+from sim.orders import Order, OrderState
+from sim.patience import WaitBreaker
+from sim.stations import Call, Station
+from sim.visits import Visitors
+
+INSIDE, ASKED, DONE, LEFT = (CustomerState.INSIDE, CustomerState.ASKED, CustomerState.DONE,
+                             CustomerState.LEFT)
+PENDING, QUEUED, RUNNING, BACKOFF = (OrderState.PENDING, OrderState.QUEUED, OrderState.RUNNING,
+                                     OrderState.BACKOFF)
+DELIVERED, DECLINED = OrderState.DELIVERED, OrderState.DECLINED
+REFUNDED_FAILURE = OrderState.REFUNDED_FAILURE
+REFUNDED_ABANDON, REFUNDED_CANCEL = OrderState.REFUNDED_ABANDON, OrderState.REFUNDED_CANCEL
+CAN_CANCEL = frozenset({PENDING, QUEUED, RUNNING, BACKOFF})
+
+
+class OrderFlow:
+    """Submission, retries and the single end of every order of one run."""
+
+    def __init__(self, engine: Engine, log: EventLog, counts: dict[str, int], scenario,
+                 streams, accounts: Accounts, visitors: Visitors,
+                 stations: dict[str, Station], estimates: EstimateErrors,
+                 rental_guard=None) -> None:
+        self.engine = engine
+        self.log = log
+        self.counts = counts
+        self.accounts = accounts
+        self.visitors = visitors
+        self.stations = stations
+        self.retry = scenario.retry
+        self.jitter = streams["jitter"]
+        self.dispatchers = {
+            name: Dispatcher(st, engine, log, accounts, estimates, self._call_ended,
+                             rental_guard)
+            for name, st in stations.items()}
+        self.breaker = WaitBreaker(engine, log, counts, scenario.wait_breaker, stations,
+                                   self.leave)
+        self.dead_letters: deque[tuple[float, int, str]] = deque(
+            maxlen=scenario.retry.dead_letter_keep)
+        self._ended: deque[tuple[Order, bool]] = deque()  # quota still to release
+        self._releasing = False
+
+    def lobby_orders(self) -> int:
+        """Orders waiting in every lane (what the door's lobby cap counts)."""
+        return sum(len(st.lanes) for st in self.stations.values())
+
+    # -- in ----------------------------------------------------------------------------------
+    def feed(self, cust: Customer) -> None:
+        """Submit pending orders while the tier's concurrency allows; end a finished visit."""
+        while cust.active < cust.concurrency and cust.pending:
+            self._submit(cust.pending.popleft())
+        if cust.active == 0 and not cust.pending and cust.state in (INSIDE, ASKED):
+            self.visitors.finish(cust, DONE)
+        self._release_quotas()
+
+    def _submit(self, o: Order) -> None:
+        now = self.engine.now
+        cust = o.customer
+        if not self.accounts.hold(o):
+            self.end(o, DECLINED, "insufficient_funds")
+            return
+        cust.active += 1
+        st = self.stations[o.model]
+        lanes = st.lanes
+        vip = o.vip = cust.vip
+        o.submitted_s = now
+        ahead = lanes.n_vip if vip else lanes.n_vip + lanes.n_normal
+        est = st.est_wait(ahead, now)
+        o.est_wait_s = est
+        self._enqueue(st, o, front=False)
+        self.counts["enqueued"] += 1
+        self.log.add((now, "enqueue", o.id, cust.id, o.model, "vip" if vip else "normal",
+                      o.price_cents, est))
+        self.breaker.watch(o, st, est)
+        self.dispatchers[o.model].dispatch()
+
+    def _enqueue(self, st: Station, o: Order, front: bool) -> None:
+        now = self.engine.now
+        o.state = QUEUED
+        o.since_s = now
+        o.queued_s = now
+        st.lanes.push(o, front)
+        st.queued.add(now, 1)
+
+    # -- calls that ended --------------------------------------------------------------------
+    def _call_ended(self, call: Call) -> None:
+        """Settle the whole call before any customer moves on: a delivery frees quota and
+        may submit the next order, which must not start before this call has ended."""
+        if call.outcome == "ok":
+            for o in call.orders:
+                self.end(o, DELIVERED)
+        else:
+            for o in call.orders:
+                self._failed(call.station, o, call.outcome)
+        self._release_quotas()
+
+    def _failed(self, st: Station, o: Order, why: str) -> None:
+        """Retry after a backoff, or give up (a dead letter and a refund)."""
+        now = self.engine.now
+        st.failed += 1
+        self.log.add((now, "fail", o.id, st.name, why, o.attempts))
+        retry = self.retry
+        if o.attempts >= retry.max_attempts:
+            self.counts["dead_letters"] += 1
+            self.dead_letters.append((now, o.id, st.name))
+            self.log.add((now, "dead_letter", o.id, st.name))
+            self.end(o, REFUNDED_FAILURE)
+            return
+        delay = backoff_ceiling_s(retry, o.attempts) * self.jitter.random()  # full jitter
+        o.state = BACKOFF
+        o.since_s = now
+        o.slot = None
+        st.retries += 1
+        self.counts["retries"] += 1
+        self.log.add((now, "backoff", o.id, delay))
+        self.engine.after(delay, self._on_requeue, o)
+
+    def _on_requeue(self, o: Order) -> None:
+        if o.state is not BACKOFF:
+            return
+        st = self.stations[o.model]
+        self._enqueue(st, o, front=True)
+        self.log.add((self.engine.now, "requeue", o.id, st.name, o.lane))
+        self.dispatchers[o.model].dispatch()
+
+    # -- the end of an order ------------------------------------------------------------------
+    def end(self, o: Order, state: OrderState, reason: str = "") -> None:
+        """End ``o`` in terminal ``state``, whatever the cause, and do all it implies.
+
+        Out of where it is (its lane; its call, which frees the slot and a half-open probe
+        when it was the last order on it; its customer's pending list), its hold settled
+        (delivered) or refunded (every refund), its record written.  The customer's quota
+        is released by the caller's :meth:`_release_quotas` once the whole step is settled.
+        A declined order never held anything: ``reason`` says why it was declined.
+        """
+        now = self.engine.now
+        prev = o.state
+        cust = o.customer
+        st = self.stations[o.model]
+        if prev is QUEUED:
+            st.lanes.discard(o)
+            st.queued.add(now, -1)
+        elif prev is RUNNING:
+            call = o.slot.call
+            if call is not None and o in call.orders:   # still running: cancel it
+                self.dispatchers[o.model].cancel_running(o)
+        elif prev is PENDING and state is not DECLINED:
+            cust.pending.remove(o)
+        counts = self.counts
+        if state is DELIVERED:
+            cents = self.accounts.settle(o)
+            cust.delivered += 1
+            st.delivered += 1
+            record = (now, "deliver", o.id, cust.id, cents)
+        elif state is DECLINED:
+            record = (now, "decline", o.id, cust.id, reason)
+        else:
+            cents = self.accounts.refund(o)
+            if o.started_s < 0 <= o.submitted_s:
+                st.gave_up.add(now - o.submitted_s)
+            o.slot = None
+            record = (now, "refund", o.id, cust.id, state.value, cents)
+        o.state = state
+        o.since_s = now
+        counts[state.value] += 1
+        self.log.add(record)
+        self._ended.append((o, prev is not PENDING))
+
+    def _release_quotas(self) -> None:
+        """Free the quota of every order ended in this step, in order, and feed each
+        customer who is still inside (their next order may go in now)."""
+        if self._releasing:
+            return
+        self._releasing = True
+        ended = self._ended
+        try:
+            while ended:
+                o, was_active = ended.popleft()
+                cust = o.customer
+                if was_active:
+                    cust.active -= 1
+                cust.ended += 1
+                if cust.state in (INSIDE, ASKED):
+                    self.feed(cust)
+        finally:
+            self._releasing = False
+
+    # -- causes ------------------------------------------------------------------------------
+    def leave(self, cust: Customer) -> None:
+        """The customer gave up at the breaker: every order ends (waiting ones abandoned,
+        running ones cancelled -- River still pays for the minutes they ran), then they
+        walk out; models whose calls were cancelled take their next orders."""
+        touched = set()
+        for o in cust.orders:
+            state = o.state
+            if state is RUNNING:
+                touched.add(o.model)
+                self.end(o, REFUNDED_CANCEL)
+            elif state in CAN_CANCEL:
+                self.end(o, REFUNDED_ABANDON)
+        self.visitors.finish(cust, LEFT)
+        self._release_quotas()
+        for name in sorted(touched):
+            self.dispatchers[name].dispatch()
+
+    def cancel(self, order_id: int) -> None:
+        """The operator cancels one order of a customer in the building (refunded)."""
+        for cust in self.visitors.inside.values():
+            for o in cust.orders:
+                if o.id != order_id:
+                    continue
+                if o.state not in CAN_CANCEL:
+                    return
+                was_pending = o.state is PENDING
+                self.end(o, REFUNDED_CANCEL)
+                self._release_quotas()
+                if not was_pending:
+                    self.dispatchers[o.model].dispatch()
+                return
+
+    def clear(self, st: Station) -> None:
+        """The operator clears a model's queue: every waiting order refunded."""
+        for o in st.lanes.ordered(self.engine.now):
+            self.end(o, REFUNDED_CANCEL)
+        self._release_quotas()
+
+
+def backoff_ceiling_s(retry, attempts: int) -> float:
+    """The retry delay's ceiling after ``attempts`` attempts: ``base x factor^(attempts-1)``,
+    capped at ``max_backoff_s`` (full jitter draws under it, as AWS describes)."""
+    try:
+        cap = retry.base_s * retry.factor ** (attempts - 1)
+    except OverflowError:
+        return retry.max_backoff_s
+    return cap if cap < retry.max_backoff_s else retry.max_backoff_s

@@ -1,0 +1,176 @@
+"""Visits: customers arriving at the door, being inside, and walking out.
+
+:class:`Arrivals` draws the Poisson arrival process (a piecewise-constant profile turns a
+quiet morning into a lunch rush), lets the greeter admit or turn people away, holds the VIP
+fee and places each customer's shopping list.  :class:`Visitors` knows who is inside and is
+the one place a visit ends (done, left at the breaker): the VIP fee is settled or refunded,
+a pending breaker question is dropped, and the customer joins the bounded ``departures``
+ring the renderer animates walking out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from itertools import count
+
+from sim.accounts import Accounts
+from sim.customers import Crowd, Customer, CustomerState
+from sim.door import Door
+from sim.engine import Engine
+from sim.eventlog import EventLog
+from sim.orders import Order
+
+DONE, REJECTED = CustomerState.DONE, CustomerState.REJECTED
+DEPARTURES_KEPT = 200
+
+
+class Visitors:
+    """Who is in the building, and the one way a visit ends."""
+
+    def __init__(self, engine: Engine, log: EventLog, counts: dict[str, int],
+                 accounts: Accounts) -> None:
+        self.engine = engine
+        self.log = log
+        self.counts = counts
+        self.accounts = accounts
+        self.inside: dict[int, Customer] = {}
+        self.departures: deque[Customer] = deque(maxlen=DEPARTURES_KEPT)
+
+    def depart(self, cust: Customer) -> None:
+        """Keep a finished customer in the bounded ``departures`` ring (the renderer animates
+        them walking out).  The one pushed out of the ring drops its orders' back-references,
+        so customer and orders are freed by reference counting: no cycles for the garbage
+        collector to chase, and a week-long run stays flat in memory."""
+        deps = self.departures
+        if len(deps) == deps.maxlen:
+            for o in deps[0].orders:
+                o.customer = None
+        deps.append(cust)
+
+    def finish(self, cust: Customer, state: CustomerState) -> None:
+        """End a visit (``done`` or ``left``): close the VIP fee, drop any question the
+        3x breaker still has pending for this customer, and walk out."""
+        now = self.engine.now
+        closed = self.accounts.close_vip_fee(cust)
+        if closed is not None:
+            self.log.add((now, "vip", cust.id, *closed))
+        cust.asking = None
+        cust.state = state
+        cust.since_s = now
+        del self.inside[cust.id]
+        self.depart(cust)
+        if state is DONE:
+            self.counts["done"] += 1
+            self.log.add((now, "done", cust.id))
+        else:
+            self.counts["left"] += 1
+            self.log.add((now, "leave", cust.id))
+
+
+class Arrivals:
+    """The street: a Poisson stream of customers, the greeter, and placing orders.
+
+    ``admitted`` is called with every customer let in, once their orders are placed (the
+    order flow submits what the tier's concurrency allows).
+    """
+
+    def __init__(self, engine: Engine, log: EventLog, counts: dict[str, int], scenario,
+                 streams, accounts: Accounts, visitors: Visitors,
+                 lobby_orders: Callable[[], int],
+                 admitted: Callable[[Customer], None]) -> None:
+        self.engine = engine
+        self.log = log
+        self.counts = counts
+        self.accounts = accounts
+        self.visitors = visitors
+        self.lobby_orders = lobby_orders
+        self.admitted = admitted
+        self.crowd = Crowd(scenario, streams["customers"])
+        d = scenario.door
+        self.door = Door(d.enabled, d.admit_per_min, d.burst, d.lobby_max_orders)
+        self.vip_fee_cents = scenario.billing.vip_fee_cents
+        self.rate_per_min = scenario.arrivals.rate_per_min
+        self.profile = scenario.profile
+        self._rnd = streams["arrivals"].random
+        self._customer_ids = count(1)
+        self._order_ids = count(1)
+        self._token = 0          # a rate change invalidates the arrival already scheduled
+
+    def rate_factor(self, t: float) -> tuple[float, float]:
+        """The profile factor in force at ``t`` and when it next changes."""
+        factor, end = 1.0, math.inf
+        for start, f in self.profile:
+            if start <= t:
+                factor = f
+            else:
+                end = start
+                break
+        return factor, end
+
+    def set_rate(self, rate_per_min: float) -> None:
+        """The spawn-rate slider: redraw the next arrival under the new rate."""
+        self.rate_per_min = rate_per_min
+        self.schedule()
+
+    def schedule(self) -> None:
+        """Draw the next Poisson arrival by inverting the piecewise-constant hazard."""
+        self._token += 1
+        remaining = -math.log(1.0 - self._rnd())
+        t = self.engine.now
+        base = self.rate_per_min / 60.0
+        while True:
+            factor, end = self.rate_factor(t)
+            rate = base * factor
+            if rate > 0:
+                due = t + remaining / rate
+                if due <= end:
+                    self.engine.at(due, self._on_arrival, self._token)
+                    return
+            if end == math.inf:
+                return  # no more arrivals until the rate changes
+            remaining -= rate * (end - t)
+            t = end
+
+    def _on_arrival(self, token: int) -> None:
+        if token != self._token:
+            return
+        now = self.engine.now
+        self.schedule()
+        cust, wants = self.crowd.draw(next(self._customer_ids), now)
+        counts = self.counts
+        counts["arrived"] += 1
+        self.accounts.fund(cust)
+        log = self.log.add
+        log((now, "arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents))
+        reason = self.door.admit(now, self.lobby_orders())
+        if reason is not None:
+            cust.state = REJECTED
+            cust.reason = reason
+            counts["rejected"] += 1
+            counts[reason] += 1
+            self.visitors.depart(cust)
+            log((now, "reject", cust.id, reason))
+            return
+        self.visitors.inside[cust.id] = cust
+        log((now, "admit", cust.id, len(wants)))
+        if cust.vip:
+            self._buy_vip(cust, now)
+        prices = self.crowd.prices
+        for model in wants:
+            order = Order(next(self._order_ids), cust, model, prices[model], now)
+            cust.orders.append(order)
+            cust.pending.append(order)
+            log((now, "place", order.id, cust.id, model))
+        counts["submitted"] += len(wants)
+        self.admitted(cust)
+
+    def _buy_vip(self, cust: Customer, now: float) -> None:
+        fee = self.vip_fee_cents
+        if self.accounts.hold_vip_fee(cust, fee):
+            self.log.add((now, "vip", cust.id, "hold", fee))
+        else:
+            cust.vip = False
+            self.counts["vip_declined"] += 1
+            self.log.add((now, "vip", cust.id, "decline", fee))
