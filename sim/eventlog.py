@@ -101,6 +101,23 @@ class EventLog:
             raise RuntimeError("EventLog(keep=False) does not keep records")
         return self._kept + self._buf
 
+    def since(self, seq: int) -> tuple[list[tuple], int, int]:
+        """The records after the first ``seq`` ones: ``(records, next_seq, skipped)``.
+
+        A record's sequence number is its position in the log (kept outside the hashed
+        records, so hashes do not change).  A reader that passes back ``next_seq`` gets
+        every record exactly once; one that fell further behind than the kept tail gets
+        what is kept and the count of records it missed."""
+        buf, count = self._buf, self.count
+        total = count + len(buf)
+        if seq >= count:
+            return buf[seq - count:], total, 0
+        tail = list(self.tail)
+        first = count - len(tail)
+        if seq >= first:
+            return tail[seq - first:] + buf, total, 0
+        return tail + buf, total, first - seq
+
     def recent(self, n: int = 20) -> list[tuple]:
         buf = self._buf
         if len(buf) >= n:
