@@ -27,15 +27,17 @@ from render.ticker import clock, duration
 
 RECT = L.TIMELINE_RECT
 PAD_X = 10
-TRACK = pygame.Rect(RECT.x + PAD_X, RECT.y + 5, RECT.w - 2 * PAD_X, 22)
+TRACK = pygame.Rect(RECT.x + PAD_X, RECT.y + 4, RECT.w - 2 * PAD_X, 24)
+HEADROOM = 6                        # the track's top rows: flag heads and outage bars
 LABEL_Y = TRACK.bottom + 1          # marker labels and hour numbers, one 16 px row
 HIT_PX = 5                          # a click this close to a flag picks the marker
 HOUR_S = 3600.0
-OUTAGE_BAND_H = 4
+OUTAGE_BAND_H = 3
 
 #: flag colour by marker label (text on the strip's ink stays >= 4.5:1)
 FLAG = {"mk_flash": P.ORANGE, "mk_rush": P.YELLOW, "mk_busier": P.YELLOW, "mk_calm": P.LIME,
         "mk_outage": P.RED}
+CHIP = {"mk_outage": (P.WHITE, P.RED_DARK)}   # (text, chip) where the flag colour is too dark
 OPERATOR = P.CYAN
 SCRIPTED = P.PINK
 
@@ -127,6 +129,7 @@ class Timeline:
         self._played: pygame.Surface | None = None
         self._to_come: pygame.Surface | None = None
         self.progress_shown: float | None = None    # the jump progress drawn last frame
+        self._shade: pygame.Surface | None = None
 
     # -- input ------------------------------------------------------------------------------
     def marker_near(self, x: int) -> Marker | None:
@@ -189,7 +192,7 @@ class Timeline:
             x1 = x_at(end, self.span) - RECT.x
             if x1 <= x0 or v <= 0:
                 continue
-            h = max(1, round(v / top * (track.h - 3)))
+            h = max(1, round(v / top * (track.h - HEADROOM)))
             bar = pygame.Rect(x0, track.bottom - h, x1 - x0, h)
             surf.fill(fill, bar)
             surf.fill(edge, pygame.Rect(bar.x, bar.y, bar.w, 1))
@@ -210,14 +213,16 @@ class Timeline:
             color = flag_color(m)
             if m.until_s is not None:
                 x1 = x_at(m.until_s, self.span) - RECT.x
-                surf.fill(P.RED_DARK, pygame.Rect(x, track.bottom - OUTAGE_BAND_H,
-                                                  max(1, x1 - x), OUTAGE_BAND_H))
+                surf.fill(color, pygame.Rect(x, track.y + 2, max(1, x1 - x), OUTAGE_BAND_H))
             surf.fill(color, pygame.Rect(x, track.y, 1, track.h))
             surf.fill(color, pygame.Rect(x - 2, track.y, 5, 2))
             surf.fill(color, pygame.Rect(x - 1, track.y + 2, 3, 1))
-            text = fonts.label(marker_label(m, lang, labels), color)
+            ink, chip = CHIP.get(m.key, (color, None))
+            text = fonts.label(marker_label(m, lang, labels), ink)
             box = (x - 1, x + text.get_width() + 6)
             if box[1] <= RECT.w and not any(a < box[1] and box[0] < b for a, b in taken):
+                if chip is not None:
+                    surf.fill(chip, pygame.Rect(x, y, text.get_width() + 4, 16))
                 surf.blit(text, (x + 2, y))
                 taken.append(box)
         for h in range(int(self.span // HOUR_S) + 1):
@@ -249,9 +254,17 @@ class Timeline:
         return False
 
     def _progress(self, screen: pygame.Surface, fonts: Fonts, job, lang: str) -> None:
-        """Where the jump goes on the track, and a card over the factory with its progress."""
+        """Where the jump goes and how far the replay got on the track, and over the dimmed
+        factory (still the run before the jump) a card with the progress."""
         tx = x_at(job.target_s, self.span)
         screen.fill(P.YELLOW, pygame.Rect(tx - 1, TRACK.y - 3, 2, TRACK.h + 3))
+        x0, x1 = x_at(job.start_s, self.span), x_at(job.sim.now, self.span)
+        screen.fill(P.YELLOW, pygame.Rect(x0, TRACK.bottom - 2, max(1, x1 - x0), 2))
+        screen.fill(P.YELLOW, pygame.Rect(x1, TRACK.y, 1, TRACK.h))
+        if self._shade is None:
+            self._shade = pygame.Surface(L.WORLD_RECT.size, pygame.SRCALPHA)
+            self._shade.fill((*P.BLACK, 110))
+        screen.blit(self._shade, L.WORLD_RECT.topleft)
         pct = int(job.progress * 100)
         key = "tl_rewind" if job.rebuilt else "tl_forward"
         text = fonts.label(tr(key, lang, clock(job.target_s), pct), P.WHITE)
