@@ -50,7 +50,7 @@ class App:
         self.overrides = overrides
         self.fonts = Fonts()
         self.sprites = Sprites()
-        self.help = HelpOverlay()
+        self.help = HelpOverlay(self.sprites)
         self.show_help = False
         self.clock = 0.0                   # real seconds since start (animations)
         self.mouse: tuple[int, int] | None = None
