@@ -30,7 +30,7 @@ from sim.commands import Command
 from sim.snapshot import plan
 
 EASE_SPEED = 30.0
-HOLD_S = 30.0            # simulated seconds at EASE_SPEED on each side of a marker
+HOLD_S = 60.0            # simulated seconds at EASE_SPEED on each side of a marker
 LEAD_REAL_S = 1.5        # easing: the marker stays this many real seconds away
 PRE_ROLL_S = 90.0        # a jump to a marker lands this long before it
 FRAME_BUDGET_S = 0.008   # wall time a jump may take per frame
