@@ -157,7 +157,7 @@ class App:
         elif name == "_toggle_play":
             self._resume_speed = getattr(self, "_resume_speed", DEFAULT_SPEED)
             if self.speed > 0:
-                self._resume_speed, self.speed = self.speed, 0.0
+                self._resume_speed, self.speed = self.presenter.cruise or self.speed, 0.0
             else:
                 self.speed = self._resume_speed
         elif name == "_model":
