@@ -76,7 +76,7 @@ def plan(sim) -> dict[str, Any]:
     Immutable records only, so the renderer may keep it."""
     sc = sim.scenario
     return {"day_s": sc.run.hours * 3600.0, "rate_per_min": sc.arrivals.rate_per_min,
-            "profile": tuple(sim.profile), "scripted": tuple(sc.commands),
+            "profile": tuple(sc.profile), "scripted": tuple(sc.commands),
             "recorded": tuple(sim.recorded)}
 
 
