@@ -23,7 +23,9 @@ from render.help import HelpOverlay
 from render.i18n import CONTENT, tr, word
 from render.machines import Machines
 from render.people import People
+from render.presenter import Presenter
 from render.sprites import Sprites
+from render.timeline import Timeline
 from sim import CommandError, Simulation, load_scenario
 from sim.scenario import SCENARIO_DIR, resolve_path
 
@@ -48,7 +50,7 @@ class App:
         self.overrides = overrides
         self.fonts = Fonts()
         self.sprites = Sprites()
-        self.help = HelpOverlay()
+        self.help = HelpOverlay(self.sprites)
         self.show_help = False
         self.clock = 0.0                   # real seconds since start (animations)
         self.mouse: tuple[int, int] | None = None
@@ -70,7 +72,7 @@ class App:
         return {"scenario": str(self.scenario_path), "seed": self.seed,
                 "sim_seconds": self.sim.now, "overrides": list(self.overrides),
                 "event_log_sha256": self.sim.event_log_sha256(),
-                "commands": [c.to_json() for c in self.sim.recorded_commands()]}
+                "commands": [c.to_json() for c in self.presenter.commands(self.sim)]}
 
     def load(self, scenario: str, seed: int | None) -> None:
         """(Re)start on a scenario (a path, or a name in the packaged ``scenarios/``)."""
@@ -79,8 +81,15 @@ class App:
         self.scenario_path = path
         self.scenario_name = pathlib.Path(path).stem
         self.seed = int(sc.run.seed if seed is None else seed)
-        self.sim = Simulation(sc, seed=self.seed, commands=self._replay)
+        self.adopt(Simulation(sc, seed=self.seed, commands=self._replay))
         self._replay = []
+        self.presenter = Presenter(self.sim)
+        self.timeline = Timeline()
+
+    def adopt(self, sim: Simulation) -> None:
+        """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one."""
+        sc = sim.scenario
+        self.sim = sim
         self.sim_error = ""
         self.snap = self.sim.snapshot()
         self._snap_clock = -1.0
@@ -118,7 +127,7 @@ class App:
             if self.show_help and event.type == pygame.MOUSEBUTTONDOWN:
                 self.show_help = False
                 return [("_close_help", {})]
-            actions.extend(self.controls.handle(event))
+            actions.extend(self.timeline.handle(event) or self.controls.handle(event))
         for act in actions:
             self.apply(*act)
         return actions
@@ -148,7 +157,7 @@ class App:
         elif name == "_toggle_play":
             self._resume_speed = getattr(self, "_resume_speed", DEFAULT_SPEED)
             if self.speed > 0:
-                self._resume_speed, self.speed = self.speed, 0.0
+                self._resume_speed, self.speed = self.presenter.cruise or self.speed, 0.0
             else:
                 self.speed = self._resume_speed
         elif name == "_model":
@@ -172,6 +181,8 @@ class App:
             self.show_help = not self.show_help
         elif name == "_close_help":
             self.show_help = False
+        elif name == "_jump":
+            self.presenter.jump(self.sim, args["t_s"])
         else:  # shortcuts for the selected model's buttons
             button = {"_outage": "outage", "_dispatch": "dispatch", "_clear": "clear",
                       "_rent": "rent", "_return": "return", "_autoscaler": "autoscaler"}[name]
@@ -201,9 +212,11 @@ class App:
         """Advance the simulation by ``dt_real`` x speed and update every layer."""
         dt = max(0.0, min(MAX_DT_S, dt_real))
         self.clock += dt
-        if self.speed > 0 and not self.sim_error:
-            try:
-                self.sim.advance_to(self.sim.now + dt * self.speed)
+        if not self.sim_error:
+            try:   # playback, eased around markers, or a slice of a timeline jump
+                self.speed = self.presenter.advance(self.sim, dt, self.speed)
+                if self.presenter.ready is not None:
+                    self.adopt(self.presenter.take_ready())
             except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
                 self.sim_error = f"{type(e).__name__}: {e}"
         # One heavy piece of Python per frame.  A snapshot frame takes the snapshot and
@@ -268,7 +281,9 @@ class App:
             self.controls.draw(screen)
             self._blitted = shown
             self._full_blit_at = self.clock
-        over = self._hover(screen)
+        over = self.timeline.draw(screen, self.fonts, self.snap, self.presenter, self.lang,
+                                  {st.name: st.label for st in self.snap.stations}, self.mouse)
+        over = self._hover(screen) or over
         if self.message and self.clock < self.message_until:
             surf = self.fonts.label(self.message[:100], P.WHITE)
             box = pygame.Rect(8, L.WORLD_RECT.bottom - 26, surf.get_width() + 12, 20)

@@ -154,17 +154,6 @@ class Controls:
                 out.append(act)
         return out
 
-    def _legend(self, surf: pygame.Surface, fonts: Fonts) -> None:
-        """Tier shirts and the signs over heads, so the crowd reads without the help."""
-        y = surf.get_height() - 22
-        x = 10
-        for i, color in enumerate(P.TIER_SHIRTS):
-            surf.fill(P.BLACK, pygame.Rect(x, y + 3, 12, 12))
-            surf.fill(color, pygame.Rect(x + 1, y + 4, 10, 10))
-            surf.blit(fonts.label(f"L{i + 1}", P.TEXT), (x + 15, y))
-            x += 44
-        surf.blit(fonts.label(tr("help_legend", self.app.lang), P.TEXT_DIM), (x + 6, y))
-
     @staticmethod
     def on_screen(rect: pygame.Rect) -> pygame.Rect:
         """A widget rectangle in screen coordinates (for tests and tooltips)."""
@@ -210,7 +199,6 @@ class Controls:
         surf.fill(P.PANEL_LINE, pygame.Rect(428, 6, 1, 4 * ROW_H - 4))
         for w in self.widgets:
             w.draw(surf, fonts)
-        self._legend(surf, fonts)
 
 
 SHORTCUTS: dict[int, Action] = {

@@ -135,6 +135,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "st_busy": ("busy", "忙碌"),
     "st_draining": ("draining", "退租中"),
     "st_gone": ("gone", "已移除"),
+    # presenter timeline (markers, jumps, hover)
+    "mk_flash": ("flash crowd ×{}", "客流暴增 ×{}"),
+    "mk_rush": ("rush ×{}", "高峰 ×{}"),
+    "mk_busier": ("busier ×{}", "客流增加 ×{}"),
+    "mk_calm": ("calmer ×{}", "客流回落 ×{}"),
+    "mk_outage": ("{} outage {}", "{} 故障 {}"),
+    "mk_spawn_rate": ("arrivals {}/min", "到达 {}/分"),
+    "mk_vip_share": ("VIP share {}", "贵宾比例 {}"),
+    "mk_capacity": ("{} slots {}", "{} 槽位 {}"),
+    "mk_breaker_multiplier": ("breaker ×{}", "等待熔断 ×{}"),
+    "mk_autoscaler": ("autoscaler {}", "自动扩容 {}"),
+    "mk_pause": ("{} paused", "{} 暂停派单"),
+    "mk_resume": ("{} resumed", "{} 恢复派单"),
+    "mk_clear_queue": ("{} queue cleared", "{} 清空队列"),
+    "mk_rent": ("{} rent +{}", "{} 租用 +{}"),
+    "mk_return": ("{} return -{}", "{} 归还 -{}"),
+    "mk_cancel_order": ("cancel order {}", "取消订单 {}"),
+    "mk_all_models": ("all", "全部"),
+    "mk_kind_profile": ("arrival profile", "到达曲线"),
+    "mk_kind_scripted": ("scenario script", "场景脚本"),
+    "mk_kind_recorded": ("operator command", "操作员命令"),
+    "mk_kind_pending": ("recorded, replays", "已录制, 将重放"),
+    "tl_at": ("{}  arrivals {}/min", "{}  到达 {}/分"),
+    "tl_click": ("click: jump here", "点击: 跳到这里"),
+    "tl_click_marker": ("click: watch it happen", "点击: 观看这一刻"),
+    "tl_rewind": ("rewinding to {}: replay from 00:00  {}%", "倒回 {}: 从 00:00 重放  {}%"),
+    "tl_forward": ("fast-forward to {}  {}%", "快进到 {}  {}%"),
     # help overlay
     "help_title": ("Keyboard shortcuts", "快捷键"),
     "help_space": ("SPACE  pause / play", "空格  暂停 / 播放"),
@@ -151,8 +178,66 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help_help": ("H      this help (Esc closes)", "H      本帮助(Esc 关闭)"),
     "help_hover": ("Hover a person or a machine for details.",
                    "鼠标悬停在人或机器上查看详情。"),
-    "help_legend": ("Shirt = tier L1..L4, crown = VIP, bar = wait, ! = asked",
-                    "衣服颜色=等级, 皇冠=贵宾, 条=等待, !=被询问"),
+    "help_timeline": ("Timeline under the factory: click it to jump there, click a flag to "
+                      "watch that moment; playback slows to ×30 around every flag.",
+                      "工厂下方的时间轴: 点击即跳到该时刻, 点击旗标观看那一刻; "
+                      "每个旗标前后播放会减速到 ×30。"),
+    "help_legend_title": ("Legend", "图例"),
+    "help_glossary_title": ("Glossary", "术语"),
+    # legend: one line per symbol of the scene
+    "sym_tiers": ("Shirt colour: the customer's tier, L1 to L4",
+                  "衣服颜色: 顾客等级 L1 到 L4"),
+    "sym_crown": ("Crown: a VIP, served first (the red carpet lane)",
+                  "皇冠: 贵宾, 优先服务 (红毯通道)"),
+    "sym_bar": ("Bar over a head: share of the wait done; red = past the breaker",
+                "头顶的条: 已等待的比例; 红色 = 超过等待熔断"),
+    "sym_hourglass": ("Hourglass: an order in production, watched from the gallery",
+                      "沙漏: 订单生产中, 顾客在观看区等候"),
+    "sym_asked": ("\"!\": asked by the 3× breaker whether to keep waiting",
+                  "\"!\": 等待超过 3 倍, 被询问是否继续等待"),
+    "sym_coin": ("Coin: left at the breaker, refunded", "硬币: 熔断时离开, 已退款"),
+    "sym_product": ("Product in hand: delivered, on the way home",
+                    "手拿产品: 已交付, 正在回家"),
+    "sym_busy": ("Lit screen: a slot at work; the bar below is its progress",
+                 "屏幕亮: 槽位正在工作; 下方的条是进度"),
+    "sym_rented": ("Orange border: a rented slot (costs more per hour)",
+                   "橙色边框: 租用的槽位 (每小时更贵)"),
+    "sym_failed": ("Red machine: an upstream call failed; the order retries",
+                   "红色机器: 上游调用失败; 订单将重试"),
+    "sym_crate": ("Crate: a rented slot on its way; the bar is its delivery",
+                  "木箱: 租用的槽位正在送来; 条为送达进度"),
+    "sym_bag": ("Coin bag: the manager pays the supplier for rented slots",
+                "钱袋: 经理向供应商支付租用槽位"),
+    "sym_basket": ("Basket: LLM batching, up to 8 orders in one call",
+                   "篮子: LLM 批处理, 一次调用最多 8 单"),
+    # glossary: a term, then its definition
+    "term_breaker": ("3× breaker", "3 倍等待熔断"),
+    "term_breaker_def": ("When an order's expected wait passes 3× the model's mean task time "
+                         "(the \"breaker x\" slider), the customer is asked whether to keep "
+                         "waiting. Leaving refunds every hold.",
+                         "订单预计等待超过模型平均任务时长的 3 倍 (滑块\"等待熔断 x\") 时, "
+                         "询问顾客是否继续等待。离开则全额退款。"),
+    "term_p95": ("p95", "p95"),
+    "term_p95_def": ("95th percentile: 95 of every 100 orders started within this wait; the "
+                     "slowest 5 waited longer.",
+                     "第 95 百分位: 每 100 单中有 95 单在此等待时间内开始, 最慢的 5 单等得更久。"),
+    "term_dropout": ("dropout", "流失率"),
+    "term_dropout_def": ("Share of arrived customers lost: turned away at the door or left at "
+                         "the breaker.",
+                         "到达的顾客中流失的比例: 在门口被拒入, 或在熔断询问时离开。"),
+    "term_service": ("service level", "服务水平"),
+    "term_service_def": ("Share of orders started within the target wait (a scenario setting): "
+                         "green when it meets the goal, red when not.",
+                         "在目标等待时间 (场景设定) 内开始的订单比例: 达标为绿, 未达标为红。"),
+    "term_circuit": ("circuit breaker", "熔断器"),
+    "term_circuit_def": ("When a model's calls fail too often, dispatch to it stops for a "
+                         "cool-down (BREAKER OPEN), then one call probes (PROBING).",
+                         "模型调用失败过多时, 暂停向它派单一段时间 (熔断), "
+                         "然后试探一次 (探测中)。"),
+    "term_dead_letter": ("dead letter", "死信"),
+    "term_dead_letter_def": ("An order that failed every attempt: refunded and kept in the "
+                             "dead-letter list.",
+                             "所有尝试都失败的订单: 已退款, 并记入死信列表。"),
 }
 
 #: Content names as shown next to a model label.

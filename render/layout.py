@@ -18,7 +18,10 @@ SCALE = 2
 WORLD_W, WORLD_H = 432, 252
 WORLD_RECT = pygame.Rect(0, 0, WORLD_W * SCALE, WORLD_H * SCALE)       # 864 x 504
 PANEL_RECT = pygame.Rect(WORLD_RECT.right, 0, SCREEN_W - WORLD_RECT.right, SCREEN_H)
-CONTROLS_RECT = pygame.Rect(0, WORLD_RECT.bottom, WORLD_RECT.width, SCREEN_H - WORLD_RECT.bottom)
+# the presenter's timeline strip (render/timeline.py draws inside it), then the desk
+TIMELINE_RECT = pygame.Rect(0, WORLD_RECT.bottom, WORLD_RECT.width, 44)
+CONTROLS_RECT = pygame.Rect(0, TIMELINE_RECT.bottom, WORLD_RECT.width,
+                            SCREEN_H - TIMELINE_RECT.bottom)
 
 # --- the street, the door and the lobby (logical pixels) ----------------------------------
 STREET = pygame.Rect(0, 0, 36, WORLD_H)

@@ -16,11 +16,13 @@ from itertools import count
 from sim.orders import OrderState
 
 QUEUED = OrderState.QUEUED
-_tokens = count(1)
 
 
 class Lanes:
-    __slots__ = ("vip", "normal", "aging_s", "n_vip", "n_normal")
+    """Tokens count per queue, not per process: a run's state (``state_digest``) must not
+    depend on how many other runs the process made before it."""
+
+    __slots__ = ("vip", "normal", "aging_s", "n_vip", "n_normal", "_tokens")
 
     def __init__(self, aging_s: float) -> None:
         self.vip: deque = deque()
@@ -28,12 +30,13 @@ class Lanes:
         self.aging_s = aging_s
         self.n_vip = 0
         self.n_normal = 0
+        self._tokens = count(1)
 
     def __len__(self) -> int:
         return self.n_vip + self.n_normal
 
     def push(self, order, front: bool = False) -> None:
-        token = next(_tokens)
+        token = next(self._tokens)
         order.qtoken = token
         entry = (token, order)
         if order.vip:

@@ -9,12 +9,13 @@ Person fields: ``id tier vip wallet_cents held_cents patience_s arrived_s state 
 orders active delivered``.  Order fields: ``id model state lane since_s submitted_s
 started_s est_wait_s attempts price_cents held_cents slot``.  Slot fields: ``key index rented
 state since_s call last_fail_s arrive_s`` (``arrive_s``: when a rented slot arrives or
-arrived; a busy slot's ``call`` has ``start_s end_s size outcome``).
+arrived; a busy slot's ``call`` has ``start_s end_s size outcome``).  ``plan`` is the
+day as scripted (:func:`plan`), what a timeline draws.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -66,6 +67,17 @@ class Snapshot:
     alerts: tuple
     ticker: tuple           # recent event records (time_s, kind, *fields)
     controls: dict[str, Any]
+    plan: dict[str, Any] = field(default_factory=dict)   # the scripted day, see plan()
+
+
+def plan(sim) -> dict[str, Any]:
+    """The day as scripted, for a timeline: its length, the base arrival rate and profile
+    (``(start_s, factor)`` pairs), the scenario's commands and the operator's recorded ones.
+    Immutable records only, so the renderer may keep it."""
+    sc = sim.scenario
+    return {"day_s": sc.run.hours * 3600.0, "rate_per_min": sc.arrivals.rate_per_min,
+            "profile": tuple(sc.profile), "scripted": tuple(sc.commands),
+            "recorded": tuple(sim.recorded)}
 
 
 def station_view(sim, st) -> StationView:
@@ -128,4 +140,5 @@ def take(sim) -> Snapshot:
         alerts=tuple(sim.alerts.items.values()), ticker=tuple(sim.log.recent(16)),
         controls={"rate_per_min": sim.rate_per_min, "vip_share": sim.arrivals.crowd.vip_share,
                   "multiplier": sim.multiplier, "autoscaler": sim.autoscaler.enabled,
-                  "capacity": {st.name: st.base_target for st in sim.stations.values()}})
+                  "capacity": {st.name: st.base_target for st in sim.stations.values()}},
+        plan=plan(sim))
