@@ -6,7 +6,8 @@ not depend on when anybody reads it or how the run was cut into frames.  Only a 
 kept for the ticker, so memory is flat however long the run; tests may ask to ``keep`` the
 whole log to check it record by record.
 
-Kinds and their fields are listed in :data:`KINDS` (the renderer's ticker reads them).
+Kinds, their fields and types are declared once in :data:`KINDS`; readers use
+:func:`fields` / :func:`field`, and a test checks every emitted record against it.
 """
 
 from __future__ import annotations
@@ -15,35 +16,75 @@ import hashlib
 import marshal
 from collections import deque
 
-KINDS: dict[str, tuple[str, ...]] = {
-    "arrive": ("customer", "tier", "vip", "wallet_cents"),
-    "reject": ("customer", "reason"),
-    "admit": ("customer", "orders"),
-    "vip": ("customer", "action", "cents"),          # action: hold | settle | refund | decline
-    "place": ("order", "customer", "model"),
-    "decline": ("order", "customer", "reason"),
-    "enqueue": ("order", "customer", "model", "lane", "price_cents", "est_wait_s"),
-    "start": ("order", "model", "slot", "attempt"),
-    "deliver": ("order", "customer", "cents"),
-    "fail": ("order", "model", "why", "attempt"),
-    "backoff": ("order", "delay_s"),
-    "requeue": ("order", "model", "lane"),
-    "refund": ("order", "customer", "state", "cents"),
-    "dead_letter": ("order", "model"),
-    "ask": ("customer", "order", "est_wait_s"),
-    "answer": ("customer", "stays"),
-    "leave": ("customer",),
-    "done": ("customer",),
-    "circuit": ("model", "state"),
-    "outage": ("model", "until_s"),
-    "slot": ("model", "slot", "rented", "state"),
-    "rent": ("model", "slots", "by"),
-    "return": ("model", "slots", "by"),
-    "accrue": ("model", "slot_cents", "rental_cents"),
-    "alert": ("name", "on"),
-    "command": ("name", "args"),
-    "batch": ("model", "slot", "orders"),
+SLOT_KEY = tuple    # (1 if rented else 0, index)
+
+#: Every record kind and its fields, in order, with their types: the one definition of the
+#: record format.  ``record[0]`` is the time (float) and ``record[1]`` the kind; readers get
+#: fields by name through :func:`fields`, and a test checks every emitted record against this
+#: table (:func:`problem`), so a record and its readers cannot drift apart.
+KINDS: dict[str, tuple[tuple[str, type], ...]] = {
+    "arrive": (("customer", int), ("tier", str), ("vip", bool), ("wallet_cents", int)),
+    "reject": (("customer", int), ("reason", str)),          # rate_limited | lobby_full
+    "admit": (("customer", int), ("orders", int)),
+    "vip": (("customer", int), ("action", str), ("cents", int)),  # hold|settle|refund|decline
+    "place": (("order", int), ("customer", int), ("model", str)),
+    "decline": (("order", int), ("customer", int), ("reason", str)),
+    "enqueue": (("order", int), ("customer", int), ("model", str), ("lane", str),
+                ("price_cents", int), ("est_wait_s", float)),
+    "start": (("order", int), ("model", str), ("slot", SLOT_KEY), ("attempt", int)),
+    "deliver": (("order", int), ("customer", int), ("cents", int)),
+    "fail": (("order", int), ("model", str), ("why", str), ("attempt", int)),
+    "backoff": (("order", int), ("delay_s", float)),
+    "requeue": (("order", int), ("model", str), ("lane", str)),
+    "refund": (("order", int), ("customer", int), ("state", str), ("cents", int)),
+    "dead_letter": (("order", int), ("model", str)),
+    "ask": (("customer", int), ("order", int), ("est_wait_s", float)),
+    "answer": (("customer", int), ("stays", bool)),
+    "leave": (("customer", int),),
+    "done": (("customer", int),),
+    "circuit": (("model", str), ("state", str)),             # closed | open | half_open
+    "outage": (("model", str), ("until_s", float)),
+    "slot": (("model", str), ("slot", int), ("rented", bool), ("state", str)),
+    "rent": (("model", str), ("slots", int), ("by", str)),   # by: operator | autoscaler
+    "return": (("model", str), ("slots", int), ("by", str)), # ... | budget
+    "accrue": (("model", str), ("slot_cents", int), ("rental_cents", int)),
+    "alert": (("name", str), ("on", bool)),
+    "command": (("name", str), ("args", str)),
+    "batch": (("model", str), ("slot", SLOT_KEY), ("orders", int)),
 }
+#: the values the ``why`` of a ``fail`` record takes (a reader filtering on it uses these)
+FAIL_REASONS = ("error", "throttle", "outage")
+_POSITIONS = {kind: {name: i + 2 for i, (name, _) in enumerate(spec)}
+              for kind, spec in KINDS.items()}
+
+
+def fields(record: tuple) -> dict:
+    """A record's fields by name: ``{"t_s": ..., "kind": ..., "order": ..., ...}``."""
+    out = {"t_s": record[0], "kind": record[1]}
+    for name, i in _POSITIONS[record[1]].items():
+        out[name] = record[i]
+    return out
+
+
+def field(record: tuple, name: str):
+    """One field of a record by name (``field(rec, "order")``)."""
+    return record[_POSITIONS[record[1]][name]]
+
+
+def problem(record: tuple) -> str | None:
+    """Why ``record`` does not match its declared kind, or None if it does."""
+    if len(record) < 2 or type(record[0]) is not float or record[1] not in KINDS:
+        return f"bad time or unknown kind: {record!r}"
+    spec = KINDS[record[1]]
+    if len(record) != 2 + len(spec):
+        return f"{record[1]} has {len(record) - 2} fields, declared {len(spec)}: {record!r}"
+    for (name, typ), value in zip(spec, record[2:], strict=True):
+        if type(value) is not typ:
+            return f"{record[1]}.{name} is {type(value).__name__}, declared {typ.__name__}"
+        if typ is SLOT_KEY and (len(value) != 2 or any(type(v) is not int for v in value)):
+            return f"{record[1]}.{name} is not a (rented, index) pair: {value!r}"
+    return None
+
 
 CHUNK = 4096
 

@@ -1,13 +1,15 @@
 """An independent reading of a run's event log: rebuilds queues, slots and quotas from the
 records alone and reports every rule of DOMAIN.md that the log shows broken.
 
-It shares no code with the simulation beyond the record format, so a bug in the model's
-bookkeeping cannot hide itself here.
+It shares no code with the simulation beyond the record format (``sim.eventlog.KINDS``,
+read by field name), so a bug in the model's bookkeeping cannot hide itself here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+from sim.eventlog import fields
 
 TERMINAL_KINDS = {"delivered", "declined", "refunded_failure", "refunded_abandon",
                   "refunded_cancel"}
@@ -31,21 +33,22 @@ def check_log(records: list[tuple], scenario) -> list[str]:
     customer_end = defaultdict(int)
     last_t = 0.0
     for rec in records:
-        t, kind = rec[0], rec[1]
+        f = fields(rec)
+        t, kind = f["t_s"], f["kind"]
         if t < last_t:
             problems.append(f"time went backwards at {rec}")
         last_t = t
         if kind == "arrive":
-            concurrency[rec[2]] = tier_limit[rec[3]]
+            concurrency[f["customer"]] = tier_limit[f["tier"]]
         elif kind in ("reject", "leave", "done"):
-            customer_end[rec[2]] += 1
+            customer_end[f["customer"]] += 1
         elif kind == "place":
-            order_cust[rec[2]] = rec[3]
-            order_model[rec[2]] = rec[4]
+            order_cust[f["order"]] = f["customer"]
+            order_model[f["order"]] = f["model"]
         elif kind == "decline":
-            terminal[rec[2]] += 1
+            terminal[f["order"]] += 1
         elif kind == "enqueue":
-            oid, cid, model, lane = rec[2], rec[3], rec[4], rec[5]
+            oid, cid, model, lane = f["order"], f["customer"], f["model"], f["lane"]
             submitted_at[oid] = t
             lane_of[oid] = lane
             queued[model][oid] = lane
@@ -54,9 +57,9 @@ def check_log(records: list[tuple], scenario) -> list[str]:
                 problems.append(f"customer {cid} has {len(in_factory[cid])} orders in the "
                                 f"factory > limit {concurrency[cid]} at t={t}")
         elif kind == "requeue":
-            queued[rec[3]][rec[2]] = rec[4]
+            queued[f["model"]][f["order"]] = f["lane"]
         elif kind == "start":
-            oid, model, slot = rec[2], rec[3], rec[4]
+            oid, model, slot = f["order"], f["model"], f["slot"]
             if oid not in queued[model]:
                 problems.append(f"order {oid} started without being queued at t={t}")
             lane = queued[model].pop(oid, None)
@@ -74,7 +77,7 @@ def check_log(records: list[tuple], scenario) -> list[str]:
             running_on[key].add(oid)
             order_slot[oid] = key
         elif kind in ("deliver", "fail", "refund"):
-            oid = rec[2]
+            oid = f["order"]
             key = order_slot.pop(oid, None)
             if key is not None:
                 running_on[key].discard(oid)
@@ -83,7 +86,7 @@ def check_log(records: list[tuple], scenario) -> list[str]:
             if kind == "deliver" or kind == "refund":
                 terminal[oid] += 1
                 in_factory[order_cust[oid]].discard(oid)
-            if kind == "refund" and rec[4] not in TERMINAL_KINDS:
+            if kind == "refund" and f["state"] not in TERMINAL_KINDS:
                 problems.append(f"refund into a non-terminal state {rec}")
         elif kind == "backoff":
             pass
