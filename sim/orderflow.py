@@ -32,6 +32,7 @@ DELIVERED, DECLINED = OrderState.DELIVERED, OrderState.DECLINED
 REFUNDED_FAILURE = OrderState.REFUNDED_FAILURE
 REFUNDED_ABANDON, REFUNDED_CANCEL = OrderState.REFUNDED_ABANDON, OrderState.REFUNDED_CANCEL
 CAN_CANCEL = frozenset({PENDING, QUEUED, RUNNING, BACKOFF})
+LOST_TO = {REFUNDED_FAILURE: "failed", REFUNDED_ABANDON: "left", REFUNDED_CANCEL: "cancelled"}
 
 
 class OrderFlow:
@@ -57,6 +58,8 @@ class OrderFlow:
                                    self.leave)
         self.dead_letters: deque[tuple[float, int, str]] = deque(
             maxlen=scenario.retry.dead_letter_keep)
+        #: prices of orders that ended undelivered, by cause: revenue the factory lost
+        self.lost_cents = {"failed": 0, "left": 0, "cancelled": 0}
         self._ended: deque[tuple[Order, bool]] = deque()  # quota still to release
         self._releasing = False
 
@@ -144,14 +147,16 @@ class OrderFlow:
         self.dispatchers[o.model].dispatch()
 
     # -- the end of an order ------------------------------------------------------------------
-    def end(self, o: Order, state: OrderState, reason: str = "") -> None:
+    def end(self, o: Order, state: OrderState, reason: str = "", cause: str = "") -> None:
         """End ``o`` in terminal ``state``, whatever the cause, and do all it implies.
 
         Out of where it is (its lane; its call, which frees the slot and a half-open probe
         when it was the last order on it; its customer's pending list), its hold settled
         (delivered) or refunded (every refund), its record written.  The customer's quota
         is released by the caller's :meth:`_release_quotas` once the whole step is settled.
-        A declined order never held anything: ``reason`` says why it was declined.
+        A declined order never held anything: ``reason`` says why it was declined.  An
+        undelivered order's price counts as revenue lost to ``cause`` (``failed``, ``left``,
+        ``cancelled``; by default from the state).
         """
         now = self.engine.now
         prev = o.state
@@ -171,11 +176,14 @@ class OrderFlow:
             cents = self.accounts.settle(o)
             cust.delivered += 1
             st.delivered += 1
+            if o.slot is not None and o.slot.rented:
+                st.rented_revenue_cents += cents
             record = (now, "deliver", o.id, cust.id, cents)
         elif state is DECLINED:
             record = (now, "decline", o.id, cust.id, reason)
         else:
             cents = self.accounts.refund(o)
+            self.lost_cents[cause or LOST_TO[state]] += o.price_cents
             if o.started_s < 0 <= o.submitted_s:
                 st.gave_up.add(now - o.submitted_s)
             o.slot = None
@@ -215,7 +223,7 @@ class OrderFlow:
             state = o.state
             if state is RUNNING:
                 touched.add(o.model)
-                self.end(o, REFUNDED_CANCEL)
+                self.end(o, REFUNDED_CANCEL, cause="left")
             elif state in CAN_CANCEL:
                 self.end(o, REFUNDED_ABANDON)
         self.visitors.finish(cust, LEFT)

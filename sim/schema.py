@@ -181,6 +181,13 @@ METRICS = {
     "series_len": Spec(int, 120, 2, 100000),
 }
 
+SERVICE = {
+    "target_wait_s": Spec(float, 900.0, 1.0, DAY_S,
+                          doc="the service level counts orders started within this wait"),
+    "target_share": Spec(float, 0.95, 0.0, 1.0,
+                         doc="the service level is met when this share of orders is"),
+}
+
 ALERTS = {
     "mean_wait_s": Spec(float, 300.0, 0.0, DAY_S),
     "abandon_rate": Spec(float, 0.10, 0.0, 1.0),
@@ -198,6 +205,7 @@ SECTIONS: dict[str, dict[str, Spec]] = {
     "wait_breaker": WAIT_BREAKER,
     "autoscaler": AUTOSCALER,
     "metrics": METRICS,
+    "service": SERVICE,
     "alerts": ALERTS,
 }
 

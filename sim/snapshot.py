@@ -66,6 +66,7 @@ class Snapshot:
     series: dict[str, tuple]
     alerts: tuple
     ticker: tuple           # recent event records (time_s, kind, *fields)
+    kpi: dict[str, Any]     # the key figures (sim.kpi.kpis: one definition with the summary)
     controls: dict[str, Any]
     plan: dict[str, Any] = field(default_factory=dict)   # the scripted day, see plan()
 
@@ -110,6 +111,7 @@ def station_view(sim, st) -> StationView:
 
 
 def take(sim) -> Snapshot:
+    from sim.kpi import kpis
     from sim.summary import money
 
     now = sim.engine.now
@@ -137,7 +139,7 @@ def take(sim) -> Snapshot:
         now_s=now, events=sim.log.total(), people=tuple(sim.customers.values()),
         departures=tuple(sim.departures), stations=stations, gauges=gauges, money_cents=m,
         counts=dict(n), series={k: tuple(v.points) for k, v in sim.series.items()},
-        alerts=tuple(sim.alerts.items.values()), ticker=tuple(sim.log.recent(16)),
+        alerts=tuple(sim.alerts.items.values()), ticker=tuple(sim.log.recent(16)), kpi=kpis(sim),
         controls={"rate_per_min": sim.rate_per_min, "vip_share": sim.arrivals.crowd.vip_share,
                   "multiplier": sim.multiplier, "autoscaler": sim.autoscaler.enabled,
                   "capacity": {st.name: st.base_target for st in sim.stations.values()}},

@@ -95,6 +95,9 @@ class Station:
         self.outage_fail_s = scenario.circuit.outage_fail_s
         self._draw: tuple[float, str] | None = None   # the next call's draw, once peeked
         self.cancelled_run_cost_cents = 0  # upstream minutes of runs cancelled part-way
+        self.target_wait_s = scenario.service.target_wait_s
+        self.started_within_target = 0     # orders whose first start came within the target
+        self.rented_revenue_cents = 0      # revenue of orders delivered by rented slots
         self.lanes = Lanes(scenario.queue.aging_s)
         self.breaker = CircuitBreaker(scenario.circuit)
         self.slots: dict[tuple[int, int], Slot] = {}
@@ -296,6 +299,8 @@ class Station:
         return out
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
+        if wait <= self.target_wait_s:
+            self.started_within_target += 1
         self.waits.add(wait)
         self.wait_window.add(now, wait)
         lane = self.lane_sum["vip" if vip else "normal"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.customers import CustomerState
+from sim.kpi import kpis
 from sim.metrics import Histogram
 from sim.orders import TERMINAL
 
@@ -48,35 +49,40 @@ def _wait(hist) -> dict[str, float]:
             "p99": hist.quantile(0.99)}
 
 
+def model_summary(st, now: float) -> dict[str, Any]:
+    """One model's figures (``by_model.<name>`` in the JSON)."""
+    vip, normal = st.lane_sum["vip"], st.lane_sum["normal"]
+    return {
+        "label": st.label,
+        "slots_base": st.base_target,
+        "rented_peak": st.rented_peak,
+        "rented_slot_hours": st.billed_rented.integral(now) / 3600.0,
+        "utilization": st.utilization(now),
+        "delivered": st.delivered,
+        "failed_calls": st.failed,
+        "throttled_calls": st.throttled,
+        "retries": st.retries,
+        "circuit_trips": st.breaker.trips,
+        "queue_length_time_avg": st.queued.integral(now) / now if now else 0.0,
+        "wait_seconds": _wait(st.waits),
+        "gave_up": {"count": st.gave_up.count, "mean_wait_s": st.gave_up.mean()},
+        "wait_seconds_with_gave_up": _wait(Histogram.merged((st.waits, st.gave_up))),
+        "lanes": {"vip": {"mean": vip[0] / vip[1] if vip[1] else 0.0, "count": vip[1]},
+                  "normal": {"mean": normal[0] / normal[1] if normal[1] else 0.0,
+                             "count": normal[1]}},
+        "rent_events": st.rent_events,
+        "return_events": st.return_events,
+        "started_within_target": st.started_within_target,
+        "rented_revenue_cents": st.rented_revenue_cents,
+    }
+
+
 def summarize(sim, wall_seconds: float) -> dict[str, Any]:
     now = sim.engine.now
     n = sim.counts
     in_flight = sum(1 for c in sim.customers.values() for o in c.orders
                     if o.state not in TERMINAL)
-    by_model = {}
-    for st in sim.stations.values():
-        vip, normal = st.lane_sum["vip"], st.lane_sum["normal"]
-        by_model[st.name] = {
-            "label": st.label,
-            "slots_base": st.base_target,
-            "rented_peak": st.rented_peak,
-            "rented_slot_hours": st.billed_rented.integral(now) / 3600.0,
-            "utilization": st.utilization(now),
-            "delivered": st.delivered,
-            "failed_calls": st.failed,
-            "throttled_calls": st.throttled,
-            "retries": st.retries,
-            "circuit_trips": st.breaker.trips,
-            "queue_length_time_avg": st.queued.integral(now) / now if now else 0.0,
-            "wait_seconds": _wait(st.waits),
-            "gave_up": {"count": st.gave_up.count, "mean_wait_s": st.gave_up.mean()},
-            "wait_seconds_with_gave_up": _wait(Histogram.merged((st.waits, st.gave_up))),
-            "lanes": {"vip": {"mean": vip[0] / vip[1] if vip[1] else 0.0, "count": vip[1]},
-                      "normal": {"mean": normal[0] / normal[1] if normal[1] else 0.0,
-                                 "count": normal[1]}},
-            "rent_events": st.rent_events,
-            "return_events": st.return_events,
-        }
+    by_model = {st.name: model_summary(st, now) for st in sim.stations.values()}
     est = sim.estimate_error()
     return {
         "scenario": sim.scenario.source,
@@ -114,6 +120,7 @@ def summarize(sim, wall_seconds: float) -> dict[str, Any]:
                        "return_events": sum(m["return_events"] for m in by_model.values())},
         "alerts_fired": sim.alerts.fired,
         "ledger_balanced": sim.ledger.is_balanced(),
+        "kpi": kpis(sim),
     }
 
 

@@ -97,6 +97,7 @@ class Arrivals:
         self._customer_ids = count(1)
         self._order_ids = count(1)
         self._token = 0          # a rate change invalidates the arrival already scheduled
+        self.turned_away_cents = 0   # what turned-away customers came to buy
 
     def rate_factor(self, t: float) -> tuple[float, float]:
         """The profile factor in force at ``t`` and when it next changes."""
@@ -148,6 +149,8 @@ class Arrivals:
         if reason is not None:
             cust.state = REJECTED
             cust.reason = reason
+            prices = self.crowd.prices
+            self.turned_away_cents += sum(prices[m] for m in wants)
             counts["rejected"] += 1
             counts[reason] += 1
             self.visitors.depart(cust)

@@ -1,0 +1,55 @@
+"""The key figures a stakeholder reads in two seconds, defined once.
+
+The dashboard's strip and the JSON summary (``kpi``) both call :func:`kpis`, so the screen
+and the report can never disagree.  Everything covers the run so far:
+
+* **service level** -- of the orders that either started or gave up waiting, the share
+  that started within ``service.target_wait_s``; met when at least ``service.target_share``;
+* **wait p95** -- the 95th percentile of the wait before production, orders that gave up
+  counted with the time they had waited (the same statistic the target is about);
+* **lost** -- customers turned away at the door or gone at the 3x breaker, and the revenue
+  lost: what turned-away customers came to buy, and the price of every order refunded
+  undelivered (failed after retries, left behind, cancelled);
+* **margin** -- profit over revenue;
+* **rentals** -- what rented slots cost against the revenue of the orders they delivered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.metrics import Histogram
+
+
+def kpis(sim) -> dict[str, Any]:
+    from sim.summary import money
+
+    stations = list(sim.stations.values())
+    service = sim.scenario.service
+    started = sum(st.waits.count for st in stations)
+    gave_up = sum(st.gave_up.count for st in stations)
+    within = sum(st.started_within_target for st in stations)
+    judged = started + gave_up
+    level = within / judged if judged else 1.0
+    waits = Histogram.merged([st.waits for st in stations] + [st.gave_up for st in stations])
+    counts = sim.counts
+    lost = dict(sim.flow.lost_cents, turned_away=sim.arrivals.turned_away_cents)
+    m = money(sim)
+    rental_revenue = sum(st.rented_revenue_cents for st in stations)
+    return {
+        "target_wait_s": service.target_wait_s,
+        "target_share": service.target_share,
+        "service_level": level,
+        "service_level_met": level >= service.target_share,
+        "orders_judged": judged,
+        "wait_p95_s": waits.quantile(0.95),
+        "customers_lost": counts["rejected"] + counts["left"],
+        "customers_turned_away": counts["rejected"],
+        "customers_left": counts["left"],
+        "orders_failed": counts["refunded_failure"],
+        "revenue_lost_cents": sum(lost.values()),
+        "revenue_lost_by_cause_cents": lost,
+        "margin": m["profit"] / m["revenue"] if m["revenue"] else 0.0,
+        "rental_cost_cents": m["rental_cost"],
+        "rental_revenue_cents": rental_revenue,
+    }
