@@ -86,20 +86,32 @@ def parse_args(argv: list[str]) -> dict:
 
 
 def init_display(headless: bool):
-    """Open the fixed 1280x720 window (SDL's dummy driver when headless)."""
+    """Open the 1280x720 window (SDL's dummy driver when headless) and its logical canvas."""
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame
 
-    from render import layout as L
+    from render.display import LOGICAL, Display
 
     pygame.display.init()
     pygame.font.init()
-    screen = pygame.display.set_mode((L.SCREEN_W, L.SCREEN_H))
+    pygame.display.set_mode(LOGICAL)   # no RESIZABLE (pygbag); a window manager may resize
     pygame.display.set_caption("River Factory")
-    return pygame, screen
+    return pygame, Display()
+
+
+SCREENSHOT_SUFFIXES = (".png", ".bmp", ".tga", ".jpg", ".jpeg")
+
+
+def screenshot_error(path: str | None) -> str | None:
+    """The one line refusing a ``--screenshot`` path pygame would not save as its suffix says
+    (pygame writes a TGA for any suffix it does not know)."""
+    if path is None or os.path.splitext(path)[1].lower() in SCREENSHOT_SUFFIXES:
+        return None
+    return (f"main.py: --screenshot {path!r}: the file name must end in one of "
+            f"{', '.join(SCREENSHOT_SUFFIXES)}")
 
 
 async def main(argv: list[str] | None = None) -> int:
@@ -111,14 +123,18 @@ async def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(e, file=sys.stderr)
         return 2
-    pygame, screen = init_display(opts["headless"])
+    error = screenshot_error(opts["screenshot"])
+    if error:
+        print(error, file=sys.stderr)
+        return 2
+    pygame, display = init_display(opts["headless"])
     from render.app import DEFAULT_SPEED, App
     from sim import ScenarioError
 
     if opts["bench"]:
         from render.benchmark import real_frames
 
-        result = await real_frames(screen)
+        result = await real_frames(pygame.display.get_surface())
         print(f"frame_ms median={result['median']:.2f} p95={result['p95']:.2f} "
               f"people={result['people']}")
         return 0
@@ -138,40 +154,52 @@ async def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, CommandError) as e:
         print(str(e), file=sys.stderr)
         return 2
-    clock = pygame.time.Clock()
-    frames = opts["frames"]
-    frame = 0
-    running = True
-    while running:
-        for event in pygame.event.get():
-            if event.type == pygame.QUIT:
-                running = False
-            else:
-                app.handle(event)
-        dt = 1.0 / 60.0 if opts["headless"] else clock.tick(60) / 1000.0
-        app.step(dt)
-        app.draw(screen)
-        pygame.display.flip()
-        frame += 1
-        if frames is not None and frame >= frames:
-            running = False
-        await asyncio.sleep(0)
+    code = 0
+    try:
+        frame = await frame_loop(pygame, display, app, opts["frames"], opts["headless"])
+    finally:
+        # every exit path keeps the session: window closed, Ctrl-C, a crash in the loop
+        if opts["record"]:
+            code = record_session(app, opts["record"])
     if opts["screenshot"]:
         try:
-            pygame.image.save(screen, opts["screenshot"])
+            pygame.image.save(display.canvas, opts["screenshot"])
         except (pygame.error, OSError) as e:
             print(f"main.py: cannot write screenshot {opts['screenshot']!r}: {e}",
                   file=sys.stderr)
             return 2
         print(f"wrote {opts['screenshot']} after {frame} frames, t={app.sim.now:.0f}s, "
               f"people={app.people_drawn}")
-    if opts["record"]:
-        code = record_session(app, opts["record"])
-        if code:
-            return code
     if not opts["headless"]:
         pygame.quit()
-    return 0
+    return code
+
+
+async def frame_loop(pygame, display, app, frames: int | None, headless: bool) -> int:
+    """Input -> commands, advance, draw on the canvas, present, flip, yield; return the
+    number of frames shown.  The window's own events (resize, F11) go to ``display``; mouse
+    events reach the app in canvas pixels."""
+    clock = pygame.time.Clock()
+    frame = 0
+    running = True
+    while running:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                running = False
+            elif not display.handle(event):
+                mapped = display.map_event(event)
+                if mapped is not None:
+                    app.handle(mapped)
+        dt = 1.0 / 60.0 if headless else clock.tick(60) / 1000.0
+        app.step(dt)
+        app.draw(display.canvas)
+        display.present()
+        pygame.display.flip()
+        frame += 1
+        if frames is not None and frame >= frames:
+            running = False
+        await asyncio.sleep(0)
+    return frame
 
 
 def record_session(app, path: str) -> int:
@@ -180,6 +208,7 @@ def record_session(app, path: str) -> int:
     Desktop only in practice: the browser's file system is gone on reload."""
     import json
 
+    seconds = settle_replay_time(app.sim, app.sim_error)
     session = app.session()
     try:
         with open(path, "w", encoding="utf-8") as f:
@@ -189,12 +218,45 @@ def record_session(app, path: str) -> int:
         return 2
     print(f"recorded {len(session['commands'])} commands to {path}; replay headless with:\n"
           f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
-          f"--seconds {session['sim_seconds']!r} --commands {path}\n"
+          f"--seconds {seconds!r} --commands {path}\n"
           f"  (event_log_sha256 {session['event_log_sha256']})")
     return 0
 
 
+def replay_seconds(now_s: float, last_record_s: float) -> float:
+    """A short end time for the replay line (``602.22``, not ``602.2200000000068``).
+
+    The app's clock sums frame steps, so it carries float noise.  A rounded time replays to
+    the same event log if no record lies between it and now: at or after the last record, and
+    (if it is later than now) the app's own simulation is first advanced to it."""
+    for digits in range(2, 7):
+        t = round(now_s, digits)
+        if t >= last_record_s:
+            return t
+    return now_s
+
+
+def settle_replay_time(sim, sim_error: str = "") -> float:
+    """Pick the replay line's end time and bring ``sim`` to it; returns it.
+
+    A simulation that stopped on an error stays where it is (its exact time is printed):
+    the session file must be written whatever state the run ended in."""
+    if sim_error:
+        return sim.now
+    recent = sim.log.recent(1)
+    seconds = replay_seconds(sim.now, recent[-1][0] if recent else 0.0)
+    if seconds > sim.now:
+        try:
+            sim.advance_to(seconds)
+        except Exception:  # noqa: BLE001 -- a core fault must not cost the recording
+            return sim.now
+    return seconds
+
+
 if __name__ == "__main__":
-    code = asyncio.run(main())
+    try:
+        code = asyncio.run(main())
+    except KeyboardInterrupt:   # Ctrl-C: the session file was written on the way out
+        code = 130
     if sys.platform != "emscripten":
         sys.exit(code)
