@@ -18,6 +18,9 @@ draw, flip, ``await asyncio.sleep(0)``.
     python main.py --record session.json             # on exit: the commands, and how to
                                                      # replay them with python -m sim run
     python main.py --commands session.json           # watch a recorded session again
+
+F11 toggles fullscreen (projector) mode; the window may be resized to anything: the 1280x720
+picture is scaled to fit it (render/display.py).
 """
 
 from __future__ import annotations

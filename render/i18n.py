@@ -176,6 +176,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help_scenario": ("S      next scenario", "S      下一个场景"),
     "help_lang": ("L      English / 中文", "L      English / 中文"),
     "help_help": ("H      this help (Esc closes)", "H      本帮助(Esc 关闭)"),
+    "help_fullscreen": ("F11    fullscreen / projector", "F11    全屏 / 投影"),
     "help_hover": ("Hover a person or a machine for details.",
                    "鼠标悬停在人或机器上查看详情。"),
     "help_timeline": ("Timeline under the factory: click it to jump there, click a flag to "
