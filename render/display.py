@@ -54,11 +54,6 @@ class Display:
         self.fullscreen = False
 
     # -- each frame ---------------------------------------------------------------------------
-    def placement(self) -> pygame.Rect | None:
-        """The picture's rectangle in the display surface as it is now."""
-        surface = pygame.display.get_surface()
-        return fit(surface.get_size()) if surface is not None else None
-
     def present(self) -> None:
         """Show the canvas on the current display surface: scaled to fit, letterboxed."""
         surface = pygame.display.get_surface()
