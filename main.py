@@ -100,7 +100,7 @@ def init_display(headless: bool):
 
     pygame.display.init()
     pygame.font.init()
-    pygame.display.set_mode(LOGICAL)   # no RESIZABLE (pygbag); a window manager may resize
+    pygame.display.set_mode(LOGICAL)   # a fixed size (pygbag); a window manager may resize
     pygame.display.set_caption("River Factory")
     return pygame, Display()
 
@@ -160,6 +160,8 @@ async def main(argv: list[str] | None = None) -> int:
     code = 0
     try:
         frame = await frame_loop(pygame, display, app, opts["frames"], opts["headless"])
+    except asyncio.CancelledError:   # Ctrl-C: asyncio.run cancels this task; no traceback
+        return 130
     finally:
         # every exit path keeps the session: window closed, Ctrl-C, a crash in the loop
         if opts["record"]:
@@ -257,9 +259,6 @@ def settle_replay_time(sim, sim_error: str = "") -> float:
 
 
 if __name__ == "__main__":
-    try:
-        code = asyncio.run(main())
-    except KeyboardInterrupt:   # Ctrl-C: the session file was written on the way out
-        code = 130
+    code = asyncio.run(main())
     if sys.platform != "emscripten":
         sys.exit(code)
