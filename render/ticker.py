@@ -1,6 +1,6 @@
 """The event ticker: the log's recent records turned into short bilingual lines.
 
-Why it keeps its own list: a snapshot carries only the last 16 records, most of them
+Why it keeps its own list: a snapshot carries only the newest records, most of them
 book-keeping (``accrue``, ``place``).  The ticker keeps the interesting ones it has seen,
 newest last, and formats each once.
 """
@@ -11,6 +11,7 @@ from collections import deque
 
 from render import palette as P
 from render.i18n import WORDS, tr, word
+from sim import Snapshot
 
 SHOWN = {"reject", "deliver", "fail", "refund", "dead_letter", "ask", "answer", "leave",
          "circuit", "outage", "rent", "return", "alert", "command"}
@@ -102,25 +103,38 @@ def _same(a: tuple, b: tuple) -> bool:
     return kind in ("refund", "dead_letter", "answer", "leave") and a[-1] == b[-1]
 
 
+#: Failure reasons the ticker leaves out: a 429 is retried at once and would flood the list.
+QUIET_FAILS = frozenset({"throttle"})
+
+
+def shown(rec: tuple) -> bool:
+    """True for records the ticker lists (the interesting kinds, minus quiet ones)."""
+    kind = rec[1]
+    if kind not in SHOWN:
+        return False
+    if kind == "fail":
+        return rec[4] not in QUIET_FAILS
+    return kind != "refund" or rec[4] == "refunded_failure"
+
+
 class Ticker:
-    """Remembers the last interesting records across snapshots; repeats fold into one line."""
+    """Remembers the last interesting records across snapshots; repeats fold into one line.
+
+    It reads a snapshot's records *after the last one it took* (by record number), so a
+    record is listed once however snapshots and frames interleave at high speed.
+    """
 
     def __init__(self, keep: int = 40) -> None:
         self.records: deque[tuple] = deque(maxlen=keep)
         self.repeats: deque[int] = deque(maxlen=keep)
-        self._events = 0
+        self.seq = 0                    # number of the last record taken
 
-    def update(self, snap, tail: tuple | list | None = None) -> None:
-        """Take the records logged since the last call from ``tail`` (else the snapshot's)."""
-        new = snap.events - self._events
-        self._events = snap.events
-        if new <= 0:
-            return
-        recent = snap.ticker if tail is None else tail
-        for rec in recent[-min(new, len(recent)):]:
-            kind = rec[1]
-            if kind not in SHOWN or (kind == "fail" and rec[4] in ("throttle", "throttled")) or \
-                    (kind == "refund" and rec[4] != "refunded_failure"):
+    def update(self, snap: Snapshot) -> None:
+        """Take the records logged since the last call."""
+        fresh = snap.records_since(self.seq)
+        self.seq = max(self.seq, snap.events)
+        for rec in fresh:
+            if not shown(rec):
                 continue
             if self.records and _same(self.records[-1], rec):
                 self.records[-1] = rec
@@ -133,8 +147,3 @@ class Ticker:
         """The newest ``n`` (record, repeat count) pairs, newest first."""
         pairs = list(zip(self.records, self.repeats, strict=True))[-n:]
         return pairs[::-1]
-
-    def reset(self) -> None:
-        self.records.clear()
-        self.repeats.clear()
-        self._events = 0
