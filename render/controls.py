@@ -65,11 +65,12 @@ def slider_rows(n_models: int, rows: int, width: int) -> list[pygame.Rect]:
 
 def _slider(rect: pygame.Rect, label: Callable[[], str], values: list[float],
             current: Callable[[], float], action: Callable[[float], Action | None],
-            fmt: Callable[[float], str]) -> Slider:
+            fmt: Callable[[float], str], short: Callable[[], str] | None = None) -> Slider:
     """A slider whose label and value columns shrink with a narrow desk column."""
     wide = rect.w >= 400
     return Slider(rect, label, values, current, action, fmt,
-                  label_w=128 if wide else rect.w * 5 // 12, value_w=64 if wide else 40)
+                  label_w=128 if wide else rect.w * 5 // 12, value_w=64 if wide else 48,
+                  short=short)
 
 
 class Controls:
@@ -127,7 +128,8 @@ class Controls:
         ]
 
     def _capacity_knobs(self) -> list[tuple]:
-        """One capacity slider per model, in the station list's order."""
+        """One capacity slider per model, in the station list's order (in a narrow column a
+        long label drops the word "slots": the column is all capacity sliders)."""
         view = self.view
         knobs = []
         for st in view.snap.stations:
@@ -137,7 +139,7 @@ class Controls:
                 [float(v) for v in range(top + 1)],
                 lambda n=st.name: view.snap.controls.capacity[n],
                 lambda v, n=st.name: ("capacity", {"model": n, "slots": int(v)}),
-                lambda v: f"{int(v)}"))
+                lambda v: f"{int(v)}", lambda lab=st.label: lab))
         return knobs
 
     def _button_specs(self) -> dict[str, tuple]:

@@ -23,9 +23,11 @@ class Slider:
 
     def __init__(self, rect: pygame.Rect, label: Callable[[], str], values: list[float],
                  current: Callable[[], float], action: Callable[[float], Action | None],
-                 fmt: Callable[[float], str], label_w: int = 128, value_w: int = 64) -> None:
+                 fmt: Callable[[float], str], label_w: int = 128, value_w: int = 64,
+                 short: Callable[[], str] | None = None) -> None:
         self.rect = rect                        # whole row: label | track | value
         self.label_w = label_w
+        self.short = short                      # the label when the full one does not fit
         self.track = pygame.Rect(rect.x + label_w, rect.y + 7, rect.w - label_w - value_w, 6)
         self.label = label
         self.values = values
@@ -82,6 +84,8 @@ class Slider:
         r = self.rect
         label = fonts.label(self.label(), P.TEXT)
         clip = pygame.Rect(0, 0, self.label_w - 4, label.get_height())
+        if label.get_width() > clip.w and self.short is not None:
+            label = fonts.label(self.short(), P.TEXT)
         drawn = surf.blit(label, (r.x, r.y), clip)
         self.clipped = label.get_width() > clip.w
         t = self.track
@@ -92,7 +96,7 @@ class Slider:
         knob = pygame.Rect(knob_x - 4, t.y - 5, 9, t.h + 10)
         surf.fill(P.BLACK, knob.inflate(2, 2))
         surf.fill(P.YELLOW if (self.dragging is not None or self.hover) else P.CLOUD, knob)
-        shown = surf.blit(fonts.label(self.fmt(value), P.YELLOW), (t.right + 12, r.y))
+        shown = surf.blit(fonts.label(self.fmt(value), P.YELLOW), (t.right + 10, r.y))
         self.drawn = drawn.unionall([t, knob, shown])
 
 
