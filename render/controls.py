@@ -24,7 +24,6 @@ from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
 from render.state import ViewState
-from render.ticker import short
 from render.widgets import Action, Button, Slider, Toggle
 
 SPEEDS = [0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0]
@@ -151,7 +150,7 @@ class Controls:
         return {
             "model": (lambda: tr("bt_model", lang(), v.station().label), lambda: ("_model", {}),
                       None),
-            "outage": (lambda: tr("bt_outage", lang(), short(OUTAGE_S)),
+            "outage": (lambda: tr("bt_outage", lang(), round(OUTAGE_S / 60)),
                        lambda: ("outage", {"model": v.model, "duration_s": OUTAGE_S}),
                        lambda: v.outage),
             "dispatch": (lambda: tr("bt_resume" if v.paused else "bt_pause", lang()),

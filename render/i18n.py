@@ -92,7 +92,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sl_vip": ("VIP share", "贵宾比例"),
     "sl_speed": ("speed", "速度"),
     "bt_model": ("model: {}", "模型: {}"),
-    "bt_outage": ("outage {}", "故障 {}"),
+    "bt_outage": ("outage {}m", "故障{}分"),
     "bt_pause": ("pause dispatch", "暂停派单"),
     "bt_resume": ("resume dispatch", "恢复派单"),
     "bt_clear": ("clear queue", "清空队列"),
