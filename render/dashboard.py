@@ -23,7 +23,7 @@ from render.fonts import Fonts
 from render.i18n import tr
 from render.state import ViewState
 from render.ticker import COLORS, Ticker, clock, duration, line, money, short
-from sim import Snapshot, StationView
+from sim import Snapshot, StationView, record_field
 
 REFRESH_S = 0.2
 _DONE = object()
@@ -281,7 +281,7 @@ class Dashboard:
             if msg is None:
                 continue
             if times > 1 and rec[1] == "deliver":
-                msg = tr("ev_deliver_many", lang, times, money(rec[4]))
+                msg = tr("ev_deliver_many", lang, times, money(record_field(rec, "cents")))
             elif times > 1:
                 msg = f"{msg} ×{times}"
             self._text(clock(rec[0])[:5], X0, y, P.TEXT_DIM)

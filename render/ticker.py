@@ -11,7 +11,7 @@ from collections import deque
 
 from render import palette as P
 from render.i18n import WORDS, tr, word
-from sim import Snapshot
+from sim import Snapshot, record_field, record_fields
 
 SHOWN = {"reject", "deliver", "fail", "refund", "dead_letter", "ask", "answer", "leave",
          "circuit", "outage", "rent", "return", "alert", "command"}
@@ -58,49 +58,49 @@ def clock(seconds: float) -> str:
 def line(record: tuple, lang: str, labels: dict[str, str]) -> str | None:
     """One record as a ticker line, or None for kinds the ticker skips."""
     kind = record[1]
-    f = record[2:]
+    if kind not in SHOWN:
+        return None
+    f = record_fields(record)
     lab = lambda m: labels.get(m, m)  # noqa: E731
     if kind == "reject":
-        return tr("ev_reject", lang, f[0], word(f[1], lang))
+        return tr("ev_reject", lang, f["customer"], word(f["reason"], lang))
     if kind == "deliver":
-        return tr("ev_deliver", lang, f[0], money(f[2]))
+        return tr("ev_deliver", lang, f["order"], money(f["cents"]))
     if kind == "fail":
-        return tr("ev_fail", lang, f[0], lab(f[1]), word(f[2], lang))
+        return tr("ev_fail", lang, f["order"], lab(f["model"]), word(f["why"], lang))
     if kind == "refund":
-        return tr("ev_refund", lang, f[0], money(f[3]))
+        return tr("ev_refund", lang, f["order"], money(f["cents"]))
     if kind == "dead_letter":
-        return tr("ev_dead_letter", lang, f[0])
+        return tr("ev_dead_letter", lang, f["order"])
     if kind == "ask":
-        return tr("ev_ask", lang, f[0], duration(f[2]))
+        return tr("ev_ask", lang, f["customer"], duration(f["est_wait_s"]))
     if kind == "answer":
-        return tr("ev_answer_stay" if f[1] else "ev_answer_go", lang, f[0])
+        return tr("ev_answer_stay" if f["stays"] else "ev_answer_go", lang, f["customer"])
     if kind == "leave":
-        return tr("ev_leave", lang, f[0])
+        return tr("ev_leave", lang, f["customer"])
     if kind == "circuit":
-        return tr("ev_circuit", lang, lab(f[0]), word(f[1], lang))
+        return tr("ev_circuit", lang, lab(f["model"]), word(f["state"], lang))
     if kind == "outage":
-        return tr("ev_outage", lang, lab(f[0]))
+        return tr("ev_outage", lang, lab(f["model"]))
     if kind in ("rent", "return"):
-        return tr("ev_" + kind, lang, lab(f[0]), f[1], word(f[2], lang))
+        return tr("ev_" + kind, lang, lab(f["model"]), f["slots"], word(f["by"], lang))
     if kind == "alert":
-        return tr("ev_alert_on" if f[1] else "ev_alert_off", lang, word(f[0], lang, WORDS))
-    if kind == "command":
-        return tr("ev_command", lang, f"{f[0]} {f[1]}".strip())
-    return None
+        return tr("ev_alert_on" if f["on"] else "ev_alert_off", lang,
+                  word(f["name"], lang, WORDS))
+    return tr("ev_command", lang, f"{f['name']} {f['args']}".strip())
+
+
+#: Kinds whose consecutive records fold into one line "×n", and the fields that must match.
+REPEATS: dict[str, tuple[str, ...]] = {
+    "deliver": (), "reject": ("reason",), "fail": ("model", "why"), "refund": ("cents",),
+    "dead_letter": ("model",), "answer": ("stays",), "leave": ("customer",)}
 
 
 def _same(a: tuple, b: tuple) -> bool:
     """Records that read as one line repeated: same kind and same reason or model."""
-    if a[1] != b[1]:
-        return False
-    kind = a[1]
-    if kind == "deliver":
-        return True
-    if kind == "reject":
-        return a[3] == b[3]
-    if kind == "fail":
-        return a[3] == b[3] and a[4] == b[4]
-    return kind in ("refund", "dead_letter", "answer", "leave") and a[-1] == b[-1]
+    keys = REPEATS.get(a[1])
+    return keys is not None and a[1] == b[1] and \
+        all(record_field(a, k) == record_field(b, k) for k in keys)
 
 
 #: Failure reasons the ticker leaves out: a 429 is retried at once and would flood the list.
@@ -113,8 +113,8 @@ def shown(rec: tuple) -> bool:
     if kind not in SHOWN:
         return False
     if kind == "fail":
-        return rec[4] not in QUIET_FAILS
-    return kind != "refund" or rec[4] == "refunded_failure"
+        return record_field(rec, "why") not in QUIET_FAILS
+    return kind != "refund" or record_field(rec, "state") == "refunded_failure"
 
 
 class Ticker:

@@ -37,6 +37,8 @@ The API the renderer and tools drive
   read-only Protocol shapes for the live people, orders and slots it hands out.  Every
   person, order and slot carries ``since_s``: the simulated time of its last state change.
   :class:`sim.snapshot.SimulationPort` lists all a view may call on a simulation.
+* ``record_field(record, name)`` / ``record_fields(record)`` -- an event record's fields by
+  name (:data:`sim.eventlog.KINDS`); ``FAIL_REASONS`` -- the ``why`` of a ``fail`` record.
 * ``open_run(scenario, seed=None, overrides=(), commands=())`` -- a simulation of a scenario
   path or packaged name (``scenario_names()``), on the scenario's own seed unless given.
 * ``run(scenario, seed, hours, commands=())`` -- run headless and return the summary dict.
@@ -49,6 +51,9 @@ from __future__ import annotations
 import pathlib
 
 from sim.commands import Command, CommandError
+from sim.eventlog import FAIL_REASONS
+from sim.eventlog import field as record_field
+from sim.eventlog import fields as record_fields
 from sim.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, resolve_path
 from sim.simulation import Simulation, run
 from sim.snapshot import (
@@ -64,6 +69,7 @@ from sim.snapshot import (
 )
 
 __all__ = [
+    "FAIL_REASONS",
     "AlertView",
     "CallView",
     "Command",
@@ -80,6 +86,8 @@ __all__ = [
     "StationView",
     "load_scenario",
     "open_run",
+    "record_field",
+    "record_fields",
     "resolve_path",
     "run",
     "scenario_names",
