@@ -4,12 +4,18 @@ Why a class and not code in ``main.py``: tests drive the very same object with s
 events and fixed time steps (no window, no event loop), and the benchmark times its
 ``step``/``draw``.  The order inside a frame never changes: input -> commands, advance the
 simulation by real dt x speed (speed is playback, never a command), update the layers from one
-snapshot, draw.  The renderer changes the simulation only through ``sim.command``.
+snapshot, draw.
+
+What it may touch of the model: only :class:`sim.SimulationPort` (snapshot, command,
+advance_to, and the session's record).  What the layers get: the snapshot and a
+:class:`render.state.ViewState`, never the app.  Local actions (speed, language, model
+choice...) are a table of handlers, :attr:`App.actions`, beside the simulation's commands.
 """
 
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Callable
 
 import pygame
 
@@ -20,38 +26,46 @@ from render.controls import SHORTCUTS, SPEEDS, Controls
 from render.dashboard import Dashboard
 from render.fonts import Fonts
 from render.help import HelpOverlay
-from render.i18n import CONTENT, tr, word
 from render.machines import Machines
 from render.people import People
 from render.presenter import Presenter
 from render.sprites import Sprites
+from render.state import ViewState
 from render.timeline import Timeline
-from sim import CommandError, Simulation, load_scenario
-from sim.scenario import SCENARIO_DIR, resolve_path
+from sim import CommandError, SimulationPort, Snapshot, open_run, resolve_path, scenario_names
 
 MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame
 SNAP_EVERY_S = 1 / 20   # snapshots (and re-seating) per real second; walking runs every frame
 DEFAULT_SPEED = 30.0
 
+__all__ = ["DEFAULT_SPEED", "App", "scenario_names"]
 
-def scenario_names() -> list[str]:
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+def _delegate(name: str) -> property:
+    """An attribute of the app that is the view state's (tests and main read the app)."""
+    return property(lambda self: getattr(self.view, name),
+                    lambda self, value: setattr(self.view, name, value))
 
 
 class App:
     """Everything on screen for one running simulation."""
 
+    lang = _delegate("lang")
+    speed = _delegate("speed")
+    model = _delegate("model")
+    show_help = _delegate("show_help")
+    sim_error = _delegate("sim_error")
+    snap = _delegate("snap")
+    scenario_name = _delegate("scenario_name")
+
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
                  speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = (),
                  commands: list | tuple = ()) -> None:
-        self.lang = lang
         self._replay = list(commands)      # a recorded session, replayed on the first load
-        self.speed = speed
         self.overrides = overrides
         self.fonts = Fonts()
         self.sprites = Sprites()
         self.help = HelpOverlay(self.sprites)
-        self.show_help = False
         self.clock = 0.0                   # real seconds since start (animations)
         self.mouse: tuple[int, int] | None = None
         self.world = pygame.Surface((L.WORLD_W, L.WORLD_H))
@@ -63,7 +77,23 @@ class App:
         self.message = ""
         self.message_until = 0.0
         self.people_drawn = 0
-        self.load(scenario or "default", seed)
+        self.resume_speed = DEFAULT_SPEED  # what SPACE resumes to
+        self.actions: dict[str, Callable[[dict], None]] = {
+            "_speed": lambda a: setattr(self, "speed", float(a["speed"])),
+            "_faster": lambda a: self._nudge_speed(+1),
+            "_slower": lambda a: self._nudge_speed(-1),
+            "_toggle_play": lambda a: self._toggle_play(),
+            "_model": lambda a: self._pick_model(None),
+            "_pick": lambda a: self._pick_model(int(a["index"])),
+            "_press": lambda a: self.apply(*self.controls.buttons[a["button"]].action()),
+            "_reset": lambda a: self.load(str(self.scenario_path), self.seed + 1),
+            "_scenario": lambda a: self._next_scenario(),
+            "_lang": lambda a: self._toggle_lang(),
+            "_help": lambda a: setattr(self, "show_help", not self.show_help),
+            "_close_help": lambda a: setattr(self, "show_help", False),
+            "_jump": lambda a: self.presenter.jump(self.sim, a["t_s"]),
+        }
+        self.load(scenario or "default", seed, lang, speed)
 
     # -- life cycle ---------------------------------------------------------------------------
     def session(self) -> dict:
@@ -74,39 +104,47 @@ class App:
                 "event_log_sha256": self.sim.event_log_sha256(),
                 "commands": [c.to_json() for c in self.presenter.commands(self.sim)]}
 
-    def load(self, scenario: str, seed: int | None) -> None:
-        """(Re)start on a scenario (a path, or a name in the packaged ``scenarios/``)."""
+    def load(self, scenario: str, seed: int | None, lang: str | None = None,
+             speed: float | None = None) -> None:
+        """(Re)start on a scenario (a path, or a name in the packaged ``scenarios/``); the
+        language and the playback speed stay as they were unless given."""
         path = resolve_path(scenario)
-        sc = load_scenario(path, self.overrides)
-        self.scenario_path = path
-        self.scenario_name = pathlib.Path(path).stem
-        self.seed = int(sc.run.seed if seed is None else seed)
-        self.adopt(Simulation(sc, seed=self.seed, commands=self._replay))
+        sim = open_run(path, seed, self.overrides, self._replay)
         self._replay = []
-        self.presenter = Presenter(self.sim)
+        self.scenario_path = path
+        self.adopt(sim, lang, speed, pathlib.Path(path).stem)
+        self.seed = self.snap.seed
+        self.presenter = Presenter(self.sim, self.restart)
         self.timeline = Timeline()
 
-    def adopt(self, sim: Simulation) -> None:
-        """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one."""
-        sc = sim.scenario
+    def restart(self, commands: tuple = ()) -> SimulationPort:
+        """A new run of the loaded scenario and seed from t=0 with ``commands`` (a jump back)."""
+        return open_run(self.scenario_path, self.seed, self.overrides, commands)
+
+    def adopt(self, sim: SimulationPort, lang: str | None = None, speed: float | None = None,
+              scenario_name: str | None = None) -> None:
+        """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one.
+
+        The view state starts over (first model selected, no fault) but for what is given
+        or, when not given, was shown before: language, speed, help, scenario name."""
         self.sim = sim
-        self.sim_error = ""
-        self.snap = self.sim.snapshot()
+        snap = sim.snapshot()
+        last: ViewState | None = getattr(self, "view", None)
+        self.view = ViewState(
+            snap, lang or last.lang, last.speed if speed is None else speed,
+            model=snap.stations[0].name, show_help=bool(last and last.show_help),
+            scenario_name=scenario_name if scenario_name is not None else last.scenario_name)
         self._snap_clock = -1.0
         self._snapped = True
         self._caught_up = True
-        self._group_cache: tuple | None = None
         self._blitted: tuple | None = None
         self._full_blit_at = 0.0
-        self.model = self.snap.stations[0].name
-        self.contents = {st.name: st.content for st in self.snap.stations}
-        self.people = People(self.sprites, list(sc.tiers))
+        self.contents = {st.name: st.content for st in snap.stations}
+        self.people = People(self.sprites, list(snap.tiers))
         self.machines = Machines(self.sprites)
-        self.machines.provision_s = sc.autoscaler.provision_s
-        self.max_rented = {name: m.max_rented for name, m in sc.models.items()}
-        self.machines.replan(self.snap, self.max_rented)
+        self.machines.replan(snap)
         self.dashboard = Dashboard(self.fonts)
-        self.controls = Controls(self)
+        self.controls = Controls(self.view)
         self._bake()
 
     def _bake(self) -> None:
@@ -133,8 +171,12 @@ class App:
         return actions
 
     def apply(self, name: str, args: dict) -> None:
-        if name.startswith("_"):
-            self._local(name, args)
+        """A local action (:attr:`actions`) or a simulation command, applied at once."""
+        local = self.actions.get(name)
+        if local is not None:
+            self.controls.dirty = True
+            local(args)
+            self.dashboard.dirty = True
             return
         try:
             self.sim.command(name, **args)
@@ -146,66 +188,40 @@ class App:
         self.snap = self.sim.snapshot()
         self.dashboard.dirty = True
 
-    def _local(self, name: str, args: dict) -> None:
-        self.controls.dirty = True
-        if name == "_speed":
-            self.speed = float(args["speed"])
-        elif name in ("_faster", "_slower"):
-            i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - self.speed))
-            i = min(len(SPEEDS) - 1, i + 1) if name == "_faster" else max(0, i - 1)
-            self.speed = SPEEDS[i]
-        elif name == "_toggle_play":
-            self._resume_speed = getattr(self, "_resume_speed", DEFAULT_SPEED)
-            if self.speed > 0:
-                self._resume_speed, self.speed = self.presenter.cruise or self.speed, 0.0
-            else:
-                self.speed = self._resume_speed
-        elif name == "_model":
-            names = [st.name for st in self.snap.stations]
+    def _nudge_speed(self, by: int) -> None:
+        i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - self.speed))
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i + by))]
+
+    def _toggle_play(self) -> None:
+        if self.speed > 0:
+            self.resume_speed, self.speed = self.presenter.cruise or self.speed, 0.0
+        else:
+            self.speed = self.resume_speed
+
+    def _pick_model(self, index: int | None) -> None:
+        """The next model (``None``) or the one at ``index`` in the station list."""
+        names = [st.name for st in self.snap.stations]
+        if index is None:
             self.model = names[(names.index(self.model) + 1) % len(names)]
-        elif name == "_pick":
-            names = [st.name for st in self.snap.stations]
-            if args["index"] < len(names):
-                self.model = names[args["index"]]
-        elif name == "_reset":
-            self.load(str(self.scenario_path), self.seed + 1)
-        elif name == "_scenario":
-            names = scenario_names()
-            cur = self.scenario_name
-            nxt = names[(names.index(cur) + 1) % len(names)] if cur in names else names[0]
-            self.load(nxt, None)
-        elif name == "_lang":
-            self.lang = "zh" if self.lang == "en" else "en"
-            self._bake()
-        elif name == "_help":
-            self.show_help = not self.show_help
-        elif name == "_close_help":
-            self.show_help = False
-        elif name == "_jump":
-            self.presenter.jump(self.sim, args["t_s"])
-        else:  # shortcuts for the selected model's buttons
-            button = {"_outage": "outage", "_dispatch": "dispatch", "_clear": "clear",
-                      "_rent": "rent", "_return": "return", "_autoscaler": "autoscaler"}[name]
-            self.apply(*self.controls.buttons[button].action())
-        self.dashboard.dirty = True
+        elif index < len(names):
+            self.model = names[index]
+
+    def _next_scenario(self) -> None:
+        names = scenario_names()
+        cur = self.scenario_name
+        self.load(names[(names.index(cur) + 1) % len(names)] if cur in names else names[0], None)
+
+    def _toggle_lang(self) -> None:
+        self.lang = "zh" if self.lang == "en" else "en"
+        self._bake()
 
     def say(self, text: str) -> None:
         self.message = text
         self.message_until = self.clock + 4.0
 
-    # -- helpers the controls read ---------------------------------------------------------------
     def station(self, name: str | None = None):
-        name = name or self.model
-        return next((st for st in self.snap.stations if st.name == name), self.snap.stations[0])
-
-    def model_label(self) -> str:
-        return self.station().label
-
-    def model_paused(self) -> bool:
-        return bool(self.station().paused)
-
-    def model_outage(self) -> bool:
-        return self.station().outage_until_s > self.snap.now_s
+        """The selected model's station in the latest snapshot (or the named one)."""
+        return self.view.station(name)
 
     # -- the frame ------------------------------------------------------------------------------
     def step(self, dt_real: float) -> None:
@@ -237,16 +253,14 @@ class App:
             self.people.settle()
         self.people.walk(dt, self.speed)
 
-    def _catch_up(self, snap) -> None:
+    def _catch_up(self, snap: Snapshot) -> None:
         """Bring the layers up to the latest snapshot (the frame after it was taken)."""
         self._caught_up = True
-        if self.machines.replan(snap, self.max_rented):
+        if self.machines.replan(snap):
             self._bake()
         self.machines.update(snap, self.clock)
-        self.people.retarget(snap, snap.controls["multiplier"], self.contents)
-        # the snapshot's 16-record ticker misses most events at 600x; the log's public
-        # ``recent`` keeps 256 (read-only: it only flushes the hash buffer)
-        self.dashboard.update(snap, self.sim.log.recent(256))
+        self.people.retarget(snap, snap.controls.multiplier, self.contents)
+        self.dashboard.update(snap)
 
     def draw(self, screen: pygame.Surface) -> None:
         """Draw the frame; on a snapshot frame the slot and label layers wait one frame.
@@ -265,13 +279,13 @@ class App:
             self._blitted = None
         pygame.transform.scale(world, L.WORLD_RECT.size, self._world_view)
         screen.fblits(self.labels)
-        self._group_labels(screen, fresh)
+        self.machines.draw_headers(screen, self.snap, self.fonts, self.lang, fresh)
         # timed repaints (a panel band, the desk) go on frames without a snapshot, so the
         # costs never add up in one frame; input repaints at once
         if self.dashboard.dirty:
-            self.dashboard.redraw(self, self.clock)
+            self.dashboard.redraw(self.view, self.clock)
         elif fresh:
-            self.dashboard.step(self, self.clock)
+            self.dashboard.step(self.view, self.clock)
         self.controls.paint(self.fonts, self.clock, timed=fresh)
         shown = (self.dashboard.version, self.controls.version)
         # ...and at least once a second anyway: a display that lost its pixels (a browser
@@ -291,58 +305,10 @@ class App:
             screen.blit(surf, (box.x + 6, box.y + 2))
             over = True
         if self.show_help:
-            self.help.draw(screen, self.fonts, self.lang)
+            self.help.draw(screen, self.fonts, self.lang, self.snap)
             over = True
         if over:
             self._blitted = None
-
-    def _group_labels(self, screen: pygame.Surface, fresh: bool = True) -> None:
-        """Each group's header line; rebuilt when the snapshot, language or plan changed."""
-        key = (self.lang, self.machines.groups, self.machines.overflow)
-        cached = self._group_cache
-        if cached is None or cached[1] != key or (fresh and cached[0] is not self.snap):
-            cached = self._group_cache = (self.snap, key, self._group_blits())
-        screen.fblits(cached[2])
-
-    def _group_blits(self) -> list[tuple]:
-        f = self.fonts
-        lang = self.lang
-        now = self.snap.now_s
-        blits = []
-        for st in self.snap.stations:
-            g = self.machines.groups.get(st.name)
-            if g is None:
-                continue
-            sx, sy = L.to_screen(g.header.x + 2, g.header.y)
-            color = P.CONTENT_COLORS.get(st.content, P.SILVER)
-            head = f"{st.label} {word(st.content, lang, CONTENT)}"
-            surf = f.label(head, color)
-            blits.append((surf, (sx, sy + 4)))
-            x = sx + surf.get_width() + 12
-            marks = []
-            if st.outage_until_s > now:
-                marks.append(("outage", P.RED))
-            if st.circuit == "open":
-                marks.append(("circuit_open", P.RED))
-            elif st.circuit == "half_open":
-                marks.append(("circuit_half_open", P.YELLOW))
-            if st.paused:
-                marks.append(("paused", P.ORANGE))
-            for key, c in marks:
-                m = f.label(tr(key, lang), c)
-                blits.append((m, (x, sy + 4)))
-                x += m.get_width() + 8
-            if st.batch_max > 1:
-                n = min(st.num_requests_waiting, st.batch_max)
-                m = f.label(tr("basket", lang, n, st.batch_max), P.YELLOW)
-                bx, _ = L.to_screen(g.header.right - 66, 0)
-                blits.append((m, (bx - m.get_width(), sy + 4)))
-            hidden = self.machines.overflow.get(st.name)
-            if hidden:
-                m = f.label(f"+{hidden}", P.WHITE)
-                blits.append((m, (L.to_screen(g.base_area.right, 0)[0] - m.get_width() - 2,
-                                  L.to_screen(0, g.base_area.bottom)[1] - 16)))
-        return blits
 
     def hover_lines(self, pos: tuple[int, int]) -> list[str] | None:
         """The tooltip for a screen point over the world (None: nothing there)."""
@@ -361,7 +327,7 @@ class App:
         hit = self.machines.hit(snap, wx, wy)
         if hit is not None:
             st, slot = hit
-            return tooltip.slot_lines(st, slot, snap.now_s, self.lang, self.machines.provision_s)
+            return tooltip.slot_lines(st, slot, snap.now_s, self.lang)
         return None
 
     def _hover(self, screen: pygame.Surface) -> bool:

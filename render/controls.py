@@ -4,9 +4,18 @@ Why here and not in the widgets: this module knows River's knobs — which comma
 sends, which stops it offers, how its value reads — while :mod:`render.widgets` only knows
 mice.  Values shown come from ``snapshot.controls`` so the desk always shows what the
 simulation really runs with.
+
+Why laid out from tables: the global sliders, the per-model capacity sliders and the button
+rows are lists; the grid (:func:`slider_rows`) puts the global sliders in the first column and
+the models' sliders, as many per column as there are global ones, in the columns after it.
+Four models give today's two columns; eight models give three narrower ones, with no new
+numbers anywhere.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable
 
 import pygame
 
@@ -14,6 +23,7 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
+from render.state import ViewState
 from render.widgets import Action, Button, Slider, Toggle
 
 SPEEDS = [0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0]
@@ -22,8 +32,19 @@ SPAWN = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 
 MULTIPLIERS = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 20.0]
 VIP = [i / 20 for i in range(21)]
 OUTAGE_S = 600.0
+CAPACITY_STOPS = 60      # a capacity slider reaches at least this, or twice the start
+PAD = 10                 # desk margin
+COLUMN_GAP = 12
 ROW_H = 24
+BUTTON_H = 26
+BUTTON_GAP = 4
 REPAINT_S = 0.25
+#: The button rows, left to right: (button, width in pixels).
+BUTTON_ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
+    (("model", 132), ("outage", 112), ("dispatch", 140), ("clear", 112), ("rent", 96),
+     ("return", 96)),
+    (("autoscaler", 168), ("reset", 150), ("scenario", 224), ("lang", 88), ("help", 96)),
+)
 
 
 def speed_text(speed: float) -> str:
@@ -32,11 +53,30 @@ def speed_text(speed: float) -> str:
     return f"×{speed:g}"
 
 
-class Controls:
-    """Builds the widgets for the current app state and routes events to them."""
+def slider_rows(n_models: int, rows: int, width: int) -> list[pygame.Rect]:
+    """One row rectangle per slider: ``rows`` global ones in the first column, then the
+    models' capacity sliders, ``rows`` per column, in as many columns as they need."""
+    columns = 1 + max(1, math.ceil(n_models / rows))
+    col_w = (width - 2 * PAD - (columns - 1) * COLUMN_GAP) // columns
+    return [pygame.Rect(PAD + (i // rows) * (col_w + COLUMN_GAP), PAD - 2 + (i % rows) * ROW_H,
+                        col_w, ROW_H - 2) for i in range(rows + n_models)]
 
-    def __init__(self, app) -> None:
-        self.app = app
+
+def _slider(rect: pygame.Rect, label: Callable[[], str], values: list[float],
+            current: Callable[[], float], action: Callable[[float], Action | None],
+            fmt: Callable[[float], str], short: Callable[[], str] | None = None) -> Slider:
+    """A slider whose label and value columns shrink with a narrow desk column."""
+    wide = rect.w >= 400
+    return Slider(rect, label, values, current, action, fmt,
+                  label_w=128 if wide else rect.w * 5 // 12, value_w=64 if wide else 48,
+                  short=short)
+
+
+class Controls:
+    """Builds the widgets for the view's state and routes events to them."""
+
+    def __init__(self, view: ViewState) -> None:
+        self.view = view
         self.widgets: list = []
         self.sliders: dict[str, Slider] = {}
         self.buttons: dict[str, Button] = {}
@@ -47,97 +87,106 @@ class Controls:
         self.painted = -1e9
         self.version = 0
         self._shown: tuple = ()
+        self._columns: list[pygame.Rect] = []
         self.build()
 
     def build(self) -> None:
-        app = self.app
-        x0, x1 = 10, 438
-        w = 416
-        y = 8
+        """Sliders from the tables of knobs and the station list, then the button rows."""
+        knobs = self._global_knobs()
+        n_global = len(knobs)
+        knobs += self._capacity_knobs()
+        rows = slider_rows(len(knobs) - n_global, n_global, L.CONTROLS_RECT.w)
+        self.sliders = {name: _slider(rect, *spec)
+                        for (name, *spec), rect in zip(knobs, rows, strict=True)}
+        self._columns = [r for r in rows if r.y == rows[0].y][1:]
+        top = max(r.bottom for r in rows) + 2 * BUTTON_GAP
+        self.buttons = self._buttons(top)
+        self.widgets = [*self.sliders.values(), *self.buttons.values()]
 
-        def controls():
-            return app.snap.controls
+    def _global_knobs(self) -> list[tuple]:
+        """(name, label, stops, current, action, format) of the sliders for the whole run.
 
-        def row(col_x: int, i: int) -> pygame.Rect:
-            return pygame.Rect(col_x, y + i * ROW_H, w, ROW_H - 2)
+        The stops include the values the run starts with, so the knob sits on them exactly."""
+        view = self.view
+        start = view.snap.controls
 
-        rate0 = app.sim.scenario.arrivals.rate_per_min
-        s = {}
-        s["spawn"] = Slider(row(x0, 0), lambda: tr("sl_spawn", app.lang),
-                            sorted(set(SPAWN + [rate0])), lambda: controls()["rate_per_min"],
-                            lambda v: ("spawn_rate", {"rate_per_min": v}), lambda v: f"{v:g}")
-        s["vip"] = Slider(row(x0, 1), lambda: tr("sl_vip", app.lang), VIP,
-                          lambda: controls()["vip_share"],
-                          lambda v: ("vip_share", {"share": v}), lambda v: f"{v * 100:.0f}%")
-        s["multiplier"] = Slider(row(x0, 2), lambda: tr("sl_multiplier", app.lang),
-                                 sorted(set(MULTIPLIERS + [app.sim.multiplier])),
-                                 lambda: controls()["multiplier"],
-                                 lambda v: ("breaker_multiplier", {"multiplier": v}),
-                                 lambda v: f"×{v:g}")
-        s["speed"] = Slider(row(x0, 3), lambda: tr("sl_speed", app.lang), SPEEDS,
-                            lambda: app.speed, lambda v: ("_speed", {"speed": v}), speed_text)
-        for i, st in enumerate(app.snap.stations[:4]):
-            base = app.sim.scenario.models[st.name].slots
-            top = max(60, base * 2)
-            s["capacity:" + st.name] = Slider(
-                row(x1, i), lambda lab=st.label: tr("sl_capacity", app.lang, lab),
-                [float(v) for v in range(top + 1)],
-                lambda n=st.name: controls()["capacity"][n],
-                lambda v, n=st.name: ("capacity", {"model": n, "slots": int(v)}),
-                lambda v: f"{int(v)}")
-        self.sliders = s
-        b = {}
-        by = y + 4 * ROW_H + 6
-        bh = 26
-        widths = [132, 112, 140, 112, 96, 96]
-        keys = ["model", "outage", "dispatch", "clear", "rent", "return"]
-        bx = x0
-        model_label = lambda: tr("bt_model", app.lang, app.model_label())  # noqa: E731
-        labels = {
-            "model": model_label,
-            "outage": lambda: tr("bt_outage", app.lang),
-            "dispatch": lambda: tr("bt_resume" if app.model_paused() else "bt_pause", app.lang),
-            "clear": lambda: tr("bt_clear", app.lang),
-            "rent": lambda: tr("bt_rent", app.lang),
-            "return": lambda: tr("bt_return", app.lang),
-        }
-        actions = {
-            "model": lambda: ("_model", {}),
-            "outage": lambda: ("outage", {"model": app.model, "duration_s": OUTAGE_S}),
-            "dispatch": lambda: (("resume" if app.model_paused() else "pause"),
-                                 {"model": app.model}),
-            "clear": lambda: ("clear_queue", {"model": app.model}),
-            "rent": lambda: ("rent", {"model": app.model, "slots": 5}),
-            "return": lambda: ("return", {"model": app.model, "slots": 5}),
-        }
-        lit = {"dispatch": app.model_paused, "outage": app.model_outage}
-        for k, bw in zip(keys, widths, strict=True):
-            b[k] = Button(pygame.Rect(bx, by, bw - 4, bh), labels[k], actions[k],
-                          lit.get(k, lambda: False))
-            bx += bw + 2
-        by += bh + 4
-        bx = x0
-        row2 = [
-            ("autoscaler", 168, lambda: tr("bt_autoscaler", app.lang,
-                                           tr("on" if controls()["autoscaler"] else "off",
-                                              app.lang)),
-             lambda: ("autoscaler", {"on": not controls()["autoscaler"]}),
-             lambda: bool(controls()["autoscaler"])),
-            ("reset", 150, lambda: tr("bt_reset", app.lang), lambda: ("_reset", {}),
-             lambda: False),
-            ("scenario", 224, lambda: tr("bt_scenario", app.lang, app.scenario_name),
-             lambda: ("_scenario", {}), lambda: False),
-            ("lang", 88, lambda: tr("bt_lang", app.lang), lambda: ("_lang", {}),
-             lambda: False),
-            ("help", 96, lambda: tr("bt_help", app.lang), lambda: ("_help", {}),
-             lambda: app.show_help),
+        def now():
+            return view.snap.controls
+
+        return [
+            ("spawn", lambda: tr("sl_spawn", view.lang), sorted({*SPAWN, start.rate_per_min}),
+             lambda: now().rate_per_min, lambda v: ("spawn_rate", {"rate_per_min": v}),
+             lambda v: f"{v:g}"),
+            ("vip", lambda: tr("sl_vip", view.lang), VIP, lambda: now().vip_share,
+             lambda v: ("vip_share", {"share": v}), lambda v: f"{v * 100:.0f}%"),
+            ("multiplier", lambda: tr("sl_multiplier", view.lang),
+             sorted({*MULTIPLIERS, start.multiplier}), lambda: now().multiplier,
+             lambda v: ("breaker_multiplier", {"multiplier": v}), lambda v: f"×{v:g}"),
+            ("speed", lambda: tr("sl_speed", view.lang), SPEEDS, lambda: view.speed,
+             lambda v: ("_speed", {"speed": v}), speed_text),
         ]
-        for k, bw, label, action, is_lit in row2:
-            cls = Toggle if k == "autoscaler" else Button
-            b[k] = cls(pygame.Rect(bx, by, bw - 4, bh), label, action, is_lit)
-            bx += bw + 2
-        self.buttons = b
-        self.widgets = [*s.values(), *b.values()]
+
+    def _capacity_knobs(self) -> list[tuple]:
+        """One capacity slider per model, in the station list's order (in a narrow column a
+        long label drops the word "slots": the column is all capacity sliders)."""
+        view = self.view
+        knobs = []
+        for st in view.snap.stations:
+            top = max(CAPACITY_STOPS, 2 * view.snap.controls.capacity[st.name])
+            knobs.append((
+                "capacity:" + st.name, lambda lab=st.label: tr("sl_capacity", view.lang, lab),
+                [float(v) for v in range(top + 1)],
+                lambda n=st.name: view.snap.controls.capacity[n],
+                lambda v, n=st.name: ("capacity", {"model": n, "slots": int(v)}),
+                lambda v: f"{int(v)}", lambda lab=st.label: lab))
+        return knobs
+
+    def _button_specs(self) -> dict[str, tuple]:
+        """Button -> (label, action, lit); model buttons act on the selected model."""
+        v = self.view
+        lang = lambda: v.lang  # noqa: E731
+        block = lambda: v.snap.controls.rent_slots  # noqa: E731
+        auto = lambda: bool(v.snap.controls.autoscaler)  # noqa: E731
+        return {
+            "model": (lambda: tr("bt_model", lang(), v.station().label), lambda: ("_model", {}),
+                      None),
+            "outage": (lambda: tr("bt_outage", lang(), round(OUTAGE_S / 60)),
+                       lambda: ("outage", {"model": v.model, "duration_s": OUTAGE_S}),
+                       lambda: v.outage),
+            "dispatch": (lambda: tr("bt_resume" if v.paused else "bt_pause", lang()),
+                         lambda: ("resume" if v.paused else "pause", {"model": v.model}),
+                         lambda: v.paused),
+            "clear": (lambda: tr("bt_clear", lang()),
+                      lambda: ("clear_queue", {"model": v.model}), None),
+            "rent": (lambda: tr("bt_rent", lang(), block()),
+                     lambda: ("rent", {"model": v.model, "slots": block()}), None),
+            "return": (lambda: tr("bt_return", lang(), block()),
+                       lambda: ("return", {"model": v.model, "slots": block()}), None),
+            "autoscaler": (lambda: tr("bt_autoscaler", lang(), tr("on" if auto() else "off",
+                                                                  lang())),
+                           lambda: ("autoscaler", {"on": not auto()}), auto),
+            "reset": (lambda: tr("bt_reset", lang()), lambda: ("_reset", {}), None),
+            "scenario": (lambda: tr("bt_scenario", lang(), v.scenario_name),
+                         lambda: ("_scenario", {}), None),
+            "lang": (lambda: tr("bt_lang", lang()), lambda: ("_lang", {}), None),
+            "help": (lambda: tr("bt_help", lang()), lambda: ("_help", {}),
+                     lambda: v.show_help),
+        }
+
+    def _buttons(self, top: int) -> dict[str, Button]:
+        specs = self._button_specs()
+        buttons: dict[str, Button] = {}
+        y = top
+        for row in BUTTON_ROWS:
+            x = PAD
+            for name, w in row:
+                label, action, lit = specs[name]
+                cls = Toggle if name == "autoscaler" else Button
+                buttons[name] = cls(pygame.Rect(x, y, w - BUTTON_GAP, BUTTON_H), label, action,
+                                    lit or (lambda: False))
+                x += w + 2
+            y += BUTTON_H + BUTTON_GAP
+        return buttons
 
     def handle(self, event: pygame.event.Event) -> list[Action]:
         """Route a screen-space event to the widgets (which live in desk coordinates)."""
@@ -165,7 +214,7 @@ class Controls:
 
     def shown(self) -> tuple:
         """Everything the desk shows; a timed repaint is skipped while it stays the same."""
-        return (self.app.lang, tuple(w.shown_state() for w in self.widgets))
+        return (self.view.lang, tuple(w.shown_state() for w in self.widgets))
 
     def paint(self, fonts: Fonts, clock: float, timed: bool = True) -> None:
         """Repaint the desk after input, or when a value it shows has moved.
@@ -193,14 +242,18 @@ class Controls:
 
     def _paint(self, fonts: Fonts) -> None:
         surf = self.surface
-        r = L.CONTROLS_RECT
         surf.fill(P.PANEL_BG)
-        surf.fill(P.PANEL_LINE, pygame.Rect(0, 0, r.w, 2))
-        surf.fill(P.PANEL_LINE, pygame.Rect(428, 6, 1, 4 * ROW_H - 4))
+        surf.fill(P.PANEL_LINE, pygame.Rect(0, 0, surf.get_width(), 2))
+        rows = [s.rect for s in self.sliders.values()]
+        height = max(r.bottom for r in rows) - rows[0].y
+        for col in self._columns:      # a rule between slider columns
+            surf.fill(P.PANEL_LINE, pygame.Rect(col.x - COLUMN_GAP // 2, col.y, 1, height))
         for w in self.widgets:
             w.draw(surf, fonts)
 
 
+#: Keys -> actions.  Digits pick a model by its place in the station list; letters press the
+#: selected model's buttons (``_press``) or act on the view.
 SHORTCUTS: dict[int, Action] = {
     pygame.K_SPACE: ("_toggle_play", {}),
     pygame.K_PLUS: ("_faster", {}),
@@ -208,20 +261,17 @@ SHORTCUTS: dict[int, Action] = {
     pygame.K_KP_PLUS: ("_faster", {}),
     pygame.K_MINUS: ("_slower", {}),
     pygame.K_KP_MINUS: ("_slower", {}),
-    pygame.K_o: ("_outage", {}),
-    pygame.K_p: ("_dispatch", {}),
-    pygame.K_c: ("_clear", {}),
-    pygame.K_r: ("_rent", {}),
-    pygame.K_t: ("_return", {}),
-    pygame.K_a: ("_autoscaler", {}),
+    pygame.K_o: ("_press", {"button": "outage"}),
+    pygame.K_p: ("_press", {"button": "dispatch"}),
+    pygame.K_c: ("_press", {"button": "clear"}),
+    pygame.K_r: ("_press", {"button": "rent"}),
+    pygame.K_t: ("_press", {"button": "return"}),
+    pygame.K_a: ("_press", {"button": "autoscaler"}),
     pygame.K_n: ("_reset", {}),
     pygame.K_s: ("_scenario", {}),
     pygame.K_l: ("_lang", {}),
     pygame.K_h: ("_help", {}),
     pygame.K_F1: ("_help", {}),
     pygame.K_ESCAPE: ("_close_help", {}),
-    pygame.K_1: ("_pick", {"index": 0}),
-    pygame.K_2: ("_pick", {"index": 1}),
-    pygame.K_3: ("_pick", {"index": 2}),
-    pygame.K_4: ("_pick", {"index": 3}),
+    **{pygame.K_1 + i: ("_pick", {"index": i}) for i in range(9)},
 }

@@ -20,6 +20,7 @@ from render.fonts import Fonts
 from render.i18n import tr
 from render.machines import Overlays
 from render.sprites import Sprites
+from sim import Snapshot
 
 KEYS = ("help_space", "help_speed", "help_model", "help_outage", "help_dispatch",
         "help_clear", "help_rent", "help_auto", "help_reset", "help_scenario", "help_lang",
@@ -140,34 +141,40 @@ class HelpOverlay:
 
     def __init__(self, sprites: Sprites | None = None) -> None:
         self.sprites = sprites
-        self._pages: dict[str, pygame.Surface] = {}
+        self._pages: dict[tuple[str, str], pygame.Surface] = {}
         self.bottom: dict[str, int] = {}          # lowest y written per language (tests)
 
-    def draw(self, screen: pygame.Surface, fonts: Fonts, lang: str) -> None:
-        page = self._pages.get(lang)
+    def draw(self, screen: pygame.Surface, fonts: Fonts, lang: str,
+             snap: Snapshot | None = None) -> None:
+        """The page; the digit keys it lists are the run's models (1..9) in ``snap``."""
+        n = min(9, len(snap.stations)) if snap is not None else 4
+        picks = f"1-{n}" if n > 1 else "1"
+        page = self._pages.get((lang, picks))
         if page is None:
-            page = self._pages[lang] = self.bake(fonts, lang)
+            page = self._pages[(lang, picks)] = self.bake(fonts, lang, picks)
         screen.blit(page, (0, 0))
 
-    def bake(self, fonts: Fonts, lang: str) -> pygame.Surface:
+    def bake(self, fonts: Fonts, lang: str, picks: str = "1-4") -> pygame.Surface:
         """The whole overlay for ``lang``: the dimming shade with the page on it."""
         page = pygame.Surface((L.SCREEN_W, L.SCREEN_H), pygame.SRCALPHA)
         page.fill((*P.BLACK, 160))
         page.fill(P.YELLOW, BOX.inflate(4, 4))
         page.fill(P.INK, BOX)
         page.fill(P.SLATE, pygame.Rect(RIGHT_X - 12, BOX.y + 14, 1, BOX.h - 28))
-        y_left = self._shortcuts(page, fonts, lang)
+        y_left = self._shortcuts(page, fonts, lang, picks)
         y_right = self._glossary(page, fonts, lang, self._legend(page, fonts, lang) + 8)
         self.bottom[lang] = max(y_left, y_right)
         return page.convert_alpha() if pygame.display.get_surface() is not None else page
 
-    def _shortcuts(self, surf: pygame.Surface, fonts: Fonts, lang: str) -> int:
-        """Keys and what they do, in two columns (so 空格 and SPACE line up)."""
+    def _shortcuts(self, surf: pygame.Surface, fonts: Fonts, lang: str, picks: str) -> int:
+        """Keys and what they do, in two columns (so 空格 and SPACE line up); ``picks``
+        names the digit keys that choose a model."""
         y = BOX.y + 12
         surf.blit(fonts.label(tr("help_title", lang), P.YELLOW), (LEFT_X, y))
         y += PITCH + TITLE_GAP
         for k in KEYS:
-            key, _, what = tr(k, lang).partition("  ")
+            text = tr(k, lang, picks) if k == "help_model" else tr(k, lang)
+            key, _, what = text.partition("  ")
             surf.blit(fonts.label(key.strip(), P.YELLOW), (LEFT_X, y))
             surf.blit(fonts.label(what.strip(), P.CLOUD), (LEFT_X + KEY_W, y))
             y += PITCH

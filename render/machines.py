@@ -14,7 +14,10 @@ import pygame
 
 from render import layout as L
 from render import palette as P
+from render.fonts import Fonts
+from render.i18n import CONTENT, tr, word
 from render.sprites import Sprites
+from sim import Snapshot, StationView
 
 FLASH_S = 0.45
 DROP_S = 0.5
@@ -83,22 +86,22 @@ class Machines:
         self.sprites = sprites
         self.groups: dict[str, L.Group] = {}
         self.plan_key: tuple = ()
-        self._state: dict[tuple, tuple] = {}     # (station, key) -> (state, last_fail_s)
+        self._state: dict[tuple, tuple] = {}     # (station, rented, index) -> (state, fail_s)
         self.anims: list[Anim] = []
         self.overflow: dict[str, int] = {}
         self.clock = 0.0
-        self.provision_s = 120.0   # the scenario's provisioning delay (crate progress bar)
         self.overlays = Overlays()
         self._cells: dict[str, tuple] = {}
         self._prepared: tuple | None = None     # (snapshot, blits, overlays, index, draining)
+        self._headers: tuple | None = None      # (snapshot, key, blits) of the group headers
 
-    def replan(self, snap, max_rented: dict[str, int]) -> bool:
+    def replan(self, snap: Snapshot) -> bool:
         """Recompute the group layout when slot counts outgrow it; True if it changed."""
         want = []
         for st in snap.stations:
             base = sum(1 for s in st.slots if not s.rented)
-            base = max(base, snap.controls["capacity"].get(st.name, 0))
-            rent = max(max_rented.get(st.name, 0), sum(1 for s in st.slots if s.rented), 1)
+            base = max(base, snap.controls.capacity.get(st.name, 0))
+            rent = max(st.max_rented, sum(1 for s in st.slots if s.rented), 1)
             want.append((st.name, base, rent))
         key = tuple(want)
         if key == self.plan_key:
@@ -113,14 +116,14 @@ class Machines:
         self._prepared = None
         return True
 
-    def update(self, snap, clock: float) -> None:
+    def update(self, snap: Snapshot, clock: float) -> None:
         """Spot transitions since the last frame and start their animations."""
         self.clock = clock
         seen = set()
         state = self._state
         for st in snap.stations:
             for slot in st.slots:
-                k = (st.name, slot.key)
+                k = (st.name, slot.rented, slot.index)
                 seen.add(k)
                 prev = state.get(k)
                 cur = (slot.state, slot.last_fail_s)
@@ -134,10 +137,10 @@ class Machines:
                         self.anims.append(Anim("drop", clock, st.name, slot.rented, slot.index))
                 state[k] = cur
         for k in [k for k in state if k not in seen]:
-            name, key = k
+            name, rented, index = k
             del state[k]
             content = next((s.content for s in snap.stations if s.name == name), "job")
-            self.anims.append(Anim("leave", clock, name, bool(key[0]), key[1], content))
+            self.anims.append(Anim("leave", clock, name, rented, index, content))
         limits = {"flash": FLASH_S, "drop": DROP_S, "throw": THROW_S, "leave": LEAVE_S}
         self.anims = [a for a in self.anims if clock - a.start < limits[a.kind]][-200:]
         # one coin bag per station at a time is enough to read
@@ -163,7 +166,7 @@ class Machines:
             cells = self._cells[g.name] = (g, grid)
         return cells[1]
 
-    def prepare(self, snap) -> None:
+    def prepare(self, snap: Snapshot) -> None:
         """The slots' sprites and bars for one snapshot: they change only with it.
 
         Why kept: the loop over every slot is most of this layer's Python; between two
@@ -178,12 +181,12 @@ class Machines:
         put = overs.append
         where: dict[tuple, int] = {}            # (station, rented, index) -> blits index
         draining = []
-        provision_s = max(1.0, self.provision_s)
         overflow = {}
         for st in snap.stations:
             g = self.groups.get(st.name)
             if g is None:
                 continue
+            provision_s = max(1.0, st.provision_s)
             cells = self._cells_of(g)
             name = st.name
             content = st.content
@@ -222,7 +225,7 @@ class Machines:
         self.overflow = overflow
         self._prepared = (snap, blits, overs, where, draining)
 
-    def draw(self, surf: pygame.Surface, snap, fresh: bool = True) -> None:
+    def draw(self, surf: pygame.Surface, snap: Snapshot, fresh: bool = True) -> None:
         """Slots, bars and animations as two ``fblits`` lists (sprites, then overlays).
 
         Why no ``fill`` calls: every bar, dot and flash is a small surface made once
@@ -279,7 +282,7 @@ class Machines:
         surf.fblits(blits)
         surf.fblits(overs)
 
-    def _basket(self, blits: list, overs: list, g: L.Group, st) -> None:
+    def _basket(self, blits: list, overs: list, g: L.Group, st: StationView) -> None:
         """The fries basket fills with the orders waiting for the next batch."""
         x = g.header.right - 64
         y = g.header.y + 3
@@ -288,7 +291,56 @@ class Machines:
         if n:
             overs.append((self.overlays.fries(n), (x + 1, y - 2)))
 
-    def hit(self, snap, wx: float, wy: float):
+    def draw_headers(self, screen: pygame.Surface, snap: Snapshot, fonts: Fonts, lang: str,
+                     fresh: bool = True) -> None:
+        """Each group's header line on the screen: label, state marks, basket, "+N".
+
+        Rebuilt when the snapshot, the language or the plan changed; ``fresh`` False keeps
+        the previous snapshot's (a frame that already took a snapshot)."""
+        key = (lang, self.groups, self.overflow)
+        cached = self._headers
+        if cached is None or cached[1] != key or (fresh and cached[0] is not snap):
+            blits = []
+            for st in snap.stations:
+                g = self.groups.get(st.name)
+                if g is not None:
+                    blits += self._header(st, g, snap.now_s, fonts, lang)
+            cached = self._headers = (snap, key, blits)
+        screen.fblits(cached[2])
+
+    def _header(self, st: StationView, g: L.Group, now: float, fonts: Fonts,
+                lang: str) -> list[tuple]:
+        sx, sy = L.to_screen(g.header.x + 2, g.header.y)
+        surf = fonts.label(f"{st.label} {word(st.content, lang, CONTENT)}",
+                           P.CONTENT_COLORS.get(st.content, P.SILVER))
+        blits = [(surf, (sx, sy + 4))]
+        x = sx + surf.get_width() + 12
+        marks = []
+        if st.outage_until_s > now:
+            marks.append(("outage", P.RED))
+        if st.circuit == "open":
+            marks.append(("circuit_open", P.RED))
+        elif st.circuit == "half_open":
+            marks.append(("circuit_half_open", P.YELLOW))
+        if st.paused:
+            marks.append(("paused", P.ORANGE))
+        for mark, color in marks:
+            m = fonts.label(tr(mark, lang), color)
+            blits.append((m, (x, sy + 4)))
+            x += m.get_width() + 8
+        if st.batch_max > 1:
+            n = min(st.num_requests_waiting, st.batch_max)
+            m = fonts.label(tr("basket", lang, n, st.batch_max), P.YELLOW)
+            bx, _ = L.to_screen(g.header.right - 66, 0)
+            blits.append((m, (bx - m.get_width(), sy + 4)))
+        hidden = self.overflow.get(st.name)
+        if hidden:
+            m = fonts.label(f"+{hidden}", P.WHITE)
+            blits.append((m, (L.to_screen(g.base_area.right, 0)[0] - m.get_width() - 2,
+                              L.to_screen(0, g.base_area.bottom)[1] - 16)))
+        return blits
+
+    def hit(self, snap: Snapshot, wx: float, wy: float):
         """(station view, slot) under a world point, or None."""
         for st in snap.stations:
             g = self.groups.get(st.name)

@@ -77,7 +77,6 @@ class People:
         self.manager.direction = "right"
         self.seating = Seating()
         self._bars = self._make_bars()
-        self.asked_target: int | None = None
         self._job: Iterator[None] | None = None
         self._depth: list[Actor] = []           # drawing order (feet y), kept between frames
         self._resort = False
@@ -240,13 +239,10 @@ class People:
     def _stage_staff(self) -> None:
         """The dispatcher walks to the customer the breaker is asking; else to his post."""
         target = L.DISPATCHER_POST
-        self.asked_target = None
         if self.seating.asked is not None:
-            cid = self.seating.asked[1]
-            a = self.actors.get(cid)
+            a = self.actors.get(self.seating.asked[1])
             if a is not None:
                 target = (a.x + 7, a.y)
-                self.asked_target = cid
         d = self.dispatcher
         if math.hypot(d.x - target[0], d.y - target[1]) > 1.0:
             d.path = [target]

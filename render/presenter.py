@@ -2,10 +2,10 @@
 
 Why a jump is a replay and never a shortcut: the factory is a deterministic simulation, and a
 demo that lands somewhere else than the run it shows would be a different run.  A jump forward
-fast-forwards the same :class:`~sim.Simulation`; a jump backward builds a new one from t=0
-with the same scenario, seed and construction commands (never re-seeded) and issues the
-operator's live commands again at their instants, exactly as the app issued them (advance to
-the instant, command, apply), so even the engine's sequence numbers and therefore
+fast-forwards the same simulation; a jump backward has the app build a new one from t=0
+(``restart``) with the same scenario, seed and construction commands (never re-seeded) and
+issues the operator's live commands again at their instants, exactly as the app issued them
+(advance to the instant, command, apply), so even the engine's sequence numbers and therefore
 ``state_digest`` match the run played straight through.  Both advance a slice per frame
 (the browser runs only while the frame loop awaits), sized to a wall-time budget.
 
@@ -23,11 +23,10 @@ from __future__ import annotations
 import math
 import time
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim import Simulation
-from sim.commands import Command
-from sim.snapshot import plan
+from sim import Command, SimulationPort
 
 EASE_SPEED = 30.0
 HOLD_S = 60.0            # simulated seconds at EASE_SPEED on each side of a marker
@@ -94,7 +93,7 @@ def two_digits(speed: float) -> float:
     return round(speed / step) * step
 
 
-def play(sim: Simulation, t_s: float, pending: list[Command]) -> None:
+def play(sim: SimulationPort, t_s: float, pending: list[Command]) -> None:
     """Advance ``sim`` to ``t_s``, issuing the due ``pending`` commands on the way exactly as
     the app issues a live one (advance to its instant, command, apply)."""
     while pending and pending[0].at_s <= t_s:
@@ -108,7 +107,7 @@ def play(sim: Simulation, t_s: float, pending: list[Command]) -> None:
 class Jump:
     """A jump in progress: ``sim`` advanced one slice per frame until it stands at the target."""
 
-    def __init__(self, sim: Simulation, target_s: float, pending: list[Command],
+    def __init__(self, sim: SimulationPort, target_s: float, pending: list[Command],
                  rebuilt: bool) -> None:
         self.sim = sim
         self.target_s = target_s
@@ -136,12 +135,14 @@ class Jump:
 class Presenter:
     """Jumps and eased playback for one loaded run (the app makes one per load)."""
 
-    def __init__(self, sim: Simulation, budget_s: float = FRAME_BUDGET_S,
-                 max_slice_s: float = MAX_SLICE_S) -> None:
+    def __init__(self, sim: SimulationPort, restart: Callable[[tuple], SimulationPort],
+                 budget_s: float = FRAME_BUDGET_S, max_slice_s: float = MAX_SLICE_S) -> None:
+        self.restart = restart                          # commands -> a new run from t=0
+        self.day = sim.snapshot().plan                  # the scripted day (fixed per run)
         self.initial = tuple(sim.recorded_commands())   # given at construction (a session)
         self.pending: list[Command] = []
         self.job: Jump | None = None
-        self.ready: Simulation | None = None            # a rebuilt run for the app to show
+        self.ready: SimulationPort | None = None            # a rebuilt run for the app to show
         self.budget_s = budget_s
         self.max_slice_s = max_slice_s
         self.cruise: float | None = None                # the operator's speed
@@ -150,7 +151,7 @@ class Presenter:
         self._behind: float | None = None               # the last marker eased into
         self._times: tuple = ((), ())
 
-    def commands(self, sim: Simulation) -> list[Command]:
+    def commands(self, sim: SimulationPort) -> list[Command]:
         """The session's commands: recorded so far plus those waiting after a jump back."""
         return [*sim.recorded_commands(), *self.pending]
 
@@ -158,23 +159,23 @@ class Presenter:
     def busy(self) -> bool:
         return self.job is not None
 
-    def jump(self, sim: Simulation, t_s: float) -> None:
+    def jump(self, sim: SimulationPort, t_s: float) -> None:
         """Start a jump of the shown run ``sim`` to simulated time ``t_s``."""
         t_s = max(0.0, float(t_s))
         self._next = self._behind = None
         if t_s >= sim.now:
             self.job = Jump(sim, t_s, self.pending, rebuilt=False)
             return
-        fresh = Simulation(sim.scenario, seed=sim.seed, commands=self.initial)
+        fresh = self.restart(self.initial)
         live = self.commands(sim)[len(self.initial):]
         self.job = Jump(fresh, t_s, live, rebuilt=True)
 
-    def take_ready(self) -> Simulation | None:
+    def take_ready(self) -> SimulationPort | None:
         """The finished rebuilt run (once), which the app then shows instead of its own."""
         sim, self.ready = self.ready, None
         return sim
 
-    def advance(self, sim: Simulation, dt_real: float, speed: float) -> float:
+    def advance(self, sim: SimulationPort, dt_real: float, speed: float) -> float:
         """One frame: a slice of the jump in progress, else play ``sim`` at the eased speed.
 
         Returns the playback speed to show (the operator's, or eased around a marker)."""
@@ -191,14 +192,16 @@ class Presenter:
             play(sim, sim.now + dt_real * speed, self.pending)
         return speed
 
-    def marker_times(self, sim: Simulation) -> tuple[float, ...]:
-        key = (id(sim), len(sim.recorded), len(self.pending))
+    def marker_times(self, sim: SimulationPort) -> tuple[float, ...]:
+        recorded = sim.recorded_commands()
+        key = (id(sim), len(recorded), len(self.pending))
         if self._times[0] != key:
-            times = tuple(m.at_s for m in markers(plan(sim), self.pending))
+            day = {**self.day, "recorded": tuple(recorded)}
+            times = tuple(m.at_s for m in markers(day, self.pending))
             self._times = (key, times)
         return self._times[1]
 
-    def ease(self, sim: Simulation, speed: float) -> float:
+    def ease(self, sim: SimulationPort, speed: float) -> float:
         """The speed for this frame: the operator's, slowed to ``EASE_SPEED`` around markers.
 
         Speed = (distance to the marker - ``HOLD_S``) / ``LEAD_REAL_S``: the marker stays

@@ -34,12 +34,6 @@ class Seating:
         self._best: dict[int, list] = {}
         self._lanes: tuple[list, list] = ([], [])
 
-    def plan(self, snap, multiplier: float) -> dict[int, tuple]:
-        """The whole plan at once (tests, and a re-seating that must finish now)."""
-        for _ in self.steps(snap, multiplier):
-            pass
-        return self.seats
-
     def steps(self, snap, multiplier: float) -> Iterator[None]:
         """Plan in two halves, yielding between them; ``seats`` holds the result at the end."""
         self._rank(snap, multiplier)

@@ -1,6 +1,6 @@
 """The event ticker: the log's recent records turned into short bilingual lines.
 
-Why it keeps its own list: a snapshot carries only the last 16 records, most of them
+Why it keeps its own list: a snapshot carries only the newest records, most of them
 book-keeping (``accrue``, ``place``).  The ticker keeps the interesting ones it has seen,
 newest last, and formats each once.
 """
@@ -11,6 +11,7 @@ from collections import deque
 
 from render import palette as P
 from render.i18n import WORDS, tr, word
+from sim import Snapshot, record_field, record_fields
 
 SHOWN = {"reject", "deliver", "fail", "refund", "dead_letter", "ask", "answer", "leave",
          "circuit", "outage", "rent", "return", "alert", "command"}
@@ -57,70 +58,83 @@ def clock(seconds: float) -> str:
 def line(record: tuple, lang: str, labels: dict[str, str]) -> str | None:
     """One record as a ticker line, or None for kinds the ticker skips."""
     kind = record[1]
-    f = record[2:]
+    if kind not in SHOWN:
+        return None
+    f = record_fields(record)
     lab = lambda m: labels.get(m, m)  # noqa: E731
     if kind == "reject":
-        return tr("ev_reject", lang, f[0], word(f[1], lang))
+        return tr("ev_reject", lang, f["customer"], word(f["reason"], lang))
     if kind == "deliver":
-        return tr("ev_deliver", lang, f[0], money(f[2]))
+        return tr("ev_deliver", lang, f["order"], money(f["cents"]))
     if kind == "fail":
-        return tr("ev_fail", lang, f[0], lab(f[1]), word(f[2], lang))
+        return tr("ev_fail", lang, f["order"], lab(f["model"]), word(f["why"], lang))
     if kind == "refund":
-        return tr("ev_refund", lang, f[0], money(f[3]))
+        return tr("ev_refund", lang, f["order"], money(f["cents"]))
     if kind == "dead_letter":
-        return tr("ev_dead_letter", lang, f[0])
+        return tr("ev_dead_letter", lang, f["order"])
     if kind == "ask":
-        return tr("ev_ask", lang, f[0], duration(f[2]))
+        return tr("ev_ask", lang, f["customer"], duration(f["est_wait_s"]))
     if kind == "answer":
-        return tr("ev_answer_stay" if f[1] else "ev_answer_go", lang, f[0])
+        return tr("ev_answer_stay" if f["stays"] else "ev_answer_go", lang, f["customer"])
     if kind == "leave":
-        return tr("ev_leave", lang, f[0])
+        return tr("ev_leave", lang, f["customer"])
     if kind == "circuit":
-        return tr("ev_circuit", lang, lab(f[0]), word(f[1], lang))
+        return tr("ev_circuit", lang, lab(f["model"]), word(f["state"], lang))
     if kind == "outage":
-        return tr("ev_outage", lang, lab(f[0]))
+        return tr("ev_outage", lang, lab(f["model"]))
     if kind in ("rent", "return"):
-        return tr("ev_" + kind, lang, lab(f[0]), f[1], word(f[2], lang))
+        return tr("ev_" + kind, lang, lab(f["model"]), f["slots"], word(f["by"], lang))
     if kind == "alert":
-        return tr("ev_alert_on" if f[1] else "ev_alert_off", lang, word(f[0], lang, WORDS))
-    if kind == "command":
-        return tr("ev_command", lang, f"{f[0]} {f[1]}".strip())
-    return None
+        return tr("ev_alert_on" if f["on"] else "ev_alert_off", lang,
+                  word(f["name"], lang, WORDS))
+    return tr("ev_command", lang, f"{f['name']} {f['args']}".strip())
+
+
+#: Kinds whose consecutive records fold into one line "×n", and the fields that must match.
+REPEATS: dict[str, tuple[str, ...]] = {
+    "deliver": (), "reject": ("reason",), "fail": ("model", "why"), "refund": ("cents",),
+    "dead_letter": ("model",), "answer": ("stays",), "leave": ("customer",)}
 
 
 def _same(a: tuple, b: tuple) -> bool:
     """Records that read as one line repeated: same kind and same reason or model."""
-    if a[1] != b[1]:
+    keys = REPEATS.get(a[1])
+    return keys is not None and a[1] == b[1] and \
+        all(record_field(a, k) == record_field(b, k) for k in keys)
+
+
+#: Failure reasons the ticker leaves out: a 429 is retried at once and would flood the list.
+QUIET_FAILS = frozenset({"throttle"})
+
+
+def shown(rec: tuple) -> bool:
+    """True for records the ticker lists (the interesting kinds, minus quiet ones)."""
+    kind = rec[1]
+    if kind not in SHOWN:
         return False
-    kind = a[1]
-    if kind == "deliver":
-        return True
-    if kind == "reject":
-        return a[3] == b[3]
     if kind == "fail":
-        return a[3] == b[3] and a[4] == b[4]
-    return kind in ("refund", "dead_letter", "answer", "leave") and a[-1] == b[-1]
+        return record_field(rec, "why") not in QUIET_FAILS
+    return kind != "refund" or record_field(rec, "state") == "refunded_failure"
 
 
 class Ticker:
-    """Remembers the last interesting records across snapshots; repeats fold into one line."""
+    """Remembers the last interesting records across snapshots; repeats fold into one line.
+
+    It reads a snapshot's records *after the last one it took* (by record number), so a
+    record is listed once however snapshots and frames interleave at high speed.
+    """
 
     def __init__(self, keep: int = 40) -> None:
         self.records: deque[tuple] = deque(maxlen=keep)
         self.repeats: deque[int] = deque(maxlen=keep)
-        self._events = 0
+        self.seq = 0                    # number of the last record taken
 
-    def update(self, snap, tail: tuple | list | None = None) -> None:
-        """Take the records logged since the last call from ``tail`` (else the snapshot's)."""
-        new = snap.events - self._events
-        self._events = snap.events
-        if new <= 0:
-            return
-        recent = snap.ticker if tail is None else tail
-        for rec in recent[-min(new, len(recent)):]:
-            kind = rec[1]
-            if kind not in SHOWN or (kind == "fail" and rec[4] in ("throttle", "throttled")) or \
-                    (kind == "refund" and rec[4] != "refunded_failure"):
+    def update(self, snap: Snapshot) -> None:
+        """Take the records logged since the last call."""
+        fresh = snap.records_since(self.seq)
+        self.seq = max(self.seq, snap.events)
+        for rec in fresh:
+            if not shown(rec):
                 continue
             if self.records and _same(self.records[-1], rec):
                 self.records[-1] = rec
@@ -133,8 +147,3 @@ class Ticker:
         """The newest ``n`` (record, repeat count) pairs, newest first."""
         pairs = list(zip(self.records, self.repeats, strict=True))[-n:]
         return pairs[::-1]
-
-    def reset(self) -> None:
-        self.records.clear()
-        self.repeats.clear()
-        self._events = 0

@@ -1,8 +1,9 @@
 """Hover tooltips for people and machines: the state behind a sprite, in a few lines.
 
 Why lines are built from the snapshot at hover time: the tooltip is the only place that shows
-a single customer's wallet, holds and queue position, so it reads the live (read-only)
-objects directly and formats them with the same helpers as the dashboard.
+a single customer's wallet, holds and queue position, so it reads the snapshot's people and
+slots (the fields :class:`sim.PersonView` and :class:`sim.SlotView` declare) when the mouse
+stops on one, and formats them with the same helpers as the dashboard.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
 from render.ticker import duration, money
+from sim import PersonView, SlotView, StationView
 
 
-def person_lines(person, wait_info: tuple | None, now: float, lang: str,
+def person_lines(person: PersonView, wait_info: tuple | None, now: float, lang: str,
                  labels: dict[str, str]) -> list[str]:
     """``wait_info``: (queue position, lane label, seconds to start) while waiting, else None."""
     n_done = person.delivered
@@ -44,7 +46,7 @@ def person_lines(person, wait_info: tuple | None, now: float, lang: str,
     return lines
 
 
-def slot_lines(st, slot, now: float, lang: str, provision_s: float) -> list[str]:
+def slot_lines(st: StationView, slot: SlotView, now: float, lang: str) -> list[str]:
     mark = tr("tt_rented_mark", lang) if slot.rented else ""
     state = str(getattr(slot.state, "value", slot.state))
     lines = [tr("tt_slot", lang, st.label, slot.index, mark),
@@ -56,7 +58,7 @@ def slot_lines(st, slot, now: float, lang: str, provision_s: float) -> list[str]
         lines.append(tr("tt_call", lang, call.size, f"{frac * 100:.0f}%"))
         lines.append(tr("tt_orders_ids", lang, ", ".join(str(o.id) for o in call.orders[:6])))
     if state == "provisioning":
-        lines.append(tr("tt_arrives", lang, duration(slot.since_s + provision_s - now)))
+        lines.append(tr("tt_arrives", lang, duration(slot.arrive_s - now)))
     if slot.last_fail_s >= 0:
         lines.append(tr("tt_last_fail", lang, duration(now - slot.last_fail_s)))
     return lines

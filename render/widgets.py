@@ -23,9 +23,12 @@ class Slider:
 
     def __init__(self, rect: pygame.Rect, label: Callable[[], str], values: list[float],
                  current: Callable[[], float], action: Callable[[float], Action | None],
-                 fmt: Callable[[float], str]) -> None:
+                 fmt: Callable[[float], str], label_w: int = 128, value_w: int = 64,
+                 short: Callable[[], str] | None = None) -> None:
         self.rect = rect                        # whole row: label | track | value
-        self.track = pygame.Rect(rect.x + 128, rect.y + 7, rect.w - 128 - 64, 6)
+        self.label_w = label_w
+        self.short = short                      # the label when the full one does not fit
+        self.track = pygame.Rect(rect.x + label_w, rect.y + 7, rect.w - label_w - value_w, 6)
         self.label = label
         self.values = values
         self._index = {v: i for i, v in enumerate(values)}
@@ -34,6 +37,8 @@ class Slider:
         self.fmt = fmt
         self.dragging: float | None = None
         self.hover = False
+        self.drawn: pygame.Rect | None = None   # where the last draw put pixels (tests)
+        self.clipped = False                    # the label was cut to fit its column
 
     def _index_of(self, value: float) -> int:
         i = self._index.get(value)
@@ -75,8 +80,14 @@ class Slider:
         return self.label(), self.shown(), self.hover, self.dragging is not None
 
     def draw(self, surf: pygame.Surface, fonts: Fonts) -> None:
+        """Label (clipped to its column), track, knob and value; ``drawn`` covers them."""
         r = self.rect
-        surf.blit(fonts.label(self.label(), P.TEXT), (r.x, r.y))
+        label = fonts.label(self.label(), P.TEXT)
+        clip = pygame.Rect(0, 0, self.label_w - 4, label.get_height())
+        if label.get_width() > clip.w and self.short is not None:
+            label = fonts.label(self.short(), P.TEXT)
+        drawn = surf.blit(label, (r.x, r.y), clip)
+        self.clipped = label.get_width() > clip.w
         t = self.track
         surf.fill(P.BLACK, t)
         value = self.shown()
@@ -85,7 +96,8 @@ class Slider:
         knob = pygame.Rect(knob_x - 4, t.y - 5, 9, t.h + 10)
         surf.fill(P.BLACK, knob.inflate(2, 2))
         surf.fill(P.YELLOW if (self.dragging is not None or self.hover) else P.CLOUD, knob)
-        surf.blit(fonts.label(self.fmt(value), P.YELLOW), (t.right + 12, r.y))
+        shown = surf.blit(fonts.label(self.fmt(value), P.YELLOW), (t.right + 10, r.y))
+        self.drawn = drawn.unionall([t, knob, shown])
 
 
 class Button:

@@ -32,25 +32,78 @@ The API the renderer and tools drive
   raises :class:`sim.commands.CommandError` (one readable line) on a bad name or argument.
   ``sim.recorded_commands()`` returns every command applied so far, for saving/replay.
   Names: see :data:`sim.commands.COMMANDS`.
-* ``sim.snapshot()`` -- a :class:`sim.snapshot.Snapshot`: people in the building (live
-  objects, treat as read-only), recent departures, stations with slots and queues in effective
-  order, gauges, sparkline series, alerts, and the recent-event ticker.  Every person, order
-  and slot carries ``since_s``: the simulated time of its last state change.
+* ``sim.snapshot()`` -- a :class:`sim.snapshot.Snapshot`, the renderer's only door into the
+  model: typed, read-only records (stations, controls, alerts, gauges, the event tail) and
+  read-only Protocol shapes for the live people, orders and slots it hands out.  Every
+  person, order and slot carries ``since_s``: the simulated time of its last state change.
+  :class:`sim.snapshot.SimulationPort` lists all a view may call on a simulation.
+* ``record_field(record, name)`` / ``record_fields(record)`` -- an event record's fields by
+  name (:data:`sim.eventlog.KINDS`); ``FAIL_REASONS`` -- the ``why`` of a ``fail`` record.
+* ``open_run(scenario, seed=None, overrides=(), commands=())`` -- a simulation of a scenario
+  path or packaged name (``scenario_names()``), on the scenario's own seed unless given.
 * ``run(scenario, seed, hours, commands=())`` -- run headless and return the summary dict.
 * ``load_scenario(path, overrides=())`` -- TOML + dotted ``KEY=VALUE`` overrides, validated;
   raises :class:`sim.scenario.ScenarioError` whose ``str`` is the one line to print.
 """
 
+from __future__ import annotations
+
+import pathlib
+
 from sim.commands import Command, CommandError
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.eventlog import FAIL_REASONS
+from sim.eventlog import field as record_field
+from sim.eventlog import fields as record_fields
+from sim.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, resolve_path
 from sim.simulation import Simulation, run
+from sim.snapshot import (
+    AlertView,
+    CallView,
+    ControlsView,
+    OrderView,
+    PersonView,
+    SimulationPort,
+    SlotView,
+    Snapshot,
+    StationView,
+)
 
 __all__ = [
+    "FAIL_REASONS",
+    "AlertView",
+    "CallView",
     "Command",
     "CommandError",
+    "ControlsView",
+    "OrderView",
+    "PersonView",
     "Scenario",
     "ScenarioError",
+    "SimulationPort",
     "Simulation",
+    "SlotView",
+    "Snapshot",
+    "StationView",
     "load_scenario",
+    "open_run",
+    "record_field",
+    "record_fields",
+    "resolve_path",
     "run",
+    "scenario_names",
 ]
+
+
+def scenario_names() -> list[str]:
+    """The packaged scenarios, by name (what ``open_run`` accepts besides a path)."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def open_run(scenario: str | pathlib.Path, seed: int | None = None,
+             overrides: tuple[str, ...] | list[str] = (),
+             commands: list[Command] | tuple = ()) -> Simulation:
+    """A simulation of a scenario (a path or a packaged name), on its own seed unless given.
+
+    Raises :class:`ScenarioError` (one line) on a bad file or override."""
+    sc = load_scenario(resolve_path(scenario), overrides)
+    return Simulation(sc, seed=sc.run.seed if seed is None else int(seed), commands=commands)

@@ -1,26 +1,114 @@
-"""Snapshots: what the renderer (or any observer) reads of a running simulation.
+"""Snapshots: the one door through which the renderer (or any observer) reads a running model.
 
-A snapshot is cheap: people, orders and slots are the live objects (treat them as
-read-only), gathered into tuples; only per-station queue order and wait estimates are
-computed.  Every person, order and slot has ``since_s``, the simulated time of its last state
-change, so the renderer can animate transitions at any playback speed.
+Why a door: the view must keep working while the core is rebuilt underneath it.  Everything
+the renderer shows is declared here, with types: frozen records for what is computed per
+snapshot (:class:`Snapshot`, :class:`StationView`, :class:`ControlsView`, :class:`AlertView`)
+and read-only :class:`typing.Protocol` shapes for the live objects a snapshot hands out
+without copying (:class:`PersonView`, :class:`OrderView`, :class:`SlotView`, :class:`CallView`
+-- copying 500 customers and their orders 20 times a second would cost more than the frame).
+The core's classes satisfy these Protocols; the renderer must read no attribute that is not
+declared here, and drives the model only through :class:`SimulationPort`.
 
-Person fields: ``id tier vip wallet_cents held_cents patience_s arrived_s state since_s
-orders active delivered``.  Order fields: ``id model state lane since_s submitted_s
-started_s est_wait_s attempts price_cents held_cents slot``.  Slot fields: ``key index rented
-state since_s call last_fail_s arrive_s`` (``arrive_s``: when a rented slot arrives or
-arrived; a busy slot's ``call`` has ``start_s end_s size outcome``).  ``plan`` is the
-day as scripted (:func:`plan`), what a timeline draws.
+Every person, order and slot has ``since_s``, the simulated time of its last state change, so
+the renderer can animate transitions at any playback speed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Protocol
+
+
+class CallView(Protocol):
+    """One upstream call on a busy slot: ``size`` orders from ``start_s`` to ``end_s``."""
+
+    @property
+    def start_s(self) -> float: ...
+    @property
+    def end_s(self) -> float: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def outcome(self) -> str: ...      # ok | fail | throttle
+    @property
+    def orders(self) -> Sequence[OrderView]: ...
+
+
+class SlotView(Protocol):
+    """A workstation: ``index`` within its kind (base or ``rented``), numbered from 0."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def rented(self) -> bool: ...
+    @property
+    def state(self) -> str: ...        # provisioning | idle | busy | draining
+    @property
+    def since_s(self) -> float: ...
+    @property
+    def call(self) -> CallView | None: ...
+    @property
+    def last_fail_s(self) -> float: ...   # -1: never failed
+    @property
+    def arrive_s(self) -> float: ...   # when a rented slot arrives (or arrived)
+
+
+class OrderView(Protocol):
+    """One piece of content a customer ordered (states: :class:`sim.orders.OrderState`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def since_s(self) -> float: ...
+    @property
+    def vip(self) -> bool: ...         # in the VIP lane
+    @property
+    def queued_s(self) -> float: ...   # entry into the current lane (-1: not queued yet)
+    @property
+    def customer(self) -> PersonView | None: ...   # None once forgotten
+
+
+class PersonView(Protocol):
+    """A customer (states: :class:`sim.customers.CustomerState`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def vip(self) -> bool: ...
+    @property
+    def wallet_cents(self) -> int: ...
+    @property
+    def held_cents(self) -> int: ...
+    @property
+    def patience_s(self) -> float: ...
+    @property
+    def arrived_s(self) -> float: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def since_s(self) -> float: ...
+    @property
+    def orders(self) -> Sequence[OrderView]: ...
+    @property
+    def pending(self) -> Collection[OrderView]: ...   # placed, waiting with the customer
+    @property
+    def active(self) -> int: ...       # orders queued, running or backing off
+    @property
+    def delivered(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
 class StationView:
+    """One model's workstations and lanes at the snapshot's instant."""
+
     name: str
     label: str
     content: str
@@ -29,9 +117,9 @@ class StationView:
     batch_max: int
     max_rented: int
     provision_s: float      # a rented slot arrives this long after the rent (slot.arrive_s)
-    slots: tuple            # live Slot objects, base first then rented, by index
-    queue: tuple            # waiting orders in effective order (position = index)
-    est_start_s: tuple      # estimated start time for each queue position
+    slots: tuple[SlotView, ...]      # base first then rented, by index
+    queue: tuple[OrderView, ...]     # waiting orders in effective order (position = index)
+    est_start_s: tuple[float, ...]   # estimated start time for each queue position
     basket_deadline_s: float | None  # batching window closes at (None: no open basket)
     paused: bool
     circuit: str            # closed | open | half_open
@@ -54,31 +142,90 @@ class StationView:
 
 
 @dataclass(frozen=True, slots=True)
+class ControlsView:
+    """What the operator's knobs are set to now (the desk shows these, never its own copy)."""
+
+    rate_per_min: float
+    vip_share: float
+    multiplier: float
+    autoscaler: bool
+    capacity: Mapping[str, int]     # model -> base slots wanted
+    rent_slots: int                 # the rent/return commands' default block
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    name: str
+    threshold: float
+    active: bool
+    since_s: float
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
+    """The whole model at one instant, as the renderer may read it."""
+
     now_s: float
-    events: int
-    people: tuple           # customers in the building
-    departures: tuple       # recent terminal customers (rejected, left, done), oldest first
+    seed: int
+    events: int                     # records logged so far (the last record's sequence number)
+    tiers: tuple[str, ...]          # tier names, in the scenario's order
+    people: tuple[PersonView, ...]  # customers in the building
+    departures: tuple[PersonView, ...]  # recent terminal customers, oldest first
     stations: tuple[StationView, ...]
-    gauges: dict[str, float]
-    money_cents: dict[str, int]
-    counts: dict[str, int]
-    series: dict[str, tuple]
-    alerts: tuple
-    ticker: tuple           # recent event records (time_s, kind, *fields)
-    kpi: dict[str, Any]     # the key figures (sim.kpi.kpis: one definition with the summary)
-    controls: dict[str, Any]
-    plan: dict[str, Any] = field(default_factory=dict)   # the scripted day, see plan()
+    gauges: Mapping[str, float]
+    money_cents: Mapping[str, int]
+    counts: Mapping[str, int]
+    series: Mapping[str, tuple]
+    alerts: tuple[AlertView, ...]
+    ticker: tuple[tuple, ...]       # the newest event records (time_s, kind, *fields)
+    kpi: Mapping[str, Any]          # key figures (sim.kpi.kpis: one definition with the summary)
+    controls: ControlsView
+    plan: Mapping[str, Any]         # the day as scripted (see :func:`plan`), for a timeline
+
+    def records_since(self, seq: int) -> tuple[tuple, ...]:
+        """The records logged after record number ``seq`` up to this snapshot, oldest first.
+
+        Why by number: a reader that remembers ``events`` of the last snapshot it read never
+        sees a record twice, however the frames and snapshots interleave.  Records older than
+        the kept tail are gone (a ticker shows the newest ones anyway).
+        """
+        first = self.events - len(self.ticker)      # number of the record before ticker[0]
+        return self.ticker[max(0, seq - first):]
+
+    def station(self, name: str) -> StationView:
+        """The station of a model (the first one for an unknown name)."""
+        return next((st for st in self.stations if st.name == name), self.stations[0])
+
+    def alert(self, name: str) -> AlertView | None:
+        return next((a for a in self.alerts if a.name == name), None)
 
 
-def plan(sim) -> dict[str, Any]:
-    """The day as scripted, for a timeline: its length, the base arrival rate and profile
-    (``(start_s, factor)`` pairs), the scenario's commands and the operator's recorded ones.
-    Immutable records only, so the renderer may keep it."""
+class SimulationPort(Protocol):
+    """All the view may call on a simulation: read, command, advance, record the session."""
+
+    @property
+    def now(self) -> float: ...
+    def snapshot(self) -> Snapshot: ...
+    def command(self, name: str, **args: Any) -> Any: ...
+    def advance_to(self, t_s: float) -> None: ...
+    def recorded_commands(self) -> list: ...
+    def event_log_sha256(self) -> str: ...
+
+
+TICKER_RECORDS = 256     # the log keeps this many; a ticker at 600x needs all of them
+
+
+def plan(sim) -> Mapping[str, Any]:
+    """The day as scripted, for a timeline: ``day_s`` (its length), ``rate_per_min`` (the
+    base arrival rate), ``profile`` (``(start_s, factor)`` pairs), ``scripted`` (the
+    scenario's commands) and ``recorded`` (the operator's).  Immutable records only, so the
+    renderer may keep it."""
     sc = sim.scenario
-    return {"day_s": sc.run.hours * 3600.0, "rate_per_min": sc.arrivals.rate_per_min,
-            "profile": tuple(sc.profile), "scripted": tuple(sc.commands),
-            "recorded": tuple(sim.recorded)}
+    return MappingProxyType({"day_s": sc.run.hours * 3600.0,
+                             "rate_per_min": sc.arrivals.rate_per_min,
+                             "profile": tuple(sc.profile), "scripted": tuple(sc.commands),
+                             "recorded": tuple(sim.recorded_commands())})
 
 
 def station_view(sim, st) -> StationView:
@@ -110,18 +257,12 @@ def station_view(sim, st) -> StationView:
         series_queue=tuple(st.series_queue.points), series_wait_p95=tuple(st.series_wait.points))
 
 
-def take(sim) -> Snapshot:
-    from sim.kpi import kpis
-    from sim.summary import money
-
-    now = sim.engine.now
-    stations = tuple(station_view(sim, st) for st in sim.stations.values())
+def _gauges(sim, stations: tuple[StationView, ...], m: dict[str, int]) -> dict[str, float]:
     q = sim.window_quantiles()
-    m = money(sim)
     n = sim.counts
     arrived = n["arrived"]
     budget = sim.scenario.autoscaler.budget_cents
-    gauges = {
+    return {
         "num_requests_waiting": float(sum(s.num_requests_waiting for s in stations)),
         "num_requests_running": float(sum(s.num_requests_running for s in stations)),
         "queue_time_p50_s": q["p50"], "queue_time_p95_s": q["p95"], "queue_time_p99_s": q["p99"],
@@ -135,12 +276,32 @@ def take(sim) -> Snapshot:
         "remaining_budget_cents": float(budget - m["rental_cost"]) if budget else -1.0,
         "estimate_mean_abs_error_s": sim.estimate_error()["mean_abs_error_s"],
     }
+
+
+def _controls(sim) -> ControlsView:
+    from sim.commands import COMMANDS
+
+    return ControlsView(
+        rate_per_min=sim.rate_per_min, vip_share=sim.arrivals.crowd.vip_share,
+        multiplier=sim.multiplier, autoscaler=sim.autoscaler.enabled,
+        capacity=MappingProxyType({st.name: st.base_target for st in sim.stations.values()}),
+        rent_slots=COMMANDS["rent"]["slots"].default)
+
+
+def take(sim) -> Snapshot:
+    from sim.kpi import kpis
+    from sim.summary import money
+
+    stations = tuple(station_view(sim, st) for st in sim.stations.values())
+    m = money(sim)
     return Snapshot(
-        now_s=now, events=sim.log.total(), people=tuple(sim.customers.values()),
-        departures=tuple(sim.departures), stations=stations, gauges=gauges, money_cents=m,
-        counts=dict(n), series={k: tuple(v.points) for k, v in sim.series.items()},
-        alerts=tuple(sim.alerts.items.values()), ticker=tuple(sim.log.recent(16)), kpi=kpis(sim),
-        controls={"rate_per_min": sim.rate_per_min, "vip_share": sim.arrivals.crowd.vip_share,
-                  "multiplier": sim.multiplier, "autoscaler": sim.autoscaler.enabled,
-                  "capacity": {st.name: st.base_target for st in sim.stations.values()}},
-        plan=plan(sim))
+        now_s=sim.engine.now, seed=sim.seed, events=sim.log.total(),
+        tiers=tuple(sim.scenario.tiers), people=tuple(sim.customers.values()),
+        departures=tuple(sim.departures), stations=stations,
+        gauges=MappingProxyType(_gauges(sim, stations, m)), money_cents=MappingProxyType(m),
+        counts=MappingProxyType(dict(sim.counts)),
+        series=MappingProxyType({k: tuple(v.points) for k, v in sim.series.items()}),
+        alerts=tuple(AlertView(a.name, a.threshold, a.active, a.since_s, a.value)
+                     for a in sim.alerts.items.values()),
+        ticker=tuple(sim.log.recent(TICKER_RECORDS)), kpi=MappingProxyType(kpis(sim)),
+        controls=_controls(sim), plan=plan(sim))

@@ -61,13 +61,13 @@ def test_spawn_rate_slider(app):
     assert drag(app, app.controls.sliders["spawn"], 12.0) == \
         [("spawn_rate", {"rate_per_min": 12.0})]
     assert app.sim.rate_per_min == 12.0
-    assert app.snap.controls["rate_per_min"] == 12.0
+    assert app.snap.controls.rate_per_min == 12.0
     assert app.sim.recorded_commands()[-1].name == "spawn_rate"
 
 
 def test_vip_share_slider(app):
     drag(app, app.controls.sliders["vip"], 0.5)
-    assert app.snap.controls["vip_share"] == 0.5
+    assert app.snap.controls.vip_share == 0.5
 
 
 def test_breaker_multiplier_slider(app):
@@ -78,7 +78,7 @@ def test_breaker_multiplier_slider(app):
 @pytest.mark.parametrize("model", ["image", "video", "audio", "text"])
 def test_capacity_sliders(app, model):
     drag(app, app.controls.sliders["capacity:" + model], 14.0)
-    assert app.snap.controls["capacity"][model] == 14
+    assert app.snap.controls.capacity[model] == 14
     st = app.station(model)
     working = [s for s in st.slots if not s.rented and s.state in ("idle", "busy")]
     assert len(working) == 14
@@ -133,9 +133,9 @@ def test_rent_and_return_buttons(app):
 
 
 def test_autoscaler_toggle(app):
-    on = app.snap.controls["autoscaler"]
+    on = app.snap.controls.autoscaler
     click(app, "autoscaler")
-    assert app.snap.controls["autoscaler"] is (not on)
+    assert app.snap.controls.autoscaler is (not on)
     assert app.sim.autoscaler.enabled is (not on)
 
 
