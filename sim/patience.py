@@ -65,8 +65,12 @@ class Deadlines:
         self._schedule_head()
 
     def _compact(self) -> None:
-        """Drop the entries of orders no longer waiting for their first start."""
-        self.heap = [e for e in self.heap if e[2].state is QUEUED and e[2].started_s < 0]
+        """Drop the entries of orders no longer waiting for their first start (but not one
+        whose engine event is pending: it pops its own entry, so no stale event outlives
+        its deadline in the engine)."""
+        scheduled = self._scheduled
+        self.heap = [e for e in self.heap if (e[2].state is QUEUED and e[2].started_s < 0)
+                     or e[1] in scheduled]
         heapify(self.heap)
         self._compact_at = max(COMPACT_MIN, 2 * len(self.heap))
 

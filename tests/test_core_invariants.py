@@ -44,7 +44,7 @@ def check_books(sim, with_log: bool = True) -> None:
         rate = sim.scenario.models[name].rented_cost_cents_per_h
         owed = b["rented_slot_hours"] * rate
         paid = sim.stations[name].accrued_cents.rental
-        assert abs(paid + sim.stations[name].accrue(sim.now, commit=False)[1] - owed) <= 1.0
+        assert abs(paid + sim.stations[name].accrue(sim.now, commit=False)[1] - owed) <= 1.0 + 1e-6
     if with_log:
         problems = check_log(sim.log.records, sim.scenario)
         assert not problems, problems[:5]

@@ -138,13 +138,25 @@ def test_default_backoff_ceiling_is_five_minutes():
 
 # -- item 10: memory is flat at the largest breaker multiplier --------------------------------
 def test_memory_flat_over_a_week_at_multiplier_1000():
+    """Traced memory on day 7 stays within 5 % of day 1's.  Compared at the low point of
+    each (sampled every 10 simulated minutes over its last 12 hours): the log's unhashed
+    buffer fills and empties every few thousand records, and that swing is not growth."""
     sim = sim_for("default", ("wait_breaker.multiplier=1000",))
+
+    def low_over(first_h: int, last_h: int) -> int:
+        low = None
+        for k in range(first_h * 6, last_h * 6 + 1):
+            sim.advance_to(k * 600.0)
+            now = tracemalloc.get_traced_memory()[0]
+            low = now if low is None else min(low, now)
+        return low
+
     tracemalloc.start()
     try:
-        sim.advance_to(24 * HOUR)
-        day1 = tracemalloc.get_traced_memory()[0]
-        sim.advance_to(7 * 24 * HOUR)
-        day7 = tracemalloc.get_traced_memory()[0]
+        sim.advance_to(12 * HOUR)
+        day1 = low_over(12, 24)
+        sim.advance_to(156 * HOUR)
+        day7 = low_over(156, 168)
     finally:
         tracemalloc.stop()
     assert sim.counts["arrived"] > 30000
