@@ -28,7 +28,11 @@ class Seating:
     def __init__(self) -> None:
         self.seats: dict[int, tuple] = {}       # customer id -> (spot, sign, fill, hue, vip)
         self.waits: dict[int, list] = {}        # customer id -> the best order, see _rank
-        self.gallery: dict[int, int] = {}       # customer id -> gallery spot index
+        self.spot_of: dict[int, tuple[str, int]] = {}   # customer id -> (place, spot index)
+        self.place_of: dict[int, str] = {}      # every customer inside -> its place
+        self.counts: dict[str, int] = {}        # place -> customers in it (drawn or not)
+        self.compact = True                     # step forward into free spots (slow playback)
+        self.snap = None                        # the snapshot the plan was made from
         self.who: dict[int, object] = {}        # customer id -> the customer (live, read-only)
         self.asked: tuple | None = None         # (since_s, id) of the longest-asked customer
         self._best: dict[int, list] = {}
@@ -93,70 +97,91 @@ class Seating:
         self._best = best
         self._lanes = (vip_q, normal_q)
 
-    # -- second half: seats, bars and the gallery --------------------------------------------
+    # -- second half: places, sticky spots, bars ----------------------------------------------
     def _place(self, snap) -> None:
-        """Seats by lane rank (overflow on the sidewalk), wait bars, sticky gallery spots.
+        """Every customer inside gets a place; those who fit get a spot in it.
 
         Queued orders belong to customers inside the building, so every customer in
-        ``snap.people`` ends up with exactly one seat.
+        ``snap.people`` lands in exactly one place (bench, carpet or gallery) and is counted
+        there; a spot is drawn, the rest of a place's count is its "+N" badge.
         """
-        now = snap.now_s
-        best = self._best
-        seats: dict[int, tuple] = {}
-        who: dict[int, object] = {}
-        asked = None
-        spill = 0
-        over = L.OVERFLOW_SPOTS
-        last_over = len(over) - 1
         vip_q, normal_q = self._lanes
-        for queue, spots in ((vip_q, L.VIP_SEATS), (normal_q, L.NORMAL_SEATS)):
-            n_spots = len(spots)
-            for rank, (_, cid) in enumerate(queue):
-                if rank < n_spots:
-                    spot = spots[rank]
-                else:
-                    spot = over[spill if spill < last_over else last_over]
-                    spill += 1
-                info = best[cid]
-                customer = info[7]
-                who[cid] = customer
-                sign, asked = _sign(customer, WAITING, asked)
-                remaining = info[0] - now
-                if remaining < 0.0:
-                    remaining = 0.0
-                queued_s = info[4]
-                waited = now - queued_s if 0.0 <= queued_s < now else 0.0
-                total = waited + remaining
-                bound = info[5]
-                seats[cid] = (spot, sign,
-                              BAR_STEPS if total <= 0.0 else round(BAR_STEPS * waited / total),
-                              0 if total < bound / 3 else (1 if total < bound else 2),
-                              customer.vip)
-        # gallery spots are sticky: watchers do not shuffle when a neighbour leaves
-        watching = {}
+        looks: dict[int, tuple] = {}
+        who: dict[int, object] = {}
+        asked = self._queue_looks(snap.now_s, looks, who)
+        watching = sorted(p.id for p in snap.people if p.id not in self._best)
         for person in snap.people:
-            cid = person.id
-            if cid not in best:
-                watching[cid] = person
-        old = self.gallery
-        keep = {cid: old[cid] for cid in watching if cid in old}
-        if len(keep) < len(watching):
-            used = set(keep.values())
-            free = (i for i in range(len(L.GALLERY_SPOTS)) if i not in used)
-            for cid in sorted(watching):
-                if cid not in keep:
-                    keep[cid] = next(free, cid % len(L.GALLERY_SPOTS))
-        spots = L.GALLERY_SPOTS
-        for cid, i in keep.items():
-            person = watching[cid]
-            sign, asked = _sign(person, WATCHING, asked)
-            seats[cid] = (spots[i], sign, 0, 0, person.vip)
-        who.update(watching)
-        self.gallery = keep
-        self.seats = seats
+            if person.id not in self._best:
+                sign, asked = _sign(person, WATCHING, asked)
+                looks[person.id] = (sign, 0, 0, person.vip)
+                who[person.id] = person
+        members = {L.CARPET_PLACE: [cid for _, cid in vip_q],
+                   L.BENCH: [cid for _, cid in normal_q], L.GALLERY_PLACE: watching}
+        self.spot_of = _allocate(self.spot_of, members, self.compact)
+        self.place_of = {cid: name for name, cids in members.items() for cid in cids}
+        self.counts = {name: len(cids) for name, cids in members.items()}
+        self.seats = {cid: (L.PLACES[name].spots[i],) + looks[cid]
+                      for cid, (name, i) in self.spot_of.items()}
         self.who = who
         self.asked = asked
-        self.waits = best
+        self.waits = self._best
+        self.snap = snap
+
+    def _queue_looks(self, now: float, looks: dict, who: dict) -> tuple | None:
+        """The wait bar (fill and colour) of every queued customer; returns the longest-asked
+        ``(since_s, id)`` among them."""
+        asked = None
+        for cid, info in self._best.items():
+            customer = info[7]
+            who[cid] = customer
+            sign, asked = _sign(customer, WAITING, asked)
+            remaining = info[0] - now
+            if remaining < 0.0:
+                remaining = 0.0
+            queued_s = info[4]
+            waited = now - queued_s if 0.0 <= queued_s < now else 0.0
+            total = waited + remaining
+            bound = info[5]
+            looks[cid] = (sign,
+                          BAR_STEPS if total <= 0.0 else round(BAR_STEPS * waited / total),
+                          0 if total < bound / 3 else (1 if total < bound else 2),
+                          customer.vip)
+        return asked
+
+
+def _allocate(old: dict[int, tuple[str, int]], members: dict[str, list[int]],
+              compact: bool) -> dict[int, tuple[str, int]]:
+    """Sticky spots: (place, index) per customer who fits, for ``members`` in priority order.
+
+    A customer keeps a spot while staying in its place; with ``compact`` everybody behind a
+    free spot steps one spot forward (the queue moving up, one step per plan, never a jump);
+    free spots go to the first customers without one; the rest are the place's badge.
+    """
+    new: dict[int, tuple[str, int]] = {}
+    for name, cids in members.items():
+        n_spots = len(L.PLACES[name].spots)
+        holder: list[int | None] = [None] * n_spots
+        waiting = []
+        for cid in cids:
+            prev = old.get(cid)
+            if prev is not None and prev[0] == name:
+                holder[prev[1]] = cid
+            else:
+                waiting.append(cid)
+        if compact:
+            for i in range(n_spots - 1):
+                if holder[i] is None and holder[i + 1] is not None:
+                    holder[i], holder[i + 1] = holder[i + 1], None
+        free = iter([i for i in range(n_spots) if holder[i] is None])
+        for cid in waiting:
+            i = next(free, None)
+            if i is None:
+                break
+            holder[i] = cid
+        for i, cid in enumerate(holder):
+            if cid is not None:
+                new[cid] = (name, i)
+    return new
 
 
 def _sign(person, otherwise: int, asked: tuple | None) -> tuple[int, tuple | None]:

@@ -1,0 +1,136 @@
+"""The crowd stays readable at any load, judged from what a frame actually blitted.
+
+Every check reads rectangles recorded at blit time (a surface that logs each ``blit`` and
+``fblits`` call), never the planned layout: at the flash-crowd peak of rush-hour at x600 and in
+the M/M/c scene at x30, no two seated people overlap, nobody covers a sign, and the people
+drawn plus the "+N" badges account for exactly the customers the snapshot has in each place.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pygame
+import pytest
+
+from render import layout as L
+from render.app import App
+
+PEAKS = {  # scenario, playback speed, frames of 1/60 s: the busiest moment of each scene
+    "rush-hour-x600": ("rush-hour", 600.0, 1255),   # 3h29m: the flash crowd
+    "mmc-x30": ("mmc", 30.0, 1500),                  # 9 arrivals a second, 270 a real second
+    "outage-x30": ("outage", 30.0, 8000),            # an hour in: SD1.5 down, breaker open
+}
+
+
+class Recorder(pygame.Surface):
+    """A surface that remembers every rectangle blitted onto it, and what was blitted."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        super().__init__(size)
+        self.calls: list[tuple[pygame.Surface, pygame.Rect]] = []
+
+    def blit(self, source, dest, area=None, special_flags=0):
+        rect = super().blit(source, dest, area, special_flags)
+        self.calls.append((source, pygame.Rect(dest[0], dest[1], *source.get_size())))
+        return rect
+
+    def fblits(self, blit_sequence, special_flags=0):
+        seq = list(blit_sequence)
+        for source, dest in seq:
+            self.calls.append((source, pygame.Rect(dest[0], dest[1], *source.get_size())))
+        return super().fblits(seq, special_flags)
+
+
+@pytest.fixture(scope="module")
+def frames(screen):
+    """For each peak: the app, and the world and screen blits of one fully planned frame."""
+    out = {}
+    for key, (scenario, speed, n) in PEAKS.items():
+        app = App(scenario, speed=speed)
+        for _ in range(n):
+            app.step(1 / 60)
+        # a frame whose seating plan is made from the snapshot the app holds
+        while app._snapped or not app._caught_up or app.people.busy:
+            app.step(1 / 60)
+        world, shown = Recorder((L.WORLD_W, L.WORLD_H)), Recorder((L.SCREEN_W, L.SCREEN_H))
+        app.world = world
+        app.draw(shown)
+        out[key] = (app, world.calls, shown.calls)
+    return out
+
+
+def person_blits(app: App, calls) -> list[tuple[int, pygame.Rect]]:
+    """(customer id, rect) of every customer sprite blitted onto the world."""
+    owner: dict[tuple[int, tuple[int, int]], list[int]] = {}
+    for cid, a in app.people.actors.items():
+        surf, pos = a.blit
+        owner.setdefault((id(surf), tuple(pos)), []).append(cid)
+    out = []
+    for surf, rect in calls:
+        ids = owner.get((id(surf), rect.topleft))
+        if ids:
+            out.append((ids.pop(), rect))
+    return out
+
+
+def people_layer(app: App, calls) -> list[pygame.Rect]:
+    """Every rect the people layer blitted: customers, staff, and the signs over heads."""
+    sp = app.sprites
+    mine = {id(s) for s in itertools.chain(sp.people.values(), sp.staff.values(),
+                                           sp.icons.values(), app.people._bars.values(),
+                                           (sp.hourglass, sp.bubble, sp.coin))}
+    return [rect for surf, rect in calls if id(surf) in mine]
+
+
+def to_screen(rect: pygame.Rect) -> pygame.Rect:
+    x, y = L.to_screen(rect.x, rect.y)
+    return pygame.Rect(x, y, rect.w * L.SCALE, rect.h * L.SCALE)
+
+
+@pytest.mark.parametrize("peak", list(PEAKS))
+def test_no_two_seated_people_overlap(frames, peak):
+    app, world, _ = frames[peak]
+    seated = [(cid, rect) for cid, rect in person_blits(app, world)
+              if not app.people.actors[cid].path and not app.people.actors[cid].leaving]
+    assert len(seated) >= (60 if peak == "rush-hour-x600" else 1), len(seated)
+    for (c1, r1), (c2, r2) in itertools.combinations(seated, 2):
+        assert not r1.colliderect(r2), (peak, c1, r1, c2, r2)
+
+
+@pytest.mark.parametrize("peak", list(PEAKS))
+def test_nobody_covers_a_sign(frames, peak):
+    app, world, shown = frames[peak]
+    label_ids = {id(surf) for surf, _ in app.labels}
+    signs = [rect for surf, rect in shown if id(surf) in label_ids]
+    assert len(signs) >= 8                       # street, door, counters, VIP, gallery, ...
+    badges = [rect for surf, rect in shown if id(surf) in
+              {id(b[0]) for b in getattr(app.people, "badges_shown", [])}]
+    sprites = [to_screen(r) for r in people_layer(app, world)]
+    assert len(sprites) >= 10
+    for sign in signs:
+        for rect in sprites + badges:
+            assert not sign.colliderect(rect), (peak, sign, rect)
+
+
+@pytest.mark.parametrize("peak", list(PEAKS))
+def test_badges_plus_drawn_people_are_the_snapshot_counts(frames, peak):
+    app, world, shown = frames[peak]
+    snap = app.snap
+    inside = {p.id for p in snap.people}
+    waiting = {o.customer.id for st in snap.stations for o in st.queue
+               if o.customer is not None}
+    watching = inside - waiting
+    drawn = [cid for cid, _ in person_blits(app, world)]
+    assert len(drawn) == len(set(drawn)), "a customer drawn twice"
+    blitted = {id(surf) for surf, _ in shown}
+    badges = dict.fromkeys(L.PLACES, 0)
+    for surf, place, n in getattr(app.people, "badges_shown", []):
+        assert id(surf) in blitted, place        # a badge counts only if it was drawn
+        badges[place] += n
+    in_lanes = sum(1 for cid in drawn if cid in waiting)
+    in_gallery = sum(1 for cid in drawn if cid in watching)
+    assert in_lanes + badges[L.BENCH] + badges[L.CARPET_PLACE] == len(waiting), peak
+    assert in_gallery + badges[L.GALLERY_PLACE] == len(watching), peak
+    if peak == "rush-hour-x600":
+        assert len(waiting) > 60 and in_lanes > len(waiting) // 2
