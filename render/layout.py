@@ -79,13 +79,15 @@ class Place:
     badge: pygame.Rect
 
 
-def _place(name: str, area: pygame.Rect, dx: int, dy: int, snake: bool) -> Place:
-    """Spots row by row from the top right (nearest the factory); a ``snake`` turns at each
-    row end like a queue between ropes.  The badge takes the back row's last seats."""
+def _place(name: str, area: pygame.Rect, dx: int, dy: int, snake: bool,
+           from_right: bool = True) -> Place:
+    """Spots row by row from the top (the right end first: nearest the factory); a ``snake``
+    turns at each row end like a queue between ropes.  The badge takes the back row's last
+    seats."""
     cols, rows = area.width // dx, area.height // dy
     spots = []
     for r in range(rows):
-        backwards = not (snake and r % 2 == 1)
+        backwards = from_right != (snake and r % 2 == 1)
         for c in range(cols):
             col = cols - 1 - c if backwards else c
             spots.append((area.x + dx // 2 + col * dx, area.y + (r + 1) * dy))
@@ -101,7 +103,9 @@ BENCH, CARPET_PLACE, GALLERY_PLACE = "bench", "carpet", "gallery"
 PLACES: dict[str, Place] = {
     BENCH: _place(BENCH, BENCHES, SEAT_DX, SEAT_DY, snake=True),
     CARPET_PLACE: _place(CARPET_PLACE, CARPET, SEAT_DX, SEAT_DY, snake=True),
-    GALLERY_PLACE: _place(GALLERY_PLACE, GALLERY, GALLERY_DX, GALLERY_DY, snake=False),
+    # the gallery fills from the left aisle, where its watchers come in
+    GALLERY_PLACE: _place(GALLERY_PLACE, GALLERY, GALLERY_DX, GALLERY_DY, snake=False,
+                          from_right=False),
 }
 
 

@@ -29,11 +29,12 @@ from render.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
 from render.sprites import Sprites, plate
 
 WALK_PX_S = 42.0          # logical pixels per real second at 1x
+HURRY_MAX = 6.0           # walking hurries with playback speed, up to this factor
 MAX_ACTORS = 700          # a guard: the places' spots and the walker cap keep far below it
 MAX_LEAVING = 160
-MIN_WALKERS, MAX_WALKERS = 16, 80   # people walking at once, at high and at low speed
-COMPACT_MAX_SPEED = 120.0  # above it seats are sticky: nobody shuffles up the queue
-WALKER_BUDGET = 1800.0    # walkers x playback speed: 60 walk at x30, 16 at x120 and above
+MIN_WALKERS, MAX_WALKERS = 12, 80   # people walking at once, at high and at low speed
+COMPACT_MAX_SPEED = 10.0  # above it seats are sticky: nobody shuffles up the queue
+WALKER_BUDGET = 600.0     # walkers x playback speed: 20 walk at x30, 12 from x50 up
 _by_y = attrgetter("y")
 
 
@@ -360,7 +361,7 @@ class People:
             movers.append(self.dispatcher)
         if not movers:
             return
-        step = WALK_PX_S * min(8.0, 1.0 + speed / 60.0) * dt
+        step = WALK_PX_S * min(HURRY_MAX, 1.0 + speed / 30.0) * dt
         moving = self.moving
         done: list[Actor] = []
         for a in movers:

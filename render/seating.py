@@ -15,11 +15,13 @@ for this person?" is one comparison, and the people layer touches only those who
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from render import layout as L
 
 BAR_STEPS = 6
 WAITING, WATCHING, ASKED = 1, 2, 3      # the sign over a seated customer's head
+_by_id = attrgetter("id")
 
 
 class Seating:
@@ -101,22 +103,30 @@ class Seating:
     def _place(self, snap) -> None:
         """Every customer inside gets a place; those who fit get a spot in it.
 
-        Queued orders belong to customers inside the building, so every customer in
-        ``snap.people`` lands in exactly one place (bench, carpet or gallery) and is counted
-        there; a spot is drawn, the rest of a place's count is its "+N" badge.
+        Every customer in ``snap.people`` lands in exactly one place and is counted there: a
+        queued order seats them in its lane; else an order in production puts them in the
+        gallery; else (orders backing off before a retry) they wait in their lane, behind the
+        queued.  So a retry storm does not send people back and forth across the lobby.  A
+        spot is drawn; the rest of a place's count is its "+N" badge.
         """
         vip_q, normal_q = self._lanes
         looks: dict[int, tuple] = {}
         who: dict[int, object] = {}
         asked = self._queue_looks(snap.now_s, looks, who)
-        watching = sorted(p.id for p in snap.people if p.id not in self._best)
-        for person in snap.people:
-            if person.id not in self._best:
+        members: dict[str, list[int]] = {L.CARPET_PLACE: [cid for _, cid in vip_q],
+                                         L.BENCH: [cid for _, cid in normal_q],
+                                         L.GALLERY_PLACE: []}
+        for person in sorted((p for p in snap.people if p.id not in self._best),
+                             key=_by_id):
+            if any(o.state == "running" for o in person.orders):
                 sign, asked = _sign(person, WATCHING, asked)
                 looks[person.id] = (sign, 0, 0, person.vip)
-                who[person.id] = person
-        members = {L.CARPET_PLACE: [cid for _, cid in vip_q],
-                   L.BENCH: [cid for _, cid in normal_q], L.GALLERY_PLACE: watching}
+                members[L.GALLERY_PLACE].append(person.id)
+            else:
+                sign, asked = _sign(person, WAITING, asked)
+                looks[person.id] = (sign, 0, 2, person.vip)    # an empty red bar: retrying
+                members[L.CARPET_PLACE if person.vip else L.BENCH].append(person.id)
+            who[person.id] = person
         self.spot_of = _allocate(self.spot_of, members, self.compact)
         self.place_of = {cid: name for name, cids in members.items() for cid in cids}
         self.counts = {name: len(cids) for name, cids in members.items()}

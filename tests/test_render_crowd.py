@@ -118,9 +118,12 @@ def test_badges_plus_drawn_people_are_the_snapshot_counts(frames, peak):
     app, world, shown = frames[peak]
     snap = app.snap
     inside = {p.id for p in snap.people}
-    waiting = {o.customer.id for st in snap.stations for o in st.queue
-               if o.customer is not None}
-    watching = inside - waiting
+    queued = {o.customer.id for st in snap.stations for o in st.queue
+              if o.customer is not None}
+    # in production: an order running and none queued; everybody else waits in a lane
+    watching = {p.id for p in snap.people if p.id not in queued
+                and any(o.state == "running" for o in p.orders)}
+    waiting = inside - watching
     drawn = [cid for cid, _ in person_blits(app, world)]
     assert len(drawn) == len(set(drawn)), "a customer drawn twice"
     blitted = {id(surf) for surf, _ in shown}
