@@ -185,13 +185,15 @@ class Group:
 
 
 def plan_groups(stations: list[tuple[str, int, int]]) -> list[Group]:
-    """Stack one group per (name, base slots, max rented) from the top of the factory.
+    """Stack one group per (name, base slots, rented slots now) from the top of the factory.
 
-    Rows shrink (largest group first) when the wanted rows do not fit above the supplier's
-    gate; slots without a cell are summarised as "+N" by the machines layer.
+    The rented area is compact until used: rows only for the slots rented (or on their way)
+    now, so an empty one is a thin marked strip, not a brown box.  Rows shrink (largest group
+    first) when the wanted rows do not fit above the supplier's gate; slots without a cell
+    are summarised as "+N" by the machines layer.
     """
     avail = GATE.top - 4 - len(stations) * (GROUP_HEADER + GROUP_GAP)
-    want = [[max(1, math.ceil(base / BASE_COLS)), max(1, math.ceil(rent / RENT_COLS))]
+    want = [[max(1, math.ceil(base / BASE_COLS)), math.ceil(rent / RENT_COLS)]
             for _, base, rent in stations]
     while sum(max(b, r) for b, r in want) * CELL > avail:
         i = max(range(len(want)), key=lambda k: max(want[k]))

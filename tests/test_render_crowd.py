@@ -137,3 +137,18 @@ def test_badges_plus_drawn_people_are_the_snapshot_counts(frames, peak):
     assert in_gallery + badges[L.GALLERY_PLACE] == len(watching), peak
     if peak == "rush-hour-x600":
         assert len(waiting) > 60 and in_lanes > len(waiting) // 2
+
+
+def test_rented_areas_are_compact_until_used(screen):
+    app = App("rush-hour", speed=0.0)
+    groups = app.machines.groups
+    assert all(g.rent_area.h == 0 for g in groups.values())     # nothing rented: no box
+    image = groups["image"]
+    assert image.bottom - image.top == L.GROUP_HEADER + image.base_rows * L.CELL
+    app.apply("rent", {"model": "image", "slots": 8})
+    app.step(1 / 60)
+    app.step(1 / 60)                 # the layers follow the snapshot on the next frame
+    image = app.machines.groups["image"]
+    assert image.rent_rows == 2 and image.rent_area.h == 2 * L.CELL   # 8 slots, 6 a row
+    mmc = App("mmc", speed=0.0).machines.groups["job"]
+    assert mmc.rent_area.h == 0 and mmc.bottom - mmc.top == L.GROUP_HEADER + L.CELL
