@@ -46,21 +46,7 @@ def build_world(groups: list[L.Group], sprites: Sprites) -> pygame.Surface:
         s.fill(P.BROWN, rect)
         s.fill(P.TAN, pygame.Rect(rect.x, rect.y, rect.w, 2))
         s.fill(color, pygame.Rect(rect.x, rect.bottom, rect.w, 1))
-    # benches (normal lane): one plank per row under the seats
-    bench = L.BENCHES
-    for y in sorted({y for _, y in L.PLACES[L.BENCH].spots} | {L.PLACES[L.BENCH].badge.bottom}):
-        s.fill(P.BROWN, pygame.Rect(bench.left + 1, y - 4, bench.width - 2, 3))
-        s.fill(P.BROWN_DARK, pygame.Rect(bench.left + 1, y - 1, bench.width - 2, 1))
-    # red carpet (VIP lane), its sign at the bottom
-    carpet = pygame.Rect(L.CARPET.x - 2, L.CARPET.y - 2, L.CARPET.w + 4,
-                         L.CARPET_SIGN_Y + 10 - L.CARPET.y)
-    s.fill(P.GOLD, carpet)
-    s.fill(P.RED, carpet.inflate(-2, -2))
-    s.fill(P.RED_DARK, pygame.Rect(carpet.x + 2, carpet.y + 2, 1, carpet.h - 4))
-    # gallery rope
-    s.fill(P.GOLD, pygame.Rect(L.GALLERY.x, L.ROPE_Y, L.GALLERY.w, 1))
-    for x in range(L.GALLERY.x, L.GALLERY.right, 24):
-        s.fill(P.BROWN_DARK, pygame.Rect(x, L.ROPE_Y - 2, 2, 5))
+    _seating(s)
     # factory floor
     s.fill(P.BROWN_DARK, pygame.Rect(L.FACTORY.x - 4, 0, 4, L.WORLD_H))
     _checker(s, L.FACTORY, P.CONCRETE, P.CONCRETE_DARK, 12)
@@ -83,6 +69,25 @@ def build_world(groups: list[L.Group], sprites: Sprites) -> pygame.Surface:
     s.fill(P.GOLD, pygame.Rect(gate.x, gate.y, gate.w, 2))
     s.blit(sprites.staff["greeter:right:0"], (L.GREETER[0] - 4, L.GREETER[1] - 14))
     return s
+
+
+def _seating(s: pygame.Surface) -> None:
+    """The benches (one plank under each row of seats), the red carpet with room for its sign
+    at the bottom, and the gallery's rope."""
+    bench = L.BENCHES
+    for y in sorted({y for _, y in L.PLACES[L.BENCH].spots} | {L.PLACES[L.BENCH].badge.bottom}):
+        s.fill(P.BROWN, pygame.Rect(bench.left + 1, y - 4, bench.width - 2, 3))
+        s.fill(P.BROWN_DARK, pygame.Rect(bench.left + 1, y - 1, bench.width - 2, 1))
+    # red carpet (VIP lane), its sign at the bottom
+    carpet = pygame.Rect(L.CARPET.x - 2, L.CARPET.y - 2, L.CARPET.w + 4,
+                         L.CARPET_SIGN_Y + 10 - L.CARPET.y)
+    s.fill(P.GOLD, carpet)
+    s.fill(P.RED, carpet.inflate(-2, -2))
+    s.fill(P.RED_DARK, pygame.Rect(carpet.x + 2, carpet.y + 2, 1, carpet.h - 4))
+    # gallery rope
+    s.fill(P.GOLD, pygame.Rect(L.GALLERY.x, L.ROPE_Y, L.GALLERY.w, 1))
+    for x in range(L.GALLERY.x, L.GALLERY.right, 24):
+        s.fill(P.BROWN_DARK, pygame.Rect(x, L.ROPE_Y - 2, 2, 5))
 
 
 def world_labels(fonts: Fonts, lang: str, groups: list[L.Group]) -> list[tuple]:
