@@ -1,12 +1,19 @@
 """The little people: where each customer should be, and how they walk there in real time.
 
 Why real time: the simulation may run 600x faster than the wall clock, but a person on screen
-must never jump.  Each customer gets an :class:`Actor` that walks at a speed in *real*
-seconds along waypoints (street -> door -> cashier -> seat; seat -> counter -> door -> street)
-and hurries when playback is fast or the target is far.  Targets come from the snapshot only
-(:mod:`render.seating` turns queue order and estimated starts into seats and signs).
+must never jump.  Each customer drawn gets an :class:`Actor` that walks at a speed in *real*
+seconds along the aisles (:func:`render.layout.route`: street -> door -> cashier -> seat;
+seat -> counter -> door -> street) and hurries when playback is fast or the target is far.
+Targets come from the snapshot only (:mod:`render.seating` turns queue order and estimated
+starts into places, spots and signs).
 
-Why the bookkeeping is incremental: at rush hour 500 people are on screen and a snapshot
+Why badges and a walker cap: a place has as many spots as fit without overlap; the customers
+beyond them, and those not drawn because enough people already walk (fewer the faster the
+playback, :meth:`People.walker_cap`), are its "+N" badge.  Every person drawn is a real
+customer and each badge is its place's count minus the actors counted there, so drawn people
+plus badges always equal the snapshot's counts, at x1 as at x600.
+
+Why the bookkeeping is incremental: at rush hour 500 people are inside and a snapshot
 comes 20 times a second.  Re-seating runs in slices on the frames after a snapshot
 (:meth:`People.retarget` starts it, :meth:`People.settle` runs one slice per frame); only
 people whose seat or sign changed are touched; walking and sprite updates visit only the

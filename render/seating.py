@@ -25,7 +25,8 @@ _by_id = attrgetter("id")
 
 
 class Seating:
-    """One plan per snapshot: queue seats by time in the lane, sticky gallery spots."""
+    """One plan per snapshot: each customer's place (lane or gallery), sticky spots in it
+    (front of the queue first) and the counts the badges are made from."""
 
     def __init__(self) -> None:
         self.seats: dict[int, tuple] = {}       # customer id -> (spot, sign, fill, hue, vip)
