@@ -108,56 +108,59 @@ class Seating:
         queued order seats them in its lane; else an order in production puts them in the
         gallery; else (orders backing off before a retry) they wait in their lane, behind the
         queued.  So a retry storm does not send people back and forth across the lobby.  A
-        spot is drawn; the rest of a place's count is its "+N" badge.
+        spot is drawn; the rest of a place's count is its "+N" badge.  Signs and bars are
+        worked out for the customers with a spot only.
         """
         vip_q, normal_q = self._lanes
-        looks: dict[int, tuple] = {}
-        who: dict[int, object] = {}
-        asked = self._queue_looks(snap.now_s, looks, who)
+        best = self._best
         members: dict[str, list[int]] = {L.CARPET_PLACE: [cid for _, cid in vip_q],
                                          L.BENCH: [cid for _, cid in normal_q],
                                          L.GALLERY_PLACE: []}
-        for person in sorted((p for p in snap.people if p.id not in self._best),
-                             key=_by_id):
-            if any(o.state == "running" for o in person.orders):
-                sign, asked = _sign(person, WATCHING, asked)
-                looks[person.id] = (sign, 0, 0, person.vip)
-                members[L.GALLERY_PLACE].append(person.id)
-            else:
-                sign, asked = _sign(person, WAITING, asked)
-                looks[person.id] = (sign, 0, 2, person.vip)    # an empty red bar: retrying
-                members[L.CARPET_PLACE if person.vip else L.BENCH].append(person.id)
-            who[person.id] = person
+        others: dict[int, object] = {}
+        asked = None
+        for person in snap.people:
+            if person.state == "asked":
+                key = (person.since_s, person.id)
+                asked = key if asked is None or key < asked else asked
+            if person.id not in best:
+                others[person.id] = person
+        for cid in sorted(others):
+            person = others[cid]
+            members[L.GALLERY_PLACE if any(o.state == "running" for o in person.orders)
+                    else L.CARPET_PLACE if person.vip else L.BENCH].append(cid)
         self.spot_of = _allocate(self.spot_of, members, self.compact)
         self.place_of = {cid: name for name, cids in members.items() for cid in cids}
         self.counts = {name: len(cids) for name, cids in members.items()}
-        self.seats = {cid: (L.PLACES[name].spots[i],) + looks[cid]
-                      for cid, (name, i) in self.spot_of.items()}
+        seats = {}
+        who = {}
+        now = snap.now_s
+        for cid, (name, i) in self.spot_of.items():
+            info = best.get(cid)
+            person = who[cid] = info[7] if info is not None else others[cid]
+            sign = ASKED if person.state == "asked" else \
+                WATCHING if name == L.GALLERY_PLACE else WAITING
+            bar = _bar(info, now) if info is not None else (0, 0 if sign == WATCHING else 2)
+            seats[cid] = (L.PLACES[name].spots[i], sign) + bar + (person.vip,)
+        self.seats = seats
         self.who = who
         self.asked = asked
-        self.waits = self._best
+        self.waits = best
         self.snap = snap
 
-    def _queue_looks(self, now: float, looks: dict, who: dict) -> tuple | None:
-        """The wait bar (fill and colour) of every queued customer; returns the longest-asked
-        ``(since_s, id)`` among them."""
-        asked = None
-        for cid, info in self._best.items():
-            customer = info[7]
-            who[cid] = customer
-            sign, asked = _sign(customer, WAITING, asked)
-            remaining = info[0] - now
-            if remaining < 0.0:
-                remaining = 0.0
-            queued_s = info[4]
-            waited = now - queued_s if 0.0 <= queued_s < now else 0.0
-            total = waited + remaining
-            bound = info[5]
-            looks[cid] = (sign,
-                          BAR_STEPS if total <= 0.0 else round(BAR_STEPS * waited / total),
-                          0 if total < bound / 3 else (1 if total < bound else 2),
-                          customer.vip)
-        return asked
+
+def _bar(info: list, now: float) -> tuple[int, int]:
+    """A queued customer's wait bar: (fill 0..``BAR_STEPS``, colour 0 green 1 yellow 2 red),
+    the share waited of the wait expected, coloured by the wait against the task's length.
+    (A customer whose orders only back off before a retry gets an empty red bar.)"""
+    remaining = info[0] - now
+    if remaining < 0.0:
+        remaining = 0.0
+    queued_s = info[4]
+    waited = now - queued_s if 0.0 <= queued_s < now else 0.0
+    total = waited + remaining
+    bound = info[5]
+    return (BAR_STEPS if total <= 0.0 else round(BAR_STEPS * waited / total),
+            0 if total < bound / 3 else (1 if total < bound else 2))
 
 
 def _allocate(old: dict[int, tuple[str, int]], members: dict[str, list[int]],
@@ -193,12 +196,3 @@ def _allocate(old: dict[int, tuple[str, int]], members: dict[str, list[int]],
             if cid is not None:
                 new[cid] = (name, i)
     return new
-
-
-def _sign(person, otherwise: int, asked: tuple | None) -> tuple[int, tuple | None]:
-    """The sign over a head ("!" while the breaker asks, else ``otherwise``) and the
-    longest-asked ``(since_s, id)`` seen so far."""
-    if person.state == "asked":
-        key = (person.since_s, person.id)
-        return ASKED, (key if asked is None or key < asked else asked)
-    return otherwise, asked
