@@ -279,6 +279,7 @@ class App:
             self._blitted = None
         pygame.transform.scale(world, L.WORLD_RECT.size, self._world_view)
         screen.fblits(self.labels)
+        screen.fblits(self.people.badge_blits(self.fonts))
         self.machines.draw_headers(screen, self.snap, self.fonts, self.lang, fresh)
         # timed repaints (a panel band, the desk) go on frames without a snapshot, so the
         # costs never add up in one frame; input repaints at once

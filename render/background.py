@@ -13,7 +13,7 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
-from render.sprites import Sprites
+from render.sprites import Sprites, plate
 
 
 def _checker(surf: pygame.Surface, area: pygame.Rect, a: P.Color, b: P.Color, n: int) -> None:
@@ -46,18 +46,7 @@ def build_world(groups: list[L.Group], sprites: Sprites) -> pygame.Surface:
         s.fill(P.BROWN, rect)
         s.fill(P.TAN, pygame.Rect(rect.x, rect.y, rect.w, 2))
         s.fill(color, pygame.Rect(rect.x, rect.bottom, rect.w, 1))
-    # benches (normal lane): one plank per row under the seats
-    for y in range(L.BENCHES.top + 8, L.BENCHES.bottom, L.SEAT_DY):
-        s.fill(P.BROWN, pygame.Rect(L.BENCHES.left + 1, y - 3, L.BENCHES.width - 2, 3))
-        s.fill(P.BROWN_DARK, pygame.Rect(L.BENCHES.left + 1, y, L.BENCHES.width - 2, 1))
-    # red carpet (VIP lane)
-    s.fill(P.GOLD, L.CARPET)
-    s.fill(P.RED, L.CARPET.inflate(-2, -2))
-    s.fill(P.RED_DARK, pygame.Rect(L.CARPET.x + 2, L.CARPET.y + 2, 1, L.CARPET.h - 4))
-    # gallery rope
-    s.fill(P.GOLD, pygame.Rect(L.GALLERY.x, L.GALLERY.y - 2, L.GALLERY.w, 1))
-    for x in range(L.GALLERY.x, L.GALLERY.right, 24):
-        s.fill(P.BROWN_DARK, pygame.Rect(x, L.GALLERY.y - 4, 2, 5))
+    _seating(s)
     # factory floor
     s.fill(P.BROWN_DARK, pygame.Rect(L.FACTORY.x - 4, 0, 4, L.WORLD_H))
     _checker(s, L.FACTORY, P.CONCRETE, P.CONCRETE_DARK, 12)
@@ -82,24 +71,47 @@ def build_world(groups: list[L.Group], sprites: Sprites) -> pygame.Surface:
     return s
 
 
+def _seating(s: pygame.Surface) -> None:
+    """The benches (one plank under each row of seats), the red carpet with room for its sign
+    at the bottom, and the gallery's rope."""
+    bench = L.BENCHES
+    for y in sorted({y for _, y in L.PLACES[L.BENCH].spots} | {L.PLACES[L.BENCH].badge.bottom}):
+        s.fill(P.BROWN, pygame.Rect(bench.left + 1, y - 4, bench.width - 2, 3))
+        s.fill(P.BROWN_DARK, pygame.Rect(bench.left + 1, y - 1, bench.width - 2, 1))
+    # red carpet (VIP lane), its sign at the bottom
+    carpet = pygame.Rect(L.CARPET.x - 2, L.CARPET.y - 2, L.CARPET.w + 4,
+                         L.CARPET_SIGN_Y + 10 - L.CARPET.y)
+    s.fill(P.GOLD, carpet)
+    s.fill(P.RED, carpet.inflate(-2, -2))
+    s.fill(P.RED_DARK, pygame.Rect(carpet.x + 2, carpet.y + 2, 1, carpet.h - 4))
+    # gallery rope
+    s.fill(P.GOLD, pygame.Rect(L.GALLERY.x, L.ROPE_Y, L.GALLERY.w, 1))
+    for x in range(L.GALLERY.x, L.GALLERY.right, 24):
+        s.fill(P.BROWN_DARK, pygame.Rect(x, L.ROPE_Y - 2, 2, 5))
+
+
 def world_labels(fonts: Fonts, lang: str, groups: list[L.Group]) -> list[tuple]:
-    """(surface, screen position) of every static label over the world."""
+    """(surface, screen position) of every static sign over the world, each on a dark plate.
+
+    Where: every sign sits where nobody walks or sits (the aisles, the spots and the street's
+    walking lines keep clear of them), and the app draws them over the people.
+    """
     out = []
 
     def put(key: str, x: float, y: float, color: P.Color = P.WHITE, center: bool = True) -> None:
-        surf = fonts.label(tr(key, lang), color)
+        surf = plate(fonts.label(tr(key, lang), color), P.INK)
         sx, sy = L.to_screen(x, y)
         if center:
             sx -= surf.get_width() // 2
         out.append((surf, (sx, sy)))
 
-    put("street", 18, 232, P.CLOUD)
+    put("street", 0, 40, P.CLOUD, center=False)
     put("cashier", L.CASHIER.centerx, L.CASHIER.y, P.YELLOW)
     put("delivery", L.DELIVERY.centerx, L.DELIVERY.y, P.CYAN)
     put("refund", L.REFUND.centerx, L.REFUND.y, P.PINK)
-    put("door", L.WALL_X + 2, L.DOOR.bottom + 3, P.WHITE)
-    put("vip_lane", L.CARPET.centerx, L.CARPET.bottom - 10, P.YELLOW)  # clear of the rope
-    put("gallery", L.GALLERY.centerx, L.GALLERY.bottom - 7, P.NIGHT)  # under the last row
+    put("door", L.WALL_X - 5, L.DOOR.bottom + 3, P.WHITE)  # right of the way out
+    put("vip_lane", L.CARPET.centerx, L.CARPET_SIGN_Y, P.YELLOW)
+    put("gallery", L.GALLERY.centerx, L.GALLERY_SIGN_Y, P.WHITE)
     put("supplier", L.GATE.centerx, L.GATE.top - 9, P.YELLOW)
     for g in groups:
         put("rented", L.RENT_X + L.RENT_COLS * L.CELL // 2, g.header.y + 2, P.YELLOW)

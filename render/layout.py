@@ -23,37 +23,127 @@ TIMELINE_RECT = pygame.Rect(0, WORLD_RECT.bottom, WORLD_RECT.width, 44)
 CONTROLS_RECT = pygame.Rect(0, TIMELINE_RECT.bottom, WORLD_RECT.width,
                             SCREEN_H - TIMELINE_RECT.bottom)
 
-# --- the street, the door and the lobby (logical pixels) ----------------------------------
+# --- the street, the door and the lobby (logical pixels; people are placed by their feet) ----
+PERSON_W, PERSON_H = 8, 14         # a person's sprite; drawn at (x - 4, y - 14) for feet (x, y)
 STREET = pygame.Rect(0, 0, 36, WORLD_H)
-STREET_X = 25                      # the walking line in, on the sidewalk
-STREET_OUT_X = 15                  # the walking line out
+STREET_X = 31                      # the walking line in: arrivals come down from the top
+STREET_OUT_X = 15                  # the walking line out: leavers go down to the bottom
 SPAWN_TOP = (STREET_X, -16)
-SPAWN_BOTTOM = (STREET_X, WORLD_H + 2)
-EXIT_TOP = (STREET_OUT_X, -16)
-EXIT_BOTTOM = (STREET_OUT_X, WORLD_H + 2)
+EXIT_BOTTOM = (STREET_OUT_X, WORLD_H + 16)
 WALL_X = 36
 DOOR_Y = 126
 DOOR = pygame.Rect(WALL_X, DOOR_Y - 10, 5, 20)
-DOOR_OUTSIDE = (28, DOOR_Y)
-DOOR_INSIDE = (48, DOOR_Y)
+DOOR_OUTSIDE = (STREET_X, DOOR_Y)
+DOOR_INSIDE = (45, DOOR_Y)
+OUT_TURN = (STREET_OUT_X, DOOR_Y + 4)
 GREETER = (44, DOOR_Y - 22)
 LOBBY = pygame.Rect(40, 0, 156, WORLD_H)
 COUNTER_W = 34
 CASHIER = pygame.Rect(50, 10, COUNTER_W, 8)
 DELIVERY = pygame.Rect(100, 10, COUNTER_W, 8)
 REFUND = pygame.Rect(150, 10, COUNTER_W, 8)
-CASHIER_SPOT = (CASHIER.centerx, 26)
-DELIVERY_SPOT = (DELIVERY.centerx, 26)
-REFUND_SPOT = (REFUND.centerx, 26)
-DISPATCHER_POST = (190, 30)
+#: The aisles walkers keep to: one along the counters, one by the left wall (down from the
+#: counters past the door to the gallery), one between the benches and the red carpet.
+AISLE_Y = 32
+LEFT_AISLE_X = 45
+MID_AISLE_X = 160
+AISLE_XS = (LEFT_AISLE_X, MID_AISLE_X)
+CASHIER_SPOT = (CASHIER.centerx, AISLE_Y)
+DELIVERY_SPOT = (DELIVERY.centerx, AISLE_Y)
+REFUND_SPOT = (REFUND.centerx, AISLE_Y)
+DISPATCHER_POST = (190, AISLE_Y)
 
-BENCHES = pygame.Rect(50, 40, 110, 150)      # normal lane
-SEAT_DX, SEAT_DY = 8, 12
-CARPET = pygame.Rect(166, 36, 26, 158)       # VIP lane
-GALLERY = pygame.Rect(48, 200, 146, 50)      # orders in production: people stand and watch
-GALLERY_DX, GALLERY_DY = 7, 10
-GALLERY_BACK = 5                             # the first row stands back from the rope
-OVERFLOW = pygame.Rect(2, 4, 30, 108)        # a queue out of the door, on the sidewalk
+#: Seats touch but never overlap: one sprite wide, one sprite high.
+SEAT_DX, SEAT_DY = PERSON_W, PERSON_H
+BENCHES = pygame.Rect(50, AISLE_Y, 13 * SEAT_DX, 10 * SEAT_DY)      # normal lane, 50..154
+CARPET = pygame.Rect(166, AISLE_Y, 3 * SEAT_DX, 9 * SEAT_DY)       # VIP lane, 166..190
+CARPET_SIGN_Y = CARPET.bottom + 2                                    # "VIP" under the seats
+GALLERY_SIGN_Y = BENCHES.bottom + 1                                  # on the rope
+ROPE_Y = BENCHES.bottom + 5
+GALLERY_DX, GALLERY_DY = 9, 16     # watchers: a gap above each head for the hourglass
+GALLERY = pygame.Rect(50, BENCHES.bottom + 12, 16 * GALLERY_DX, 4 * GALLERY_DY)  # in production
+BADGE_SEATS = 3                     # seats at the back of a place kept for its "+N" badge
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Somewhere customers stay: its spots in order (front first) and where its badge sits.
+
+    The last ``BADGE_SEATS`` spots of the back row are never sat on: the badge that counts
+    the customers who do not fit (or are not drawn) lives there.
+    """
+
+    name: str
+    area: pygame.Rect
+    spots: tuple[tuple[int, int], ...]
+    badge: pygame.Rect
+
+
+def _place(name: str, area: pygame.Rect, dx: int, dy: int, snake: bool,
+           from_right: bool = True) -> Place:
+    """Spots row by row from the top (the right end first: nearest the factory); a ``snake``
+    turns at each row end like a queue between ropes.  The badge takes the back row's last
+    seats."""
+    cols, rows = area.width // dx, area.height // dy
+    spots = []
+    for r in range(rows):
+        backwards = from_right != (snake and r % 2 == 1)
+        for c in range(cols):
+            col = cols - 1 - c if backwards else c
+            spots.append((area.x + dx // 2 + col * dx, area.y + (r + 1) * dy))
+    kept, badge_spots = spots[:-BADGE_SEATS], spots[-BADGE_SEATS:]
+    left = min(x for x, _ in badge_spots) - dx // 2
+    right = max(x for x, _ in badge_spots) + dx - dx // 2
+    y = badge_spots[0][1]
+    return Place(name, area, tuple(kept), pygame.Rect(left, y - PERSON_H, right - left,
+                                                      PERSON_H))
+
+
+BENCH, CARPET_PLACE, GALLERY_PLACE = "bench", "carpet", "gallery"
+PLACES: dict[str, Place] = {
+    BENCH: _place(BENCH, BENCHES, SEAT_DX, SEAT_DY, snake=True),
+    CARPET_PLACE: _place(CARPET_PLACE, CARPET, SEAT_DX, SEAT_DY, snake=True),
+    # the gallery fills from the left aisle, where its watchers come in
+    GALLERY_PLACE: _place(GALLERY_PLACE, GALLERY, GALLERY_DX, GALLERY_DY, snake=False,
+                          from_right=False),
+}
+
+
+def aisle_access(x: float, y: float) -> tuple[float, float]:
+    """The aisle point a walker at (x, y) steps to first: along its row to the nearer
+    vertical aisle, or straight onto the counter aisle when it is already on it."""
+    if y <= AISLE_Y:
+        return x, AISLE_Y
+    if x < WALL_X + 4:                 # outside: through the door
+        return DOOR_INSIDE
+    ax = min(AISLE_XS, key=lambda a: abs(a - x))
+    if y > BENCHES.bottom and ax == MID_AISLE_X and x < MID_AISLE_X - 4:
+        ax = LEFT_AISLE_X              # the gallery is reached from the left aisle
+    return ax, y
+
+
+def route(src: tuple[float, float], dst: tuple[float, float]) -> list[tuple[float, float]]:
+    """Waypoints from ``src`` to ``dst`` along the aisles, never across benches or signs.
+
+    A step to a neighbouring seat is direct (the queue moving up); anything longer goes to
+    the nearest aisle, along it (crossing between aisles on the counter aisle) and into the
+    row from the aisle end.
+    """
+    if abs(src[0] - dst[0]) <= SEAT_DX and abs(src[1] - dst[1]) <= SEAT_DY:
+        return [dst]
+    a, b = aisle_access(*src), aisle_access(*dst)
+    path = [a]
+    if a[0] != b[0]:
+        path += [(a[0], AISLE_Y), (b[0], AISLE_Y)]
+    path += [b, dst]
+    out: list[tuple[float, float]] = []
+    last = src
+    for p in path:
+        if p != last:
+            out.append(p)
+            last = p
+    return out
+
 
 FACTORY = pygame.Rect(200, 0, WORLD_W - 200, WORLD_H)
 CELL = 14
@@ -66,31 +156,6 @@ GROUP_HEADER = 12
 GROUP_GAP = 4
 GATE = pygame.Rect(356, 238, 60, 14)
 MANAGER_POST = (336, 236)
-
-
-def _grid(area: pygame.Rect, dx: int, dy: int, right_to_left: bool,
-          snake: bool = False) -> list[tuple[int, int]]:
-    """Spots row by row; a ``snake`` turns at each row end like a queue between ropes."""
-    cols = max(1, area.width // dx)
-    rows = max(1, area.height // dy)
-    spots = []
-    for r in range(rows):
-        backwards = right_to_left != (snake and r % 2 == 1)
-        for c in range(cols):
-            x = area.x + 4 + (cols - 1 - c) * dx if backwards else area.x + 4 + c * dx
-            spots.append((x, area.y + 8 + r * dy))
-    return spots
-
-
-#: Seat positions (feet) in queue order: the front of the queue nearest the factory, then
-#: a serpentine, so the queue moving up is everyone taking one step, never a jump.
-NORMAL_SEATS = _grid(BENCHES, SEAT_DX, SEAT_DY, True, snake=True)
-VIP_SEATS = _grid(CARPET, SEAT_DX, SEAT_DY, True, snake=True)
-#: Watchers stand ``GALLERY_BACK`` px behind the rope, so the heads and hourglasses of the
-#: first row stay clear of the carpet's "VIP" label just above it.
-GALLERY_SPOTS = _grid(pygame.Rect(GALLERY.x, GALLERY.y + GALLERY_BACK, GALLERY.w,
-                                  GALLERY.h - GALLERY_BACK), GALLERY_DX, GALLERY_DY, True)
-OVERFLOW_SPOTS = _grid(OVERFLOW, SEAT_DX, 10, True)
 
 
 @dataclass(slots=True)
@@ -120,13 +185,15 @@ class Group:
 
 
 def plan_groups(stations: list[tuple[str, int, int]]) -> list[Group]:
-    """Stack one group per (name, base slots, max rented) from the top of the factory.
+    """Stack one group per (name, base slots, rented slots now) from the top of the factory.
 
-    Rows shrink (largest group first) when the wanted rows do not fit above the supplier's
-    gate; slots without a cell are summarised as "+N" by the machines layer.
+    The rented area is compact until used: rows only for the slots rented (or on their way)
+    now, so an empty one is a thin marked strip, not a brown box.  Rows shrink (largest group
+    first) when the wanted rows do not fit above the supplier's gate; slots without a cell
+    are summarised as "+N" by the machines layer.
     """
     avail = GATE.top - 4 - len(stations) * (GROUP_HEADER + GROUP_GAP)
-    want = [[max(1, math.ceil(base / BASE_COLS)), max(1, math.ceil(rent / RENT_COLS))]
+    want = [[max(1, math.ceil(base / BASE_COLS)), math.ceil(rent / RENT_COLS)]
             for _, base, rent in stations]
     while sum(max(b, r) for b, r in want) * CELL > avail:
         i = max(range(len(want)), key=lambda k: max(want[k]))

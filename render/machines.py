@@ -101,7 +101,7 @@ class Machines:
         for st in snap.stations:
             base = sum(1 for s in st.slots if not s.rented)
             base = max(base, snap.controls.capacity.get(st.name, 0))
-            rent = max(st.max_rented, sum(1 for s in st.slots if s.rented), 1)
+            rent = sum(1 for s in st.slots if s.rented)   # compact until used (rented now)
             want.append((st.name, base, rent))
         key = tuple(want)
         if key == self.plan_key:

@@ -1,12 +1,19 @@
 """The little people: where each customer should be, and how they walk there in real time.
 
 Why real time: the simulation may run 600x faster than the wall clock, but a person on screen
-must never jump.  Each customer gets an :class:`Actor` that walks at a speed in *real*
-seconds along waypoints (street -> door -> cashier -> seat; seat -> counter -> door -> street)
-and hurries when playback is fast or the target is far.  Targets come from the snapshot only
-(:mod:`render.seating` turns queue order and estimated starts into seats and signs).
+must never jump.  Each customer drawn gets an :class:`Actor` that walks at a speed in *real*
+seconds along the aisles (:func:`render.layout.route`: street -> door -> cashier -> seat;
+seat -> counter -> door -> street) and hurries when playback is fast or the target is far.
+Targets come from the snapshot only (:mod:`render.seating` turns queue order and estimated
+starts into places, spots and signs).
 
-Why the bookkeeping is incremental: at rush hour 500 people are on screen and a snapshot
+Why badges and a walker cap: a place has as many spots as fit without overlap; the customers
+beyond them, and those not drawn because enough people already walk (fewer the faster the
+playback, :meth:`People.walker_cap`), are its "+N" badge.  Every person drawn is a real
+customer and each badge is its place's count minus the actors counted there, so drawn people
+plus badges always equal the snapshot's counts, at x1 as at x600.
+
+Why the bookkeeping is incremental: at rush hour 500 people are inside and a snapshot
 comes 20 times a second.  Re-seating runs in slices on the frames after a snapshot
 (:meth:`People.retarget` starts it, :meth:`People.settle` runs one slice per frame); only
 people whose seat or sign changed are touched; walking and sprite updates visit only the
@@ -26,11 +33,15 @@ import pygame
 from render import layout as L
 from render import palette as P
 from render.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
-from render.sprites import Sprites
+from render.sprites import Sprites, plate
 
 WALK_PX_S = 42.0          # logical pixels per real second at 1x
-MAX_ACTORS = 700          # beyond this, new walkers are not animated (the browser's budget)
+HURRY_MAX = 6.0           # walking hurries with playback speed, up to this factor
+MAX_ACTORS = 700          # a guard: the places' spots and the walker cap keep far below it
 MAX_LEAVING = 160
+MIN_WALKERS, MAX_WALKERS = 12, 80   # people walking at once, at high and at low speed
+COMPACT_MAX_SPEED = 10.0  # above it seats are sticky: nobody shuffles up the queue
+WALKER_BUDGET = 600.0     # walkers x playback speed: 20 walk at x30, 12 from x50 up
 _by_y = attrgetter("y")
 
 
@@ -48,7 +59,8 @@ class Actor:
     phase: float = 0.0
     leaving: bool = False
     carry: str | None = None        # content icon or "coins" when walking out
-    exit: tuple = L.EXIT_TOP
+    place: str | None = None        # the place it is counted in (None: leaving, staff)
+    absorb: bool = False            # walking into its place's badge, gone on arrival
     entering: bool = True           # still on the way in (path ends at the seat)
     sign: int = 0                   # 0 none, 1 wait bar, 2 hourglass, 3 "!" bubble
     fill: int = 0                   # wait bar fill 0..BAR_STEPS
@@ -72,6 +84,13 @@ class People:
         self.moving: dict[int, Actor] = {}      # the actors with a path: all walk() visits
         self.n_leaving = 0
         self.seen_departures: set[int] = set()
+        self.speed = 1.0                        # playback speed (from walk) sets the walker cap
+        self.last_place: dict[int, str] = {}    # every customer inside at the last plan
+        self.badges: dict[str, int] = {}        # place -> customers in it not drawn
+        self.badges_shown: list[tuple] = []     # (surface, place, n) of the badges drawn
+        self._badge_blits: tuple = ((), [])     # (badges, blits) drawn at screen resolution
+        self._gone = False                      # actors were removed: prune the depth order
+        self._room = 0                          # walkers the plan being applied may still add
         self.dispatcher = Actor(-1, 0, False, *L.DISPATCHER_POST)
         self.manager = Actor(-2, 0, False, *L.MANAGER_POST)
         self.manager.direction = "right"
@@ -141,50 +160,130 @@ class People:
 
     def _reseat(self, snap, multiplier: float, contents: dict[str, str]) -> Iterator[None]:
         """Two slices: read the lanes; then seats, signs, arrivals, leavers and staff."""
+        self.seating.compact = self.speed <= COMPACT_MAX_SPEED
         yield from self.seating.steps(snap, multiplier)
         self._apply()
         self._departures(snap, contents)
         self._stage_staff()
 
+    def walker_cap(self) -> int:
+        """How many people may walk at once: fewer the faster the playback, so the scene stays
+        calm; the others arrive and leave off-screen (counted in the badges)."""
+        if self.speed <= 0:
+            return MAX_WALKERS
+        return max(MIN_WALKERS, min(MAX_WALKERS, int(WALKER_BUDGET / self.speed)))
+
     def _apply(self) -> None:
-        """Give every actor its place (arrivals spawn); touch only those whose seat changed."""
+        """Give every customer with a spot an actor there; an actor whose customer stays
+        without a spot walks into the place's badge.
+
+        Walking is budgeted (:meth:`walker_cap`): within it arrivals walk in and people walk
+        between places; beyond it a newcomer appears in its spot and a mover leaves the
+        picture for one plan (never a jump from one place to another in the same frame).
+        """
         seating = self.seating
-        seats = seating.seats
-        who = seating.who
+        place_of = seating.place_of
         actors = self.actors
-        for cid, seat in seats.items():
+        self._room = self.walker_cap() - len(self.moving)
+        vanished: set[int] = set()
+        for cid, seat in seating.seats.items():
             a = actors.get(cid)
             if a is None:
-                if len(actors) >= MAX_ACTORS:
+                if cid in vanished or len(actors) >= MAX_ACTORS:
                     continue
-                person = who[cid]
-                a = self._spawn(cid, person.tier, person.vip)
-                self._go(a, [L.DOOR_OUTSIDE, L.DOOR_INSIDE, L.CASHIER_SPOT, seat[0]])
-            elif a.leaving or seat == a.seat:
+                a = self._arrive(cid, seat[0], place_of[cid])
+            elif a.leaving:
                 continue
-            elif a.entering and a.path:
-                a.path[-1] = seat[0]
-            elif not a.path or a.path[-1] != seat[0]:
-                a.entering = False
-                self._go(a, [seat[0]])
+            elif a.seat is None or seat[0] != a.seat[0]:
+                if not self._move(a, seat[0], place_of[cid]):
+                    vanished.add(cid)
+                    continue
             a.seat = seat
             _, sign, fill, hue, vip = seat
             if (a.sign, a.fill, a.hue, a.vip) != (sign, fill, hue, vip):
                 a.sign, a.fill, a.hue, a.vip = sign, fill, hue, vip
                 self.refresh(a)
-        for cid, a in actors.items():
-            if not a.leaving and cid not in seats:
+        seats = seating.seats
+        for a in [a for cid, a in actors.items() if not a.leaving and cid not in seats]:
+            place = place_of.get(a.cid)
+            if place is None:
                 self._send_out(a, None)  # gone without a departure record (deque overflow)
+            elif a.place != place or not a.absorb:
+                self._absorb(a, place)
+        self.last_place = place_of
+        self._blits = None
+
+    def _move(self, a: Actor, spot: tuple, place: str) -> bool:
+        """Walk ``a`` to its new spot: always within its place (one step up the queue), to
+        another place while the walker budget lasts; else take it off the picture (False)."""
+        if a.place != place or a.absorb:
+            if self._room <= 0:
+                self._remove(a)
+                return False
+            self._room -= 1
+        a.absorb = False
+        a.place = place
+        self._go(a, self._reroute(a, spot))
+        return True
+
+    def _arrive(self, cid: int, spot: tuple, place: str) -> Actor:
+        """A new actor: within the walker budget a newcomer walks in from the street and a
+        customer counted in a badge steps out of it; beyond it, it appears in its spot."""
+        person = self.seating.who[cid]
+        a = self._spawn(cid, person.tier, person.vip)
+        a.place = place
+        if self._room <= 0:
+            a.entering = False
+            a.x, a.y = spot
+            a.direction = "right"
+            self.refresh(a)
+        elif cid in self.last_place:
+            self._room -= 1
+            a.entering = False
+            a.x, a.y = _badge_feet(self.last_place[cid])
+            self._go(a, L.route((a.x, a.y), spot))
+        else:
+            self._room -= 1
+            self._go(a, [L.DOOR_OUTSIDE, L.DOOR_INSIDE] + L.route(L.DOOR_INSIDE, L.CASHIER_SPOT)
+                     + L.route(L.CASHIER_SPOT, spot))
+        return a
+
+    def _reroute(self, a: Actor, dest: tuple) -> list:
+        """The way to a new spot: an arrival keeps its way in up to the cashier or the door."""
+        path = a.path
+        if a.entering:
+            for via in (L.CASHIER_SPOT, L.DOOR_INSIDE):
+                if via in path:
+                    return path[:path.index(via) + 1] + L.route(via, dest)
+        return L.route((a.x, a.y), dest)
+
+    def _absorb(self, a: Actor, place: str) -> None:
+        """A customer without a spot joins the place's badge: walking to it, or at once when
+        enough people walk already."""
+        a.place = place
+        a.seat = None
+        if self._room <= 0:
+            self._remove(a)
+            return
+        self._room -= 1
+        a.absorb = True
+        a.entering = False
+        self._go(a, self._reroute(a, _badge_feet(place)))
+
+    def _remove(self, a: Actor) -> None:
+        del self.actors[a.cid]
+        self.moving.pop(a.cid, None)
+        if a.leaving:
+            self.n_leaving -= 1
+        self._gone = True
 
     def _go(self, a: Actor, path: list) -> None:
         a.path = path
         self.moving[a.cid] = a
 
     def _spawn(self, cid: int, tier: str, vip: bool) -> Actor:
-        top = cid % 2 == 0
-        x, y = L.SPAWN_TOP if top else L.SPAWN_BOTTOM
+        x, y = L.SPAWN_TOP
         a = Actor(cid, self.tiers.get(tier, cid), vip, float(x), float(y))
-        a.exit = L.EXIT_BOTTOM if top else L.EXIT_TOP
         self.actors[cid] = a
         self._depth.append(a)
         self._resort = True
@@ -192,6 +291,7 @@ class People:
         return a
 
     def _departures(self, snap, contents: dict[str, str]) -> None:
+        """Leavers walk out by their counter; beyond the walker cap they leave off-screen."""
         seen = self.seen_departures
         ids = set()
         for person in snap.departures:
@@ -201,27 +301,31 @@ class People:
                 continue
             seen.add(cid)
             a = self.actors.get(cid)
-            state = person.state
+            room = self._room > 0 and self.n_leaving < MAX_LEAVING
+            self._room -= room
             if a is None:
-                if self.n_leaving >= MAX_LEAVING or len(self.actors) >= MAX_ACTORS:
+                if not room or len(self.actors) >= MAX_ACTORS:
                     continue
                 a = self._spawn(cid, person.tier, person.vip)
-                if state == "rejected":
+                if person.state == "rejected":
                     a.leaving = True
                     a.entering = False
                     a.sign = 0
                     self.n_leaving += 1
-                    turn = (L.STREET_OUT_X, L.DOOR_OUTSIDE[1] + (6 if a.exit[1] > 0 else -6))
-                    self._go(a, [L.DOOR_OUTSIDE, turn, a.exit])
+                    self._go(a, [L.DOOR_OUTSIDE, L.OUT_TURN, L.EXIT_BOTTOM])
                     continue
-                a.x, a.y = L.DOOR_INSIDE  # came and went between two frames
+                a.x, a.y = _badge_feet(self.last_place[cid]) if cid in self.last_place \
+                    else L.DOOR_INSIDE
+            elif not room:
+                self._remove(a)
+                continue
             carry = None
-            if state == "done":
+            if person.state == "done":
                 carry = next((contents.get(o.model, "job") for o in person.orders
                               if o.state == "delivered"), None)
-            elif state == "left":
+            elif person.state == "left":
                 carry = "coins"
-            self._send_out(a, carry, state)
+            self._send_out(a, carry, person.state)
         self.seen_departures = seen & ids
 
     def _send_out(self, a: Actor, carry: str | None, state: str = "") -> None:
@@ -229,35 +333,44 @@ class People:
             self.n_leaving += 1
         a.leaving = True
         a.entering = False
+        a.absorb = False
+        a.place = None
         a.carry = carry
         a.sign = 0
         counter = (L.DELIVERY_SPOT if state == "done" else
                    L.REFUND_SPOT if state == "left" else None)
-        out = (L.STREET_OUT_X, L.DOOR_OUTSIDE[1] + (4 if a.exit[1] > 0 else -4))
-        self._go(a, ([counter] if counter else []) + [L.DOOR_INSIDE, L.DOOR_OUTSIDE, out, a.exit])
+        here = (a.x, a.y)
+        path = L.route(here, counter) + L.route(counter, L.DOOR_INSIDE) if counter else \
+            L.route(here, L.DOOR_INSIDE)
+        self._go(a, path + [L.DOOR_OUTSIDE, L.OUT_TURN, L.EXIT_BOTTOM])
+        self.refresh(a)
 
     def _stage_staff(self) -> None:
-        """The dispatcher walks to the customer the breaker is asking; else to his post."""
+        """The dispatcher walks (along the aisles) to the customer the breaker is asking; else
+        back to his post by the counters."""
         target = L.DISPATCHER_POST
         if self.seating.asked is not None:
             a = self.actors.get(self.seating.asked[1])
-            if a is not None:
-                target = (a.x + 7, a.y)
+            if a is not None and a.seat is not None:
+                x, y = a.seat[0]
+                target = (x + 7, y)
         d = self.dispatcher
-        if math.hypot(d.x - target[0], d.y - target[1]) > 1.0:
-            d.path = [target]
+        end = d.path[-1] if d.path else (d.x, d.y)
+        if math.hypot(end[0] - target[0], end[1] - target[1]) > 1.0:
+            d.path = L.route((d.x, d.y), target)
 
     # -- the frame ----------------------------------------------------------------------------
     def walk(self, dt: float, speed: float) -> None:
         """Move every actor that has somewhere to go; leavers vanish at the street's end."""
+        self.speed = speed
         movers = list(self.moving.values())
         if self.dispatcher.path:
             movers.append(self.dispatcher)
         if not movers:
             return
-        step = WALK_PX_S * min(8.0, 1.0 + speed / 60.0) * dt
+        step = WALK_PX_S * min(HURRY_MAX, 1.0 + speed / 30.0) * dt
         moving = self.moving
-        done = []
+        done: list[Actor] = []
         for a in movers:
             budget = step
             path = a.path
@@ -284,19 +397,15 @@ class People:
                 continue
             if not path:
                 del moving[a.cid]
-                if a.leaving:
+                if a.leaving or a.absorb:
                     done.append(a)
                     continue
                 a.direction = "right"
                 a.entering = False
             self.refresh(a)
         self._resort = True
-        if done:
-            actors = self.actors
-            for a in done:
-                del actors[a.cid]
-            self.n_leaving -= len(done)
-            self._depth = [a for a in self._depth if a.cid in actors]
+        for a in done:
+            self._remove(a)
 
     # -- drawing -----------------------------------------------------------------------------
     def refresh(self, a: Actor) -> None:
@@ -327,6 +436,11 @@ class People:
 
         The sorted order and both blit lists are kept until somebody moves or changes.
         """
+        if self._gone:
+            actors = self.actors
+            self._depth = [a for a in self._depth if actors.get(a.cid) is a]
+            self._gone = False
+            self._blits = None
         if self._resort:
             self._depth.sort(key=_by_y)
             self._resort = False
@@ -335,6 +449,7 @@ class People:
             depth = self._depth
             self._blits = [a.blit for a in depth]
             self._overs = [a.over for a in depth if a.over is not None]
+            self._count_badges()
         staff = self.sprites.staff
         d = self.dispatcher
         frame = (1 + int(d.phase) % 2) if d.path else 0
@@ -346,6 +461,33 @@ class People:
         surf.fblits(self._overs)
         return len(self._depth)
 
+    def _count_badges(self) -> None:
+        """Each place's badge: its customers (from the plan) minus the actors drawn in it."""
+        drawn = dict.fromkeys(L.PLACES, 0)
+        for a in self._depth:
+            if a.place is not None:
+                drawn[a.place] += 1
+        counts = self.seating.counts
+        self.badges = {name: counts.get(name, 0) - n for name, n in drawn.items()}
+
+    def badge_blits(self, fonts) -> list[tuple]:
+        """The "+N" badges (screen resolution, drawn over the world like its signs), each on
+        a dark plate in its place's reserved back seats; made again only when a count moves."""
+        shown = tuple(sorted(self.badges.items()))
+        if shown != self._badge_blits[0]:
+            blits = []
+            self.badges_shown = []
+            for name, n in shown:
+                if n > 0:
+                    surf = plate(fonts.label(f"+{n}", P.WHITE), P.INK)
+                    box = L.PLACES[name].badge
+                    sx, sy = L.to_screen(box.centerx, box.centery)
+                    blits.append((surf, (sx - surf.get_width() // 2,
+                                         sy - surf.get_height() // 2)))
+                    self.badges_shown.append((surf, name, n))
+            self._badge_blits = (shown, blits)
+        return self._badge_blits[1]
+
     def hit(self, wx: float, wy: float) -> int | None:
         """The customer id under a world point (front-most first), or None."""
         best = None
@@ -354,3 +496,10 @@ class People:
                 if best is None or a.y > best.y:
                     best = a
         return best.cid if best else None
+
+
+def _badge_feet(place: str) -> tuple[int, int]:
+    """Where a person stands to join (or step out of) a place's badge."""
+    box = L.PLACES[place].badge
+    return box.centerx, box.bottom
+

@@ -15,20 +15,27 @@ for this person?" is one comparison, and the people layer touches only those who
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from render import layout as L
 
 BAR_STEPS = 6
 WAITING, WATCHING, ASKED = 1, 2, 3      # the sign over a seated customer's head
+_by_id = attrgetter("id")
 
 
 class Seating:
-    """One plan per snapshot: queue seats by time in the lane, sticky gallery spots."""
+    """One plan per snapshot: each customer's place (lane or gallery), sticky spots in it
+    (front of the queue first) and the counts the badges are made from."""
 
     def __init__(self) -> None:
         self.seats: dict[int, tuple] = {}       # customer id -> (spot, sign, fill, hue, vip)
         self.waits: dict[int, list] = {}        # customer id -> the best order, see _rank
-        self.gallery: dict[int, int] = {}       # customer id -> gallery spot index
+        self.spot_of: dict[int, tuple[str, int]] = {}   # customer id -> (place, spot index)
+        self.place_of: dict[int, str] = {}      # every customer inside -> its place
+        self.counts: dict[str, int] = {}        # place -> customers in it (drawn or not)
+        self.compact = True                     # step forward into free spots (slow playback)
+        self.snap = None                        # the snapshot the plan was made from
         self.who: dict[int, object] = {}        # customer id -> the customer (live, read-only)
         self.asked: tuple | None = None         # (since_s, id) of the longest-asked customer
         self._best: dict[int, list] = {}
@@ -93,76 +100,99 @@ class Seating:
         self._best = best
         self._lanes = (vip_q, normal_q)
 
-    # -- second half: seats, bars and the gallery --------------------------------------------
+    # -- second half: places, sticky spots, bars ----------------------------------------------
     def _place(self, snap) -> None:
-        """Seats by lane rank (overflow on the sidewalk), wait bars, sticky gallery spots.
+        """Every customer inside gets a place; those who fit get a spot in it.
 
-        Queued orders belong to customers inside the building, so every customer in
-        ``snap.people`` ends up with exactly one seat.
+        Every customer in ``snap.people`` lands in exactly one place and is counted there: a
+        queued order seats them in its lane; else an order in production puts them in the
+        gallery; else (orders backing off before a retry) they wait in their lane, behind the
+        queued.  So a retry storm does not send people back and forth across the lobby.  A
+        spot is drawn; the rest of a place's count is its "+N" badge.  Signs and bars are
+        worked out for the customers with a spot only.
         """
-        now = snap.now_s
-        best = self._best
-        seats: dict[int, tuple] = {}
-        who: dict[int, object] = {}
-        asked = None
-        spill = 0
-        over = L.OVERFLOW_SPOTS
-        last_over = len(over) - 1
         vip_q, normal_q = self._lanes
-        for queue, spots in ((vip_q, L.VIP_SEATS), (normal_q, L.NORMAL_SEATS)):
-            n_spots = len(spots)
-            for rank, (_, cid) in enumerate(queue):
-                if rank < n_spots:
-                    spot = spots[rank]
-                else:
-                    spot = over[spill if spill < last_over else last_over]
-                    spill += 1
-                info = best[cid]
-                customer = info[7]
-                who[cid] = customer
-                sign, asked = _sign(customer, WAITING, asked)
-                remaining = info[0] - now
-                if remaining < 0.0:
-                    remaining = 0.0
-                queued_s = info[4]
-                waited = now - queued_s if 0.0 <= queued_s < now else 0.0
-                total = waited + remaining
-                bound = info[5]
-                seats[cid] = (spot, sign,
-                              BAR_STEPS if total <= 0.0 else round(BAR_STEPS * waited / total),
-                              0 if total < bound / 3 else (1 if total < bound else 2),
-                              customer.vip)
-        # gallery spots are sticky: watchers do not shuffle when a neighbour leaves
-        watching = {}
+        best = self._best
+        members: dict[str, list[int]] = {L.CARPET_PLACE: [cid for _, cid in vip_q],
+                                         L.BENCH: [cid for _, cid in normal_q],
+                                         L.GALLERY_PLACE: []}
+        others: dict[int, object] = {}
+        asked = None
         for person in snap.people:
-            cid = person.id
-            if cid not in best:
-                watching[cid] = person
-        old = self.gallery
-        keep = {cid: old[cid] for cid in watching if cid in old}
-        if len(keep) < len(watching):
-            used = set(keep.values())
-            free = (i for i in range(len(L.GALLERY_SPOTS)) if i not in used)
-            for cid in sorted(watching):
-                if cid not in keep:
-                    keep[cid] = next(free, cid % len(L.GALLERY_SPOTS))
-        spots = L.GALLERY_SPOTS
-        for cid, i in keep.items():
-            person = watching[cid]
-            sign, asked = _sign(person, WATCHING, asked)
-            seats[cid] = (spots[i], sign, 0, 0, person.vip)
-        who.update(watching)
-        self.gallery = keep
+            if person.state == "asked":
+                key = (person.since_s, person.id)
+                asked = key if asked is None or key < asked else asked
+            if person.id not in best:
+                others[person.id] = person
+        for cid in sorted(others):
+            person = others[cid]
+            members[L.GALLERY_PLACE if any(o.state == "running" for o in person.orders)
+                    else L.CARPET_PLACE if person.vip else L.BENCH].append(cid)
+        self.spot_of = _allocate(self.spot_of, members, self.compact)
+        self.place_of = {cid: name for name, cids in members.items() for cid in cids}
+        self.counts = {name: len(cids) for name, cids in members.items()}
+        seats = {}
+        who = {}
+        now = snap.now_s
+        for cid, (name, i) in self.spot_of.items():
+            info = best.get(cid)
+            person = who[cid] = info[7] if info is not None else others[cid]
+            sign = ASKED if person.state == "asked" else \
+                WATCHING if name == L.GALLERY_PLACE else WAITING
+            bar = _bar(info, now) if info is not None else (0, 0 if sign == WATCHING else 2)
+            seats[cid] = (L.PLACES[name].spots[i], sign) + bar + (person.vip,)
         self.seats = seats
         self.who = who
         self.asked = asked
         self.waits = best
+        self.snap = snap
 
 
-def _sign(person, otherwise: int, asked: tuple | None) -> tuple[int, tuple | None]:
-    """The sign over a head ("!" while the breaker asks, else ``otherwise``) and the
-    longest-asked ``(since_s, id)`` seen so far."""
-    if person.state == "asked":
-        key = (person.since_s, person.id)
-        return ASKED, (key if asked is None or key < asked else asked)
-    return otherwise, asked
+def _bar(info: list, now: float) -> tuple[int, int]:
+    """A queued customer's wait bar: (fill 0..``BAR_STEPS``, colour 0 green 1 yellow 2 red),
+    the share waited of the wait expected, coloured by the wait against the task's length.
+    (A customer whose orders only back off before a retry gets an empty red bar.)"""
+    remaining = info[0] - now
+    if remaining < 0.0:
+        remaining = 0.0
+    queued_s = info[4]
+    waited = now - queued_s if 0.0 <= queued_s < now else 0.0
+    total = waited + remaining
+    bound = info[5]
+    return (BAR_STEPS if total <= 0.0 else round(BAR_STEPS * waited / total),
+            0 if total < bound / 3 else (1 if total < bound else 2))
+
+
+def _allocate(old: dict[int, tuple[str, int]], members: dict[str, list[int]],
+              compact: bool) -> dict[int, tuple[str, int]]:
+    """Sticky spots: (place, index) per customer who fits, for ``members`` in priority order.
+
+    A customer keeps a spot while staying in its place; with ``compact`` everybody behind a
+    free spot steps one spot forward (the queue moving up, one step per plan, never a jump);
+    free spots go to the first customers without one; the rest are the place's badge.
+    """
+    new: dict[int, tuple[str, int]] = {}
+    for name, cids in members.items():
+        n_spots = len(L.PLACES[name].spots)
+        holder: list[int | None] = [None] * n_spots
+        waiting = []
+        for cid in cids:
+            prev = old.get(cid)
+            if prev is not None and prev[0] == name:
+                holder[prev[1]] = cid
+            else:
+                waiting.append(cid)
+        if compact:
+            for i in range(n_spots - 1):
+                if holder[i] is None and holder[i + 1] is not None:
+                    holder[i], holder[i + 1] = holder[i + 1], None
+        free = iter([i for i in range(n_spots) if holder[i] is None])
+        for cid in waiting:
+            i = next(free, None)
+            if i is None:
+                break
+            holder[i] = cid
+        for i, cid in enumerate(holder):
+            if cid is not None:
+                new[cid] = (name, i)
+    return new
