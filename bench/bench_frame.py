@@ -26,7 +26,8 @@ import main  # noqa: E402
 
 
 async def run(frames: int) -> None:
-    _, screen = main.init_display(headless=True)
+    _, display = main.init_display(headless=True)
+    screen = display.canvas          # the app draws on its logical canvas, as in main.py
     from render import benchmark
 
     t0 = time.perf_counter()

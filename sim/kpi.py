@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.metrics import Histogram
-
 
 def kpis(sim) -> dict[str, Any]:
     from sim.summary import money
@@ -31,7 +29,7 @@ def kpis(sim) -> dict[str, Any]:
     within = sum(st.started_within_target for st in stations)
     judged = started + gave_up
     level = within / judged if judged else 1.0
-    waits = Histogram.merged([st.waits for st in stations] + [st.gave_up for st in stations])
+    waits = sim.factory_waits.with_gave_up
     counts = sim.counts
     lost = dict(sim.flow.lost_cents, turned_away=sim.arrivals.turned_away_cents)
     m = money(sim)

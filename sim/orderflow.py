@@ -185,7 +185,7 @@ class OrderFlow:
             cents = self.accounts.refund(o)
             self.lost_cents[cause or LOST_TO[state]] += o.price_cents
             if o.started_s < 0 <= o.submitted_s:
-                st.gave_up.add(now - o.submitted_s)
+                st.record_gave_up(now - o.submitted_s)
             o.slot = None
             record = (now, "refund", o.id, cust.id, state.value, cents)
         o.state = state

@@ -29,7 +29,7 @@ from sim.ledger import Ledger
 from sim.metrics import EstimateErrors, Histogram, Series, Window
 from sim.operator import OperatorDesk
 from sim.orderflow import OrderFlow
-from sim.stations import SlotState, Station
+from sim.stations import FactoryWaits, SlotState, Station
 from sim.visits import Arrivals, Visitors
 
 COMMAND_PRIORITY = 1
@@ -39,11 +39,12 @@ COUNTS = ("arrived", "rejected", "left", "done", "rate_limited", "lobby_full", "
           "refunded_cancel", "retries", "dead_letters", "asked", "stayed", "vip_declined")
 
 
-def build_stations(scenario, streams: rng.Streams) -> dict[str, Station]:
+def build_stations(scenario, streams: rng.Streams,
+                   factory: FactoryWaits) -> dict[str, Station]:
     """One station per model with its base slots, each with its own random stream."""
     stations: dict[str, Station] = {}
     for cfg in scenario.models.values():
-        st = Station(cfg, scenario, streams["upstream:" + cfg.name])
+        st = Station(cfg, scenario, streams["upstream:" + cfg.name], factory)
         for _ in range(cfg.slots):
             st.add_slot(False, SlotState.IDLE, 0.0)
         st.base_target = cfg.slots
@@ -64,7 +65,8 @@ class Simulation:
         self.ledger = Ledger()
         self.accounts = Accounts(self.ledger)
         self.counts: dict[str, int] = dict.fromkeys(COUNTS, 0)
-        self.stations = build_stations(scenario, self.streams)
+        self.factory_waits = FactoryWaits()
+        self.stations = build_stations(scenario, self.streams, self.factory_waits)
         self.estimates = EstimateErrors()
         self.visitors = Visitors(engine, log, self.counts, self.accounts)
         auto = scenario.autoscaler
@@ -220,7 +222,7 @@ class Simulation:
 
     def waits(self) -> Histogram:
         """Every wait so far (submission to production start), all models."""
-        return Histogram.merged(st.waits for st in self.stations.values())
+        return self.factory_waits.started
 
     def window_quantiles(self) -> dict[str, float]:
         """Live wait percentiles over the sliding window, all models."""

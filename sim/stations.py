@@ -47,6 +47,17 @@ class Fees:
     rental: int = 0
 
 
+class FactoryWaits:
+    """Waits of every model together, kept as they happen (snapshots read them at frame
+    rate; merging the per-model histograms there would cost a pass over every bucket)."""
+
+    __slots__ = ("started", "with_gave_up")
+
+    def __init__(self) -> None:
+        self.started = Histogram()        # submission to first start, orders that started
+        self.with_gave_up = Histogram()   # ... and orders refunded before they started
+
+
 class Slot:
     __slots__ = ("key", "index", "rented", "state", "since_s", "call", "lease_start_s",
                  "last_fail_s", "arrive_s")
@@ -82,7 +93,7 @@ class Call:
 
 
 class Station:
-    def __init__(self, cfg, scenario, rnd) -> None:
+    def __init__(self, cfg, scenario, rnd, factory: FactoryWaits | None = None) -> None:
         self.name = cfg.name
         self.rnd = rnd                     # the model's own stream: task times and outcomes
         self.cfg = cfg
@@ -96,6 +107,7 @@ class Station:
         self._draw: tuple[float, str] | None = None   # the next call's draw, once peeked
         self.cancelled_run_cost_cents = 0  # upstream minutes of runs cancelled part-way
         self.target_wait_s = scenario.service.target_wait_s
+        self.factory = factory if factory is not None else FactoryWaits()
         self.started_within_target = 0     # orders whose first start came within the target
         self.rented_revenue_cents = 0      # revenue of orders delivered by rented slots
         self.lanes = Lanes(scenario.queue.aging_s)
@@ -302,10 +314,17 @@ class Station:
         if wait <= self.target_wait_s:
             self.started_within_target += 1
         self.waits.add(wait)
+        self.factory.started.add(wait)
+        self.factory.with_gave_up.add(wait)
         self.wait_window.add(now, wait)
         lane = self.lane_sum["vip" if vip else "normal"]
         lane[0] += wait
         lane[1] += 1
+
+    def record_gave_up(self, waited_s: float) -> None:
+        """An order refunded before it ever started had waited this long."""
+        self.gave_up.add(waited_s)
+        self.factory.with_gave_up.add(waited_s)
 
     # -- money -----------------------------------------------------------------------------
     def accrue(self, now: float, commit: bool = True) -> tuple[int, int]:

@@ -104,9 +104,7 @@ def summarize(sim, wall_seconds: float) -> dict[str, Any]:
             "retries": n["retries"], "dead_letters": n["dead_letters"],
         },
         "wait_seconds": _wait(sim.waits()),
-        "wait_seconds_with_gave_up": _wait(Histogram.merged(
-            [st.waits for st in sim.stations.values()]
-            + [st.gave_up for st in sim.stations.values()])),
+        "wait_seconds_with_gave_up": _wait(sim.factory_waits.with_gave_up),
         "queue_length_time_avg": (sum(st.queued.integral(now) for st in sim.stations.values())
                                   / now if now else 0.0),
         "arrival_rate_per_s": n["enqueued"] / now if now else 0.0,

@@ -166,7 +166,7 @@ def test_a_click_at_a_window_pixel_lands_on_the_slider_under_it(window, size):
     assert pos != logical   # unmapped, the click would land elsewhere
     _click(pos)
     _run(display, app, 3)
-    assert app.sim.snapshot().controls["capacity"]["image"] == value
+    assert app.sim.snapshot().controls.capacity["image"] == value
     assert pygame.display.get_surface().get_size() == size
 
 
@@ -175,7 +175,7 @@ def test_a_press_on_the_black_bars_reaches_no_widget(window):
     display = Display()
     app = App("rush-hour", seed=2, speed=0.0)
     pygame.event.clear()
-    before = app.sim.snapshot().controls["capacity"]["image"]
+    before = app.sim.snapshot().controls.capacity["image"]
     slider = app.controls.sliders["capacity:image"]
     # a press in the left bar, level with the slider; released on the slider's far end
     y = 30 + 2 * Controls.on_screen(slider.track).centery
@@ -183,7 +183,7 @@ def test_a_press_on_the_black_bars_reaches_no_widget(window):
     end_x = 20 + 2 * Controls.on_screen(slider.track).right
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(end_x, y), button=1))
     _run(display, app, 2)
-    assert app.sim.snapshot().controls["capacity"]["image"] == before
+    assert app.sim.snapshot().controls.capacity["image"] == before
     assert display.map_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(5, y),
                                                 button=1)) is None
 
