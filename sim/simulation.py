@@ -216,7 +216,7 @@ class Simulation:
     # ---------------------------------------------------------------------- reading
     def profit_cents(self) -> int:
         """Profit so far, fees accrued since the last posting included (as in the summary)."""
-        from sim.summary import money
+        from sim.kpi import money
 
         return money(self)["profit"]
 

@@ -289,8 +289,7 @@ def _controls(sim) -> ControlsView:
 
 
 def take(sim) -> Snapshot:
-    from sim.kpi import kpis
-    from sim.summary import money
+    from sim.kpi import kpis, money
 
     stations = tuple(station_view(sim, st) for st in sim.stations.values())
     m = money(sim)
