@@ -57,7 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dead_letters": ("dead letters {}", "死信 {}"),
     "asked": ("asked {}", "询问 {}"),
     "alerts": ("alerts", "警报"),
-    "alert_mean_wait": ("wait", "等待"),
+    "alert_wait_p95": ("wait p95", "等待p95"),
     "alert_abandon_rate": ("abandon", "放弃"),
     "alert_queue_len": ("queue", "队列"),
     "alert_breaker_open": ("breaker", "熔断"),

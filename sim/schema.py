@@ -189,7 +189,6 @@ SERVICE = {
 }
 
 ALERTS = {
-    "mean_wait_s": Spec(float, 300.0, 0.0, DAY_S),
     "abandon_rate": Spec(float, 0.10, 0.0, 1.0),
     "queue_len": Spec(int, 100, 0, 10**7),
 }

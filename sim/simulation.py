@@ -82,7 +82,7 @@ class Simulation:
         self.autoscaler = Autoscaler(auto)
         self.desk = OperatorDesk(engine, log, self.stations, self.arrivals, self.flow,
                                  self.capacity, self.autoscaler)
-        self.alerts = Alerts(scenario.alerts)
+        self.alerts = Alerts(scenario)
         # (time, admitted so far, left so far) at each metrics tick: windowed abandon rate
         self._marks: deque[tuple[float, int, int]] = deque([(0.0, 0, 0)])
         self.series = {k: Series(scenario.metrics.series_len)
@@ -188,14 +188,14 @@ class Simulation:
         while len(marks) > 2 and marks[1][0] <= now - self.scenario.metrics.window_s:
             marks.popleft()
         admitted = marks[-1][1] - marks[0][1]
-        values = {
-            "mean_wait": q["mean"],
+        readings = {
+            "wait_p95_s": q["p95"],
             "abandon_rate": (marks[-1][2] - marks[0][2]) / admitted if admitted else 0.0,
             "queue_len": float(waiting),
             "breaker_open": float(any(st.breaker.state == OPEN
                                       for st in self.stations.values())),
         }
-        for a in self.alerts.update(now, values):
+        for a in self.alerts.update(now, readings):
             self.log.add((now, "alert", a.name, a.active))
         self.engine.at(now + self.scenario.metrics.sample_every_s, self._on_metrics_tick)
 

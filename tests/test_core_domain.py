@@ -132,7 +132,7 @@ def test_rush_hour_asks_rents_and_returns():
     for r in records(sim, "ask"):
         assert r[4] > 3 * 300.0 or r[4] > 3 * 720.0 or r[4] > 3 * 120.0 or r[4] > 3 * 60.0
     kinds = {r[2] for r in records(sim, "alert")}
-    assert "mean_wait" in kinds or "queue_len" in kinds
+    assert "wait_p95" in kinds or "queue_len" in kinds
 
 
 def test_wait_estimate_is_better_than_guessing():
