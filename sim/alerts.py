@@ -12,13 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-#: alert name -> (the metrics-tick reading it compares, its threshold from the scenario)
-ALERT_KINDS: dict[str, tuple[str, Callable[[object], float]]] = {
-    "wait_p95": ("wait_p95_s", lambda sc: sc.service.target_wait_s),
-    "abandon_rate": ("abandon_rate", lambda sc: sc.alerts.abandon_rate),
-    "queue_len": ("queue_len", lambda sc: float(sc.alerts.queue_len)),
-    "breaker_open": ("breaker_open", lambda sc: 0.5),
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """What the metrics tick hands the alerts: the live figures they may compare."""
+
+    wait: dict[str, float]      # live wait quantiles over metrics.window_s (p50 p95 p99 mean)
+    abandon_rate: float         # left at the breaker / admitted, over the same window
+    waiting: int                # orders in every lane
+    circuits: tuple[str, ...]   # each model's circuit-breaker state
+
+
+#: alert name -> (its reading of the tick, its threshold from the scenario).  Adding an
+#: alert: a row here, its threshold key in sim/schema.py, its lamp label in render/i18n.py.
+ALERT_KINDS: dict[str, tuple[Callable[[Tick], float], Callable[[Any], float]]] = {
+    "wait_p95": (lambda t: t.wait["p95"], lambda sc: sc.service.target_wait_s),
+    "abandon_rate": (lambda t: t.abandon_rate, lambda sc: sc.alerts.abandon_rate),
+    "queue_len": (lambda t: float(t.waiting), lambda sc: float(sc.alerts.queue_len)),
+    "breaker_open": (lambda t: float("open" in t.circuits), lambda sc: 0.5),
 }
 
 
@@ -26,7 +39,6 @@ ALERT_KINDS: dict[str, tuple[str, Callable[[object], float]]] = {
 class Alert:
     name: str
     threshold: float
-    reading: str = ""
     active: bool = False
     since_s: float = 0.0
     value: float = 0.0
@@ -34,15 +46,15 @@ class Alert:
 
 class Alerts:
     def __init__(self, scenario) -> None:
-        self.items = {name: Alert(name, threshold(scenario), reading)
-                      for name, (reading, threshold) in ALERT_KINDS.items()}
+        self.items = {name: Alert(name, threshold(scenario))
+                      for name, (_, threshold) in ALERT_KINDS.items()}
         self.fired = 0
 
-    def update(self, now: float, readings: dict[str, float]) -> list[Alert]:
+    def update(self, now: float, tick: Tick) -> list[Alert]:
         """Compare this tick's readings with the thresholds; return the alerts that flipped."""
         flipped = []
         for a in self.items.values():
-            value = readings[a.reading]
+            value = ALERT_KINDS[a.name][0](tick)
             a.value = value
             on = value > a.threshold
             if on != a.active:

@@ -18,9 +18,8 @@ from typing import Any
 
 from sim import rng
 from sim.accounts import Accounts
-from sim.alerts import Alerts
+from sim.alerts import Alerts, Tick
 from sim.autoscaler import Autoscaler
-from sim.breaker import OPEN
 from sim.capacity import Capacity, RentalBudget
 from sim.commands import Command, make_command
 from sim.engine import Engine
@@ -188,14 +187,10 @@ class Simulation:
         while len(marks) > 2 and marks[1][0] <= now - self.scenario.metrics.window_s:
             marks.popleft()
         admitted = marks[-1][1] - marks[0][1]
-        readings = {
-            "wait_p95_s": q["p95"],
-            "abandon_rate": (marks[-1][2] - marks[0][2]) / admitted if admitted else 0.0,
-            "queue_len": float(waiting),
-            "breaker_open": float(any(st.breaker.state == OPEN
-                                      for st in self.stations.values())),
-        }
-        for a in self.alerts.update(now, readings):
+        tick = Tick(wait=q, waiting=waiting,
+                    abandon_rate=(marks[-1][2] - marks[0][2]) / admitted if admitted else 0.0,
+                    circuits=tuple(st.breaker.state for st in self.stations.values()))
+        for a in self.alerts.update(now, tick):
             self.log.add((now, "alert", a.name, a.active))
         self.engine.at(now + self.scenario.metrics.sample_every_s, self._on_metrics_tick)
 
