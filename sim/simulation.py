@@ -87,6 +87,7 @@ class Simulation:
         self.series = {k: Series(scenario.metrics.series_len)
                        for k in ("wait_p50", "wait_p95", "queue", "profit_cents", "in_building")}
         self.model_names = tuple(self.stations)
+        self._window_q: tuple | None = None
         self.recorded: list[Command] = []
         for cmd in [*scenario.commands, *commands]:
             self._schedule_command(cmd)
@@ -220,9 +221,13 @@ class Simulation:
         return self.factory_waits.started
 
     def window_quantiles(self) -> dict[str, float]:
-        """Live wait percentiles over the sliding window, all models."""
-        return Window.merged_quantiles((st.wait_window for st in self.stations.values()),
-                                       self.engine.now)
+        """Live wait percentiles over the sliding window, all models (computed once per
+        instant and event count: a snapshot asks for them twice)."""
+        key = (self.engine.now, self.log.total())
+        if self._window_q is None or self._window_q[0] != key:
+            self._window_q = (key, Window.merged_quantiles(
+                (st.wait_window for st in self.stations.values()), self.engine.now))
+        return self._window_q[1]
 
     def state_digest(self) -> str:
         """A SHA-256 of the whole model state (clock, pending events, random streams, log,
