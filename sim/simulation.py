@@ -22,7 +22,7 @@ from sim.alerts import Alerts
 from sim.autoscaler import Autoscaler
 from sim.breaker import OPEN
 from sim.capacity import Capacity, RentalBudget
-from sim.commands import Command, make_command
+from sim.commands import Command, make_command, validate_commands
 from sim.engine import Engine
 from sim.eventlog import EventLog
 from sim.ledger import Ledger
@@ -87,6 +87,7 @@ class Simulation:
                        for k in ("wait_p50", "wait_p95", "queue", "profit_cents", "in_building")}
         self.model_names = tuple(self.stations)
         self.recorded: list[Command] = []
+        commands = validate_commands(commands, self.model_names)
         for cmd in [*scenario.commands, *commands]:
             self._schedule_command(cmd)
         self.recorded.extend(commands)
