@@ -30,7 +30,7 @@ import os
 import sys
 
 from sim import load_scenario, schema
-from sim.cli import Parser, ParserExit, spec_arg
+from sim.cli import Parser, ParserExit, print_error, spec_arg
 from sim.commands import load_commands
 from sim.schema import InputError, Spec
 
@@ -119,7 +119,7 @@ async def main(argv: list[str] | None = None) -> int:
     except ParserExit as e:
         return e.status
     except InputError as e:
-        print(e, file=sys.stderr)
+        print_error(e)
         return 2
     error = screenshot_error(opts["screenshot"])
     if error:
@@ -139,7 +139,7 @@ async def main(argv: list[str] | None = None) -> int:
         app = App(opts["scenario"], opts["seed"], opts["lang"],
                   DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay)
     except InputError as e:
-        print(e, file=sys.stderr)
+        print_error(e)
         return 2
     code = 0
     try:

@@ -114,6 +114,10 @@ def _grid(specs: list[str], seeds: int) -> Grid:
         grid = make_grid(specs)
     except GridError as e:
         raise UsageError(str(e)) from None
+    for key in grid.keys:
+        if key.startswith("run."):  # each task gets --hours and its seed, not run.*
+            raise UsageError(f"--vary {key}: the run.* keys would not change the runs; "
+                             "use --hours, --seeds and --seed-base")
     if len(grid) * seeds > MAX_RUNS:
         raise UsageError(f"--vary x --seeds: {len(grid):,} grid points x {seeds} seeds = "
                          f"{len(grid) * seeds:,} runs; at most {MAX_RUNS:,}")

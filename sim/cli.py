@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import pathlib
@@ -99,8 +100,8 @@ def build_parser(more: dict[str, str] | None = None) -> Parser:
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scenario", metavar="PATH", default="scenarios/default.toml",
-                   help="scenario TOML (a path, or a name in scenarios/)")
+    p.add_argument("--scenario", metavar="PATH", default="default",
+                   help="scenario TOML: a path, or a name in scenarios/ (default: default)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
                    help="override a scenario value by its dotted key (repeatable)")
 
@@ -155,6 +156,8 @@ def atomic_path(path: str) -> Iterator[str]:
             raise
     except OSError as e:
         raise OSError(e.errno, e.strerror or str(e), path) from None
+    except ValueError:  # a NUL in the name: the API (argv cannot hold one)
+        raise OSError(errno.EINVAL, "not a file name", path) from None
 
 
 def _temp_beside(target: pathlib.Path) -> pathlib.Path:
@@ -181,7 +184,7 @@ def check_writable(path: str) -> None:
         target = _atomic_target(path)
         if target is None:
             if os.path.isdir(path):
-                raise IsADirectoryError(21, "Is a directory", path)
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
             return  # a FIFO or a device: opening it now could block, so trust it
         tmp = _temp_beside(target)
         with open(tmp, "xb"):
@@ -189,6 +192,8 @@ def check_writable(path: str) -> None:
         tmp.unlink()
     except OSError as e:
         raise OSError(e.errno, e.strerror or str(e), path) from None
+    except ValueError:
+        raise OSError(errno.EINVAL, "not a file name", path) from None
 
 
 def write_text(path: str, text: str | None) -> None:
@@ -202,6 +207,14 @@ def write_text(path: str, text: str | None) -> None:
             f.write(text)
     except OSError as e:
         raise UsageError(f"cannot write {clip(path, 200)}: {e.strerror or e}") from None
+
+
+def print_error(err: Exception) -> None:
+    """``error: <one line>`` on stderr.  The line quotes what the user typed, so characters
+    that would break or rewrite it (a newline, ``\r``, ``\x85``, ANSI escapes) are shown
+    escaped: one line on every terminal, and no spoofed output."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(err))
+    print(f"error: {text}", file=sys.stderr)
 
 
 def quiet_stdout() -> None:
@@ -221,7 +234,7 @@ def run_main(parser: Parser, argv: list[str] | None,
     except ParserExit as e:
         return e.status
     except InputError as e:
-        print("error: " + str(e).replace("\n", "\\n"), file=sys.stderr)
+        print_error(e)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -91,15 +91,22 @@ TOO_DEEP = "arrays or tables nested too deeply"
 TOO_LONG = "a number with too many digits"
 
 
+MAX_FILE_BYTES = 16 * 2**20  # a scenario or command file is hand-sized; /dev/zero is not
+
+
 def read_user_text(path: Any, source: str, what: str, error: type[InputError]) -> str:
     """A file a person wrote, as text, or ``error`` with one line: unreadable (missing, a
-    directory, a 5000-character name) or not UTF-8 (named by the first bad byte)."""
+    directory, a 5000-character name), endless (``/dev/zero``) or not UTF-8 (named by the
+    first bad byte)."""
     try:
-        data = pathlib.Path(path).read_bytes()
+        with open(pathlib.Path(path), "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise error(f"{source}: cannot read {what} ({e.strerror or e})") from None
     except ValueError:  # a NUL in the name (the API; argv cannot hold one)
         raise error(f"{source}: cannot read {what} (not a file name)") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise error(f"{source}: {what} is larger than {MAX_FILE_BYTES >> 20} MB")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -199,6 +199,12 @@ def test_a_5000_character_scenario_path(capsys):
     refused(["--headless", "--scenario", long], capsys, "scenario", app=True)
 
 
+@pytest.mark.parametrize("flag", ["--scenario", "--commands"])
+def test_an_endless_input_file_is_refused_not_read_for_ever(flag, capsys):
+    """/dev/zero as a scenario used to be read until memory ran out."""
+    refused([*RUN, flag, "/dev/zero"], capsys, "/dev/zero", "larger than 16 MB")
+
+
 def test_a_closed_stdout_prints_no_traceback():
     """`python -m sim run ... | head -1`: the reader is gone before the table is printed."""
     proc = subprocess.Popen([sys.executable, "-m", "sim", "run", "--seconds", "600"],
@@ -249,6 +255,13 @@ def test_sweep_refuses_a_grid_too_big_to_list(capsys):
     refused(["sweep", *vary, "--quiet"], capsys, "--vary", "runs")
 
 
+@pytest.mark.parametrize("key", ["run.hours=1,2", "run.seed=1,2"])
+def test_sweep_refuses_to_vary_what_it_would_ignore(key, capsys):
+    """Every task runs --hours with its own seed: varying run.* gave identical rows."""
+    refused(["sweep", "--vary", key, "--hours", "0.005", "--seeds", "1", "--workers", "1",
+             "--quiet"], capsys, "--vary run.", "--hours")
+
+
 # ------------------------------------------------------- #7 where --json / --log write
 def test_json_to_a_symlink_writes_its_target(tmp_path, capsys):
     real = tmp_path / "real.json"
@@ -274,11 +287,16 @@ def test_json_to_a_fifo_writes_through(tmp_path, capsys):
     assert json.loads(got[0])["sim_seconds"] == 60
 
 
-def test_json_to_dev_stdout():
-    r = subprocess.run([sys.executable, "-m", "sim", *RUN, "--json", "/dev/stdout"],
+def test_json_to_dev_stdout(tmp_path):
+    """/dev/stdout is a link to /proc/self/fd/1 (a pipe here).  The same link made in
+    tmp_path: the old rename-over-it replaced it (and, run as root, /dev/stdout itself)."""
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    r = subprocess.run([sys.executable, "-m", "sim", *RUN, "--json", str(stdout)],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["sim_seconds"] == 60
+    assert stdout.is_symlink()
 
 
 @pytest.mark.parametrize("flag", ["--json", "--log"])
@@ -431,3 +449,12 @@ def test_check_value_lives_in_the_schema():
         schema.check_value(spec, float("nan"), "k", "src", ScenarioError)
     assert schema.check_value(spec, 2, "k", "src", ScenarioError) == 2.0
     assert isinstance(Scenario, type)
+
+
+@pytest.mark.parametrize("text", ["a\rb", "a\nb", "a\x85b", "a\x1b[2Jb", "a\u2028b"])
+def test_control_characters_in_input_are_shown_escaped(text, capsys):
+    """A path or key echoed raw could break the one line (or rewrite the terminal)."""
+    line = refused([*RUN, "--scenario", text], capsys, "cannot read scenario")
+    assert line.isprintable() and repr(text)[2:-2] in line
+    line = refused(["--headless", "--scenario", text], capsys, "cannot read scenario", app=True)
+    assert line.isprintable()
