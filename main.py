@@ -30,7 +30,7 @@ import os
 import sys
 
 from sim import load_scenario, schema
-from sim.cli import Parser, ParserExit, print_error, spec_arg
+from sim.cli import Parser, ParserExit, path_arg, print_error, spec_arg
 from sim.commands import load_commands
 from sim.schema import InputError, Spec
 
@@ -46,8 +46,10 @@ def build_parser() -> Parser:
     p.add_argument("--headless", action="store_true", help="no window (SDL's dummy driver)")
     p.add_argument("--frames", type=spec_arg(FRAMES), default=None, metavar="N",
                    help="headless: stop after N frames (default 1)")
-    p.add_argument("--screenshot", metavar="PATH", help="headless: save the last frame")
-    p.add_argument("--scenario", metavar="PATH", help="scenario TOML (a path, or a name)")
+    p.add_argument("--screenshot", metavar="PATH", type=path_arg,
+                   help="headless: save the last frame")
+    p.add_argument("--scenario", metavar="PATH", type=path_arg,
+                   help="scenario TOML (a path, or a name)")
     p.add_argument("--seed", type=spec_arg(schema.RUN["seed"]), default=None, metavar="N",
                    help="random seed (default: the scenario's run.seed)")
     p.add_argument("--speed", type=spec_arg(SPEED), default=None, metavar="X",
@@ -55,8 +57,9 @@ def build_parser() -> Parser:
     p.add_argument("--bench", action="store_true",
                    help="headless: measure frame times; last line frame_ms median=... p95=...")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
-    p.add_argument("--commands", metavar="PATH", help="replay a recorded session (JSON)")
-    p.add_argument("--record", metavar="PATH",
+    p.add_argument("--commands", metavar="PATH", type=path_arg,
+                   help="replay a recorded session (JSON)")
+    p.add_argument("--record", metavar="PATH", type=path_arg,
                    help="on exit, write the operator's commands and how to replay them")
     return p
 

@@ -27,7 +27,7 @@ from planning.output import (
 from planning.plan import confident_meets, parse_target
 from planning.progress import Progress
 from sim import load_scenario, schema
-from sim.cli import Parser, UsageError, add_scenario_args, run_main, spec_arg
+from sim.cli import Parser, UsageError, add_scenario_args, path_arg, run_main, spec_arg
 from sim.schema import Spec
 
 HOURS = Spec(float, None, 0.001, schema.RUN["hours"].hi)  # a run of 0 h has no metrics
@@ -52,7 +52,8 @@ def _run_args(p: argparse.ArgumentParser, default_seeds: int) -> None:
     p.add_argument("--model", metavar="NAME", default=None,
                    help="the model the table is about (default: the one whose key varies)")
     _executor_args(p)
-    p.add_argument("--csv", metavar="PATH", help="write one row per grid point (atomically)")
+    p.add_argument("--csv", metavar="PATH", type=path_arg,
+                   help="write one row per grid point (atomically)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -81,7 +82,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
                        description="Run the grid x seeds headless in parallel; print mean and "
                                    "95% CI per grid point; write a CSV and a heatmap.")
     _run_args(s, default_seeds=5)
-    s.add_argument("--png", metavar="PATH", help="render a heatmap of --metric (1 or 2 keys)")
+    s.add_argument("--png", metavar="PATH", type=path_arg,
+                   help="render a heatmap of --metric (1 or 2 keys)")
     s.add_argument("--metric", default="wait_p95",
                    help="metric of the heatmap (default wait_p95: the varied model's)")
     s.add_argument("--target", metavar="METRIC<=VALUE", default=None,

@@ -71,6 +71,13 @@ def spec_arg(spec: Spec):
     return parse
 
 
+def path_arg(text: str) -> str:
+    """An argparse ``type`` for file paths: ``--json ''`` used to be silently ignored."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file path, got ''")
+    return text
+
+
 SECONDS = Spec(float, None, 0.0, schema.RUN["hours"].hi * 3600.0)
 
 
@@ -89,10 +96,12 @@ def build_parser(more: dict[str, str] | None = None) -> Parser:
                       help="simulated hours (default: scenario's run.hours)")
     span.add_argument("--seconds", type=spec_arg(SECONDS), default=None,
                       help="simulated seconds, exactly (replaying a recorded session)")
-    r.add_argument("--commands", metavar="PATH",
+    r.add_argument("--commands", metavar="PATH", type=path_arg,
                    help="JSON list of operator commands to replay (main.py --record writes one)")
-    r.add_argument("--json", metavar="PATH", help="write the summary as JSON ('-' = stdout)")
-    r.add_argument("--log", metavar="PATH", help="write every event record, one per line")
+    r.add_argument("--json", metavar="PATH", type=path_arg,
+                   help="write the summary as JSON ('-' = stdout)")
+    r.add_argument("--log", metavar="PATH", type=path_arg,
+                   help="write every event record, one per line")
     r.add_argument("--quiet", action="store_true", help="no table on stdout")
     for name, text in (more or {}).items():
         sub.add_parser(name, help=text, add_help=False)
@@ -100,7 +109,7 @@ def build_parser(more: dict[str, str] | None = None) -> Parser:
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scenario", metavar="PATH", default="default",
+    p.add_argument("--scenario", metavar="PATH", type=path_arg, default="default",
                    help="scenario TOML: a path, or a name in scenarios/ (default: default)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
                    help="override a scenario value by its dotted key (repeatable)")

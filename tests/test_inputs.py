@@ -458,3 +458,16 @@ def test_control_characters_in_input_are_shown_escaped(text, capsys):
     assert line.isprintable() and repr(text)[2:-2] in line
     line = refused(["--headless", "--scenario", text], capsys, "cannot read scenario", app=True)
     assert line.isprintable()
+
+
+@pytest.mark.parametrize("argv", [[*RUN, "--json", ""], [*RUN, "--log", ""],
+                                  [*RUN, "--commands", ""], [*RUN, "--scenario", ""],
+                                  ["sweep", "--vary", "models.image.slots=1", "--csv", ""]])
+def test_an_empty_path_is_refused_not_ignored(argv, capsys):
+    """`--commands ''` used to replay nothing and `--json ''` to write nothing, silently."""
+    refused(argv, capsys, "expected a file path, got ''")
+
+
+@pytest.mark.parametrize("flag", ["--commands", "--record", "--screenshot", "--scenario"])
+def test_main_refuses_an_empty_path(flag, capsys):
+    refused(["--headless", flag, ""], capsys, flag, "expected a file path", app=True)
