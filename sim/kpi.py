@@ -21,9 +21,32 @@ from typing import Any
 from sim.metrics import Histogram
 
 
-def kpis(sim) -> dict[str, Any]:
-    from sim.summary import money
+def money(sim) -> dict[str, int]:
+    """Money so far, in cents; fees accrued since the last posting are included."""
+    led = sim.ledger
+    base_unposted = rent_unposted = 0
+    for st in sim.stations.values():
+        b, r = st.accrue(sim.engine.now, commit=False)
+        owed, posted = st.accrued_cents, st.posted_cents
+        base_unposted += b + owed.base - posted.base
+        rent_unposted += r + owed.rental - posted.rental
+    upstream = led.total("slot_fee") + led.total("task_fee") + base_unposted
+    rental = led.total("rental") + rent_unposted
+    revenue = led.balance["revenue"]
+    return {
+        "wallets_initial": sim.accounts.wallets_initial_cents,
+        "wallets_final": led.balance["wallets"],
+        "held_open": led.balance["held"],
+        "revenue": revenue,
+        "refunds": sim.accounts.refunded_cents,
+        "upstream_cost": upstream,
+        "rental_cost": rental,
+        "cancelled_run_cost": sum(st.cancelled_run_cost_cents for st in sim.stations.values()),
+        "profit": revenue - upstream - rental,
+    }
 
+
+def kpis(sim) -> dict[str, Any]:
     stations = list(sim.stations.values())
     service = sim.scenario.service
     started = sum(st.waits.count for st in stations)
