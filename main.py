@@ -29,63 +29,58 @@ import asyncio
 import os
 import sys
 
-USAGE = ("usage: main.py [--headless] [--frames N] [--screenshot PATH] [--scenario PATH] "
-         "[--seed N] [--speed X] [--bench] [--lang en|zh] [--commands PATH] [--record PATH]")
+from sim import load_scenario, schema
+from sim.cli import Parser, ParserExit, path_arg, print_error, spec_arg
+from sim.commands import load_commands
+from sim.schema import InputError, Spec
+
+FRAMES = Spec(int, None, 1, 10**7)   # 10^7 frames at 60 fps: 46 hours of headless run
+SPEED = Spec(float, None, 0.0, 600.0)  # simulated seconds per real second; 0 = paused
 
 
-class UsageError(Exception):
-    """Bad command-line input; ``str`` is the one line to print."""
+def build_parser() -> Parser:
+    """The app's flags, on ``sim.cli``'s parser: one-line errors, ``--help`` exits 0, and
+    ``--seed`` checked like ``run.seed`` in a scenario file."""
+    p = Parser(prog="main.py", description="River Factory: the pixel-art simulation, as a "
+               "window (or headless, for screenshots and benchmarks).")
+    p.add_argument("--headless", action="store_true", help="no window (SDL's dummy driver)")
+    p.add_argument("--frames", type=spec_arg(FRAMES), default=None, metavar="N",
+                   help="headless: stop after N frames (default 1)")
+    p.add_argument("--screenshot", metavar="PATH", type=path_arg,
+                   help="headless: save the last frame")
+    p.add_argument("--scenario", metavar="PATH", type=path_arg,
+                   help="scenario TOML (a path, or a name)")
+    p.add_argument("--seed", type=spec_arg(schema.RUN["seed"]), default=None, metavar="N",
+                   help="random seed (default: the scenario's run.seed)")
+    p.add_argument("--speed", type=spec_arg(SPEED), default=None, metavar="X",
+                   help="simulated seconds per real second, 0 (pause) to 600")
+    p.add_argument("--bench", action="store_true",
+                   help="headless: measure frame times; last line frame_ms median=... p95=...")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
+    p.add_argument("--commands", metavar="PATH", type=path_arg,
+                   help="replay a recorded session (JSON)")
+    p.add_argument("--record", metavar="PATH", type=path_arg,
+                   help="on exit, write the operator's commands and how to replay them")
+    return p
 
 
 def parse_args(argv: list[str]) -> dict:
-    """A tiny strict parser: argparse would print usage blocks and exit by itself."""
-    opts: dict = {"headless": False, "frames": None, "screenshot": None, "scenario": None,
-                  "seed": None, "speed": None, "bench": False, "lang": "en",
-                  "commands": None, "record": None}
-    conv = {"--frames": ("frames", int), "--screenshot": ("screenshot", str),
-            "--scenario": ("scenario", str), "--seed": ("seed", int),
-            "--speed": ("speed", float), "--lang": ("lang", str),
-            "--commands": ("commands", str), "--record": ("record", str)}
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        key, _, inline = arg.partition("=")
-        if key in ("--headless", "--bench") and not inline:
-            opts[key[2:]] = True
-            i += 1
-            continue
-        if key in ("-h", "--help"):
-            raise UsageError(USAGE)
-        if key not in conv:
-            raise UsageError(f"main.py: unknown argument {arg!r} ({USAGE})")
-        name, typ = conv[key]
-        if inline:
-            value = inline
-        elif i + 1 < len(argv):
-            value = argv[i + 1]
-            i += 1
-        else:
-            raise UsageError(f"main.py: {key} needs a value")
-        try:
-            opts[name] = typ(value)
-        except ValueError:
-            raise UsageError(f"main.py: {key}: {value!r} is not a valid "
-                             f"{'integer' if typ is int else 'number'}") from None
-        i += 1
-    if opts["lang"] not in ("en", "zh"):
-        raise UsageError(f"main.py: --lang must be en or zh, not {opts['lang']!r}")
-    if opts["frames"] is not None and opts["frames"] < 1:
-        raise UsageError("main.py: --frames must be at least 1")
-    if opts["seed"] is not None and opts["seed"] < 0:
-        raise UsageError("main.py: --seed must be >= 0")
-    speed = opts["speed"]
-    if speed is not None and not 0.0 <= speed <= 600.0:
-        raise UsageError("main.py: --speed must be between 0 (pause) and 600")
+    """The options as a dict; raises ``sim.cli.UsageError`` (one line) or ``ParserExit``
+    (``--help``, already printed)."""
+    parser = build_parser()
+    opts = vars(parser.parse_args(argv))
     if (opts["frames"] or opts["screenshot"] or opts["bench"]) and not opts["headless"]:
-        raise UsageError("main.py: --frames/--screenshot/--bench need --headless")
+        parser.error("--frames/--screenshot/--bench need --headless")
     if opts["headless"] and not opts["bench"] and opts["frames"] is None:
         opts["frames"] = 1
     return opts
+
+
+def load_inputs(opts: dict) -> list:
+    """Check the scenario and load the command file before a window opens: one line and
+    exit 2 for a bad one, named by its path.  Returns the commands to replay."""
+    models = tuple(load_scenario(opts["scenario"] or "default").models)
+    return load_commands(opts["commands"], models) if opts["commands"] else []
 
 
 def init_display(headless: bool):
@@ -123,8 +118,11 @@ async def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:] if sys.platform != "emscripten" else []
     try:
         opts = parse_args(argv)
-    except UsageError as e:
-        print(e, file=sys.stderr)
+        replay = [] if opts["bench"] else load_inputs(opts)
+    except ParserExit as e:
+        return e.status
+    except InputError as e:
+        print_error(e)
         return 2
     error = screenshot_error(opts["screenshot"])
     if error:
@@ -132,7 +130,6 @@ async def main(argv: list[str] | None = None) -> int:
         return 2
     pygame, display = init_display(opts["headless"])
     from render.app import DEFAULT_SPEED, App
-    from sim import ScenarioError
 
     if opts["bench"]:
         from render.benchmark import real_frames
@@ -141,21 +138,11 @@ async def main(argv: list[str] | None = None) -> int:
         print(f"frame_ms median={result['median']:.2f} p95={result['p95']:.2f} "
               f"people={result['people']}")
         return 0
-    if opts["scenario"] is not None:
-        from sim.scenario import resolve_path
-
-        if not resolve_path(opts["scenario"]).exists():
-            print(f"main.py: scenario {opts['scenario']!r} not found", file=sys.stderr)
-            return 2
-    from sim import CommandError
-    from sim.commands import load_commands
-
     try:
-        replay = load_commands(opts["commands"]) if opts["commands"] else []
         app = App(opts["scenario"], opts["seed"], opts["lang"],
                   DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay)
-    except (ScenarioError, CommandError) as e:
-        print(str(e), file=sys.stderr)
+    except InputError as e:
+        print_error(e)
         return 2
     code = 0
     try:

@@ -1,8 +1,10 @@
 """``python -m sim sweep | plan | validate``: the planning tools' command lines.
 
-``sim.cli.build_parser`` imports :func:`add_subcommands` (and tolerates its absence, so the
-browser build never needs numpy).  Every user mistake becomes a ``sim.cli.UsageError`` -- one
-line on stderr, exit status 2 -- and Ctrl-C exits 130 with nothing half-written.
+``sim/__main__.py`` calls :func:`main` when one of these subcommands is asked for (``sim``
+itself never imports ``planning``).  The parser is ``sim.cli``'s: every user mistake becomes a
+``sim.cli.UsageError`` -- one line on stderr, exit status 2 -- and Ctrl-C exits 130 with
+nothing half-written.  Flags are checked by :class:`sim.schema.Spec` bounds, like file keys:
+``--hours`` as ``run.hours``, ``--seed-base`` as ``run.seed``.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ from planning.output import (
 )
 from planning.plan import confident_meets, parse_target
 from planning.progress import Progress
-from sim import load_scenario
-from sim.cli import UsageError, add_scenario_args, number_arg
+from sim import load_scenario, schema
+from sim.cli import Parser, UsageError, add_scenario_args, path_arg, run_main, spec_arg
+from sim.schema import Spec
 
-_positive_int = number_arg(int, 1)
-_positive_float = number_arg(float, 0, inclusive=False)
+HOURS = Spec(float, None, 0.001, schema.RUN["hours"].hi)  # a run of 0 h has no metrics
+SEEDS = Spec(int, None, 1, 10_000)
+SEED_BASE = Spec(int, 1, 0, schema.RUN["seed"].hi)
+WORKERS = Spec(int, None, 1, 1024)
+SCALE = Spec(float, 1.0, 0.001, 100.0)
+MAX_RUNS = 1_000_000  # grid points x seeds: the task list is built before the first run
 
 
 def _run_args(p: argparse.ArgumentParser, default_seeds: int) -> None:
@@ -36,33 +43,47 @@ def _run_args(p: argparse.ArgumentParser, default_seeds: int) -> None:
     p.add_argument("--vary", metavar="KEY=START:STOP:STEP", action="append", default=[],
                    help="a scenario key and its values, STOP included (repeatable); "
                         "KEY=V1,V2,... lists values")
-    p.add_argument("--seeds", type=_positive_int, default=default_seeds,
+    p.add_argument("--seeds", type=spec_arg(SEEDS), default=default_seeds,
                    help=f"replications per grid point (default {default_seeds})")
-    p.add_argument("--seed-base", type=int, default=1, metavar="N",
+    p.add_argument("--seed-base", type=spec_arg(SEED_BASE), default=1, metavar="N",
                    help="seeds are N, N+1, ... (default 1); the same at every grid point")
-    p.add_argument("--hours", type=_positive_float, default=None,
+    p.add_argument("--hours", type=spec_arg(HOURS), default=None,
                    help="simulated hours per run (default: the scenario's run.hours)")
     p.add_argument("--model", metavar="NAME", default=None,
                    help="the model the table is about (default: the one whose key varies)")
     _executor_args(p)
-    p.add_argument("--csv", metavar="PATH", help="write one row per grid point (atomically)")
+    p.add_argument("--csv", metavar="PATH", type=path_arg,
+                   help="write one row per grid point (atomically)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=_positive_int, default=None,
+    p.add_argument("--workers", type=spec_arg(WORKERS), default=None,
                    help="worker processes (default: all cores; 1 = run in this process)")
     p.add_argument("--executor", metavar="SPEC", default="local",
                    help="'local' (default) or dask://HOST:PORT for a Dask cluster")
 
 
+def build_parser() -> Parser:
+    """``python -m sim`` with the planning subcommands (``run`` is ``sim.cli``'s)."""
+    p = Parser(prog="python -m sim", description="River Factory planning tools.")
+    add_subcommands(p.add_subparsers(dest="cmd", parser_class=Parser, required=True))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim sweep|plan|validate ...``: the exit status."""
+    return run_main(build_parser(), argv, lambda args: args.func(args))
+
+
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
-    """Add ``sweep``, ``plan`` and ``validate`` to ``python -m sim``."""
+    """Add ``sweep``, ``plan`` and ``validate`` to a ``python -m sim`` parser."""
     s = sub.add_parser("sweep", help="run a grid of scenario values x seeds, aggregate, plot",
                        description="Run the grid x seeds headless in parallel; print mean and "
                                    "95% CI per grid point; write a CSV and a heatmap.")
     _run_args(s, default_seeds=5)
-    s.add_argument("--png", metavar="PATH", help="render a heatmap of --metric (1 or 2 keys)")
+    s.add_argument("--png", metavar="PATH", type=path_arg,
+                   help="render a heatmap of --metric (1 or 2 keys)")
     s.add_argument("--metric", default="wait_p95",
                    help="metric of the heatmap (default wait_p95: the varied model's)")
     s.add_argument("--target", metavar="METRIC<=VALUE", default=None,
@@ -81,8 +102,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser("validate", help="the core vs queueing theory: table, pass/fail",
                        description="M/M/c vs Erlang C, Little's law, two-class priority vs "
                                    "Cobham; exits 1 if a check fails.")
-    v.add_argument("--seeds", type=_positive_int, default=8, help="seeds per system (8)")
-    v.add_argument("--scale", type=_positive_float, default=1.0,
+    v.add_argument("--seeds", type=spec_arg(SEEDS), default=8, help="seeds per system (8)")
+    v.add_argument("--scale", type=spec_arg(SCALE), default=1.0,
                    help="multiply every run length (default 1; smaller is faster, noisier)")
     _executor_args(v)
     v.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -90,11 +111,19 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
 
 
 # ------------------------------------------------------------------------------- helpers
-def _grid(specs: list[str]) -> Grid:
+def _grid(specs: list[str], seeds: int) -> Grid:
     try:
-        return make_grid(specs)
+        grid = make_grid(specs)
     except GridError as e:
         raise UsageError(str(e)) from None
+    for key in grid.keys:
+        if key.startswith("run."):  # each task gets --hours and its seed, not run.*
+            raise UsageError(f"--vary {key}: the run.* keys would not change the runs; "
+                             "use --hours, --seeds and --seed-base")
+    if len(grid) * seeds > MAX_RUNS:
+        raise UsageError(f"--vary x --seeds: {len(grid):,} grid points x {seeds} seeds = "
+                         f"{len(grid) * seeds:,} runs; at most {MAX_RUNS:,}")
+    return grid
 
 
 def _executor(args: argparse.Namespace):
@@ -126,9 +155,10 @@ def _sweep(args: argparse.Namespace, grid: Grid, label: str, executor=None):
 
     scenario = load_scenario(args.scenario, args.set)
     hours = scenario.run.hours if args.hours is None else args.hours
+    if args.seed_base + args.seeds - 1 > SEED_BASE.hi:
+        raise UsageError(f"--seed-base {args.seed_base} + --seeds {args.seeds}: the last seed "
+                         f"must be at most {SEED_BASE.hi} (run.seed's bound)")
     seeds = tuple(range(args.seed_base, args.seed_base + args.seeds))
-    if args.seed_base < 0:
-        raise UsageError(f"--seed-base must be >= 0, got {args.seed_base}")
     if args.model is not None and args.model not in scenario.models:
         raise UsageError(f"--model {args.model!r}: not a model of {args.scenario} "
                          f"(models: {', '.join(scenario.models)})")
@@ -160,7 +190,7 @@ def _footer(result) -> str:
 
 # ------------------------------------------------------------------------------ commands
 def cmd_sweep(args: argparse.Namespace, executor=None) -> int:
-    grid = _grid(args.vary)
+    grid = _grid(args.vary, args.seeds)
     _writable(args.csv, args.png)
     if args.png and len(grid.axes) > 2:
         raise UsageError(f"--png draws one or two --vary keys, got {len(grid.axes)}")
@@ -220,7 +250,7 @@ def cmd_plan(args: argparse.Namespace, executor=None) -> int:
         target = parse_target(args.target)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    grid = _grid(args.vary)
+    grid = _grid(args.vary, args.seeds)
     if len(grid.axes) != 1:
         raise UsageError(f"plan varies exactly one capacity key, got {len(grid.axes)} --vary")
     _writable(args.csv)

@@ -11,6 +11,7 @@ pygame runs with SDL's dummy video driver: no window, works on servers and in CI
 
 from __future__ import annotations
 
+import io
 import math
 import os
 
@@ -18,9 +19,8 @@ import numpy as np
 
 from planning.grid import format_value
 from planning.metrics import PER_MODEL, PLATFORM
-from planning.output import fmt_half, fmt_metric
+from planning.output import fmt_half, fmt_metric, write_bytes_atomic
 from planning.sweep import SweepResult
-from sim.cli import atomic_path
 
 # viridis, sampled at 9 evenly spaced stops (matplotlib's table; public domain, CC0)
 _VIRIDIS = [(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
@@ -214,5 +214,6 @@ def render(result: SweepResult, metric: str, path: str, title: str | None = None
         text(meets_label or "meets the target", 18, (x + 38, y + 9), anchor="midleft",
              ink=(80, 80, 90))
 
-    with atomic_path(path) as tmp:
-        pygame.image.save(surf, tmp)
+    png = io.BytesIO()
+    pygame.image.save(surf, png, "heatmap.png")  # encoded in memory: the name is only a hint
+    write_bytes_atomic(path, png.getvalue())

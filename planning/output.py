@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import math
-import pathlib
 
 from planning.grid import format_value
 from planning.sweep import SweepResult
 from sim.cli import atomic_path
+from sim.cli import check_writable as sim_check_writable
 
 
 class OutputError(OSError):
@@ -22,16 +22,23 @@ class OutputError(OSError):
 
 
 def check_writable(path: str) -> None:
-    """Fail before hours of runs, not after: the target's folder must exist."""
-    parent = pathlib.Path(path).resolve().parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {path}: folder {parent} does not exist")
+    """Fail before hours of runs, not after (see :func:`sim.cli.check_writable`)."""
+    try:
+        sim_check_writable(path)
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror}") from None
 
 
 def write_text_atomic(path: str, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str, data: bytes) -> None:
+    """Write ``data`` through :func:`sim.cli.atomic_path`; an error is one line naming
+    ``path`` (never the temporary file)."""
     try:
-        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            f.write(data)
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
 

@@ -1,86 +1,116 @@
-"""The ``python -m sim`` command line: ``run`` here; ``sweep``, ``plan``, ``validate`` are
-headless planning tools in the top-level ``planning`` package, imported only when asked for
-(they may use numpy and processes, which the browser build must never see).
+"""The ``python -m sim run`` command line, and the parser machinery every command line of the
+project shares (``python -m sim sweep|plan|validate`` in ``planning/cli.py``, ``main.py``).
+
+Why one machine: every user mistake must end the same way -- one line on stderr naming the
+flag or file, the key and what is allowed, exit status 2 -- and a flag must be checked exactly
+like the file key it stands for (``--hours`` is ``run.hours``, ``--seed`` is ``run.seed``: the
+same :class:`sim.schema.Spec`).  Help is not a mistake: ``--help`` and a bare ``python -m sim``
+print usage and exit 0.  This module never imports ``planning``: ``sim/__main__.py`` sends the
+planning subcommands there, so the ground floor does not know the floors above it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import pathlib
+import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from sim.commands import CommandError, load_commands
-from sim.scenario import ScenarioError, load_scenario
+from sim import schema
+from sim.commands import load_commands
+from sim.scenario import load_scenario
+from sim.schema import InputError, Spec, clip
 from sim.simulation import Simulation
 from sim.summary import table
 
 
-class UsageError(Exception):
+class UsageError(InputError):
     """A command-line mistake: one line, exit status 2."""
 
 
+class ParserExit(Exception):
+    """argparse is done (``--help``): exit with ``status`` after what it printed."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse would print usage + message; we want one line
-        raise UsageError(f"{self.prog}: {message}")
+    """argparse with one-line errors (no usage block) that raise instead of exiting, so a
+    caller running it in-process (a test, ``main.py`` in a browser) keeps control."""
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {clip(message, 300)}")
+
+    def exit(self, status: int = 0, message: str | None = None):
+        if message:
+            print(message.rstrip("\n"), file=sys.stderr)
+        raise ParserExit(status)
 
 
-def number_arg(kind: type, lo: float, inclusive: bool = True):
-    """An argparse ``type``: a finite int or float >= ``lo`` (> ``lo`` if not inclusive),
-    whose error is one line naming what is allowed."""
-    noun = "a whole number" if kind is int else "a number"
-    bound = f"{'>=' if inclusive else '>'} {lo:g}"
+def spec_arg(spec: Spec):
+    """An argparse ``type`` checked by ``spec`` -- the check a scenario key gets -- whose
+    error is one line naming what is allowed (argparse prefixes the flag)."""
 
     def parse(text: str):
-        bad = argparse.ArgumentTypeError(f"expected {noun} {bound}, got {text!r}")
+        bad = argparse.ArgumentTypeError(f"{clip(text)!r}: expected {spec.allowed()}")
         try:
-            v = kind(text)
-        except ValueError:
+            value = spec.kind(text)  # int("1e3") and int("9" * 5000) raise ValueError
+            return schema.check_value(spec, value, "", "")
+        except (ValueError, OverflowError):
             raise bad from None
-        if not (v >= lo if inclusive else v > lo) or v == float("inf"):
-            raise bad
-        return v
 
-    parse.__name__ = f"{kind.__name__} {bound}"
+    parse.__name__ = spec.allowed()  # what argparse names in "invalid <type> value"
     return parse
 
 
-_nonneg_float = number_arg(float, 0)
-_seed = number_arg(int, 0)
+def path_arg(text: str) -> str:
+    """An argparse ``type`` for file paths: ``--json ''`` used to be silently ignored."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file path, got ''")
+    return text
 
 
-def build_parser() -> Parser:
+SECONDS = Spec(float, None, 0.0, schema.RUN["hours"].hi * 3600.0)
+
+
+def build_parser(more: dict[str, str] | None = None) -> Parser:
+    """``python -m sim`` with ``run``; ``more`` lists subcommands handled elsewhere (by
+    ``sim/__main__.py``) so that ``--help`` shows them too."""
+    names = ["run", *(more or {})]
     p = Parser(prog="python -m sim", description="River Factory simulation, headless.")
-    sub = p.add_subparsers(dest="cmd", parser_class=Parser, metavar="{run,sweep,plan,validate}")
+    sub = p.add_subparsers(dest="cmd", parser_class=Parser, metavar="{" + ",".join(names) + "}")
     r = sub.add_parser("run", help="run one scenario and print a summary")
     add_scenario_args(r)
-    r.add_argument("--seed", type=_seed, default=None, help="random seed (default: scenario's)")
+    r.add_argument("--seed", type=spec_arg(schema.RUN["seed"]), default=None,
+                   help="random seed (default: scenario's run.seed)")
     span = r.add_mutually_exclusive_group()
-    span.add_argument("--hours", type=_nonneg_float, default=None,
+    span.add_argument("--hours", type=spec_arg(schema.RUN["hours"]), default=None,
                       help="simulated hours (default: scenario's run.hours)")
-    span.add_argument("--seconds", type=_nonneg_float, default=None,
+    span.add_argument("--seconds", type=spec_arg(SECONDS), default=None,
                       help="simulated seconds, exactly (replaying a recorded session)")
-    r.add_argument("--commands", metavar="PATH",
+    r.add_argument("--commands", metavar="PATH", type=path_arg,
                    help="JSON list of operator commands to replay (main.py --record writes one)")
-    r.add_argument("--json", metavar="PATH", help="write the summary as JSON ('-' = stdout)")
-    r.add_argument("--log", metavar="PATH", help="write every event record, one per line")
+    r.add_argument("--json", metavar="PATH", type=path_arg,
+                   help="write the summary as JSON ('-' = stdout)")
+    r.add_argument("--log", metavar="PATH", type=path_arg,
+                   help="write every event record, one per line")
     r.add_argument("--quiet", action="store_true", help="no table on stdout")
-    try:
-        from planning.cli import add_subcommands
-    except ImportError:
-        pass
-    else:
-        add_subcommands(sub)
+    for name, text in (more or {}).items():
+        sub.add_parser(name, help=text, add_help=False)
     return p
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scenario", metavar="PATH", default="scenarios/default.toml",
-                   help="scenario TOML (a path, or a name in scenarios/)")
+    p.add_argument("--scenario", metavar="PATH", type=path_arg, default="default",
+                   help="scenario TOML: a path, or a name in scenarios/ (default: default)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
                    help="override a scenario value by its dotted key (repeatable)")
 
@@ -88,6 +118,9 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.set)
     commands = load_commands(args.commands, tuple(scenario.models)) if args.commands else []
+    for path in (args.log, None if args.json == "-" else args.json):
+        if path:
+            write_text(path, None)
     seed = scenario.run.seed if args.seed is None else args.seed
     end_s = (args.seconds if args.seconds is not None
              else (scenario.run.hours if args.hours is None else args.hours) * 3600.0)
@@ -110,41 +143,126 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def atomic_path(path: str) -> Iterator[str]:
-    """Yield a temporary path beside ``path`` with the same suffix; on success it replaces
-    ``path``, on any exception (KeyboardInterrupt included) it is removed: a half-written
-    file never replaces a good one."""
-    target = pathlib.Path(path)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
+    """The path to write ``path`` through.  A regular file (or a new path) is written to a
+    temporary file beside it that replaces it on success and is removed on any exception
+    (KeyboardInterrupt included): a half-written file never replaces a good one.  A symlink
+    to a regular file keeps being a link (its target is replaced).  Anything else -- a FIFO,
+    ``/dev/stdout``, a dangling link -- is written through as it is: renaming over it would
+    replace the FIFO with a file, and ``/dev/stdout`` cannot be renamed over at all.
+    An ``OSError`` names ``path``, never the temporary file."""
     try:
-        yield str(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        target = _atomic_target(path)
+        if target is None:
+            yield path
+            return
+        tmp = _temp_beside(target)
+        try:
+            yield str(tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+    except OSError as e:
+        raise OSError(e.errno, e.strerror or str(e), path) from None
+    except ValueError:  # a NUL in the name: the API (argv cannot hold one)
+        raise OSError(errno.EINVAL, "not a file name", path) from None
 
 
-def write_text(path: str, text: str) -> None:
+def _temp_beside(target: pathlib.Path) -> pathlib.Path:
+    return target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
+
+
+def _atomic_target(path: str) -> pathlib.Path | None:
+    """The regular file (or new path) to replace for ``path``; None: write through."""
     try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return pathlib.Path(path)  # new: create it atomically
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None  # a dangling symlink: open() creates its target
+    return pathlib.Path(os.path.realpath(path)) if stat.S_ISREG(st.st_mode) else None
+
+
+def check_writable(path: str) -> None:
+    """Raise the ``OSError`` (naming ``path``) that writing ``path`` would meet, now: before
+    hours of simulation, not after.  Creates and removes the temporary file beside it."""
+    try:
+        target = _atomic_target(path)
+        if target is None:
+            if os.path.isdir(path):
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+            return  # a FIFO or a device: opening it now could block, so trust it
+        tmp = _temp_beside(target)
+        with open(tmp, "xb"):
+            pass
+        tmp.unlink()
+    except OSError as e:
+        raise OSError(e.errno, e.strerror or str(e), path) from None
+    except ValueError:
+        raise OSError(errno.EINVAL, "not a file name", path) from None
+
+
+def write_text(path: str, text: str | None) -> None:
+    """Write ``text`` to ``path`` (None: only check that it could be written, before a long
+    run); a failure is a :class:`UsageError` naming ``path``."""
+    try:
+        if text is None:
+            check_writable(path)
+            return
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
     except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+        raise UsageError(f"cannot write {clip(path, 200)}: {e.strerror or e}") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def print_error(err: Exception) -> None:
+    """``error: <one line>`` on stderr.  The line quotes what the user typed, so characters
+    that would break or rewrite it (a newline, ``\r``, ``\x85``, ANSI escapes) are shown
+    escaped: one line on every terminal, and no spoofed output."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(err))
+    print(f"error: {text}", file=sys.stderr)
+
+
+def quiet_stdout() -> None:
+    """After ``BrokenPipeError`` (``| head``): point stdout at devnull so the interpreter's
+    final flush does not print 'Exception ignored ... BrokenPipeError'."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def run_main(parser: Parser, argv: list[str] | None,
+             dispatch: Callable[[argparse.Namespace], int]) -> int:
+    """Parse ``argv`` and run ``dispatch``; the exit status: 0 (help too), 2 with one stderr
+    line for bad input, 130 on Ctrl-C, 141 quietly if stdout was closed (as ``yes | head``)."""
     try:
-        args = parser.parse_args(argv)
-        if args.cmd is None:
-            parser.print_help()
-            return 2
-        if args.cmd == "run":
-            return cmd_run(args)
-        return args.func(args)
-    except (UsageError, ScenarioError, CommandError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        return dispatch(parser.parse_args(argv))
+    except ParserExit as e:
+        return e.status
+    except InputError as e:
+        print_error(e)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        quiet_stdout()
+        return 141
+
+
+def main(argv: list[str] | None = None, more: dict[str, str] | None = None) -> int:
+    """``python -m sim run``; with no subcommand, the help (exit 0)."""
+    parser = build_parser(more)
+
+    def dispatch(args: argparse.Namespace) -> int:
+        if args.cmd == "run":
+            return cmd_run(args)
+        if args.cmd is None:
+            parser.print_help()
+            return 0
+        raise UsageError(f"python -m sim {args.cmd}: run it as 'python -m sim {args.cmd}'")
+
+    return run_main(parser, argv, dispatch)

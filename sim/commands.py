@@ -6,8 +6,10 @@ the model.  A command file is JSON: a list of objects ``{"at_s": 120, "name": "c
 "model": "image", "slots": 30}``; scenario files may carry the same entries as
 ``[[commands]]``.
 
-``model`` arguments are checked against the scenario's models when the command is applied
-through :meth:`sim.Simulation.command` (or when a simulation is built with a command list).
+Every command, whoever loads it (``python -m sim run --commands``, ``main.py --commands``, a
+scenario's ``[[commands]]``, ``Simulation(commands=...)``, ``Simulation.command``), is checked
+by :func:`make_command`; :func:`validate_commands` applies it to a list against the models of
+the scenario it will run in, and ``Simulation.__init__`` calls it, so no loader can skip it.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import pathlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.schema import Spec
+from sim.schema import TOO_DEEP, TOO_LONG, InputError, Spec, check_value, read_user_text, shown
 
 
-class CommandError(ValueError):
+class CommandError(InputError):
     """A bad command; ``str(err)`` is the single line to show the user."""
 
 
+AT_S = Spec(float, None, 0.0, 1e12)
 MODEL = Spec(str, "")
 OPTIONAL_MODEL = Spec(str, "")  # "" means every model
 
@@ -51,6 +54,8 @@ class Command:
     at_s: float
     name: str
     args: dict[str, Any] = field(default_factory=dict)
+    #: where it was read ("session.json: commands[3]"), for error lines; not part of the data
+    where: str = field(default="command", compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"at_s": self.at_s, "name": self.name, **self.args}
@@ -58,18 +63,19 @@ class Command:
 
 def make_command(at_s: Any, name: Any, args: dict[str, Any], where: str = "command",
                  models: tuple[str, ...] | None = None) -> Command:
-    """Validate and build a command; ``where`` prefixes the one-line error."""
-    from sim.scenario import ScenarioError, check_value
-
-    if name not in COMMANDS:
-        raise CommandError(f"{where}: unknown command {name!r} (allowed: {', '.join(COMMANDS)})")
-    if isinstance(at_s, bool) or not isinstance(at_s, (int, float)) or not 0 <= at_s < 1e12:
-        raise CommandError(f"{where}: 'at_s' = {at_s!r}: expected a number of seconds >= 0")
+    """Validate and build a command; ``where`` prefixes the one-line error.  ``models``: the
+    scenario's model names (``None``: not known yet, checked again by the simulation)."""
+    if not isinstance(name, str) or name not in COMMANDS:
+        raise CommandError(f"{where}: unknown command {shown(name)} "
+                           f"(allowed: {', '.join(COMMANDS)})")
+    at_s = check_value(AT_S, at_s, "at_s", where, CommandError)
+    if not isinstance(args, dict):
+        raise CommandError(f"{where}: command {name!r}: arguments must be a mapping")
     specs = COMMANDS[name]
     unknown = set(args) - set(specs)
     if unknown:
         raise CommandError(f"{where}: command {name!r} has no argument "
-                           f"{sorted(unknown)[0]!r} (allowed: {', '.join(specs) or 'none'})")
+                           f"{shown(sorted(unknown)[0])} (allowed: {', '.join(specs) or 'none'})")
     out: dict[str, Any] = {}
     for arg, spec in specs.items():
         if arg not in args:
@@ -78,16 +84,28 @@ def make_command(at_s: Any, name: Any, args: dict[str, Any], where: str = "comma
                                    f"({spec.allowed()})")
             out[arg] = spec.default
             continue
-        try:
-            out[arg] = check_value(spec, args[arg], f"{name}.{arg}", where)
-        except ScenarioError as e:
-            raise CommandError(str(e)) from None
+        out[arg] = check_value(spec, args[arg], f"{name}.{arg}", where, CommandError)
     model = out.get("model")
     if models is not None and model is not None and (model or specs["model"] is MODEL):
         if model not in models:
             raise CommandError(f"{where}: command {name!r}: unknown model {model!r} "
                                f"(allowed: {', '.join(models)})")
-    return Command(float(at_s), name, out)
+    return Command(float(at_s), name, out, where)
+
+
+def validate_commands(commands: list[Command] | tuple[Command, ...], models: tuple[str, ...],
+                      source: str = "commands") -> list[Command]:
+    """Every command checked again, against the scenario's ``models``: the one check, whoever
+    loaded the list (a command file read before its scenario was known cannot name the
+    models; a hand-made :class:`Command` was never checked at all).  Returns equal commands."""
+    out = []
+    for i, cmd in enumerate(commands):
+        if not isinstance(cmd, Command):
+            raise CommandError(f"{source}[{i}]: expected a sim.commands.Command, "
+                               f"got {type(cmd).__name__}")
+        where = cmd.where if cmd.where != "command" else f"{source}[{i}]"
+        out.append(make_command(cmd.at_s, cmd.name, cmd.args, where, models))
+    return out
 
 
 def parse_commands(entries: list[Any], source: str,
@@ -108,16 +126,30 @@ def parse_commands(entries: list[Any], source: str,
 
 def load_commands(path: str | pathlib.Path, models: tuple[str, ...] | None = None
                   ) -> list[Command]:
-    """Read a JSON command file (a list of command objects)."""
+    """Read a JSON command file (a list of command objects), with the same one-line errors
+    as a scenario file: unreadable, not UTF-8, not JSON (NaN and Infinity are not JSON
+    numbers), nested too deep, or a number too long."""
+    source = str(path)
+    text = read_user_text(path, source, "command file", CommandError)
     try:
-        data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise CommandError(f"{path}: cannot read command file ({e.strerror})") from None
+        data = json.loads(text, parse_constant=_no_constant(source))
+    except CommandError:
+        raise
     except json.JSONDecodeError as e:
-        raise CommandError(f"{path}: not valid JSON: {e}") from None
+        raise CommandError(f"{source}: not valid JSON: {e}") from None
+    except RecursionError:
+        raise CommandError(f"{source}: not valid JSON: {TOO_DEEP}") from None
+    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string ..."
+        raise CommandError(f"{source}: not valid JSON: {TOO_LONG}") from None
     if not isinstance(data, list):
-        raise CommandError(f"{path}: expected a JSON list of commands")
-    return parse_commands(data, str(path), models)
+        raise CommandError(f"{source}: expected a JSON list of commands")
+    return parse_commands(data, source, models)
+
+
+def _no_constant(source: str):
+    def refuse(word: str):
+        raise CommandError(f"{source}: not valid JSON: {word} is not a number JSON allows")
+    return refuse
 
 
 def dump_commands(commands: list[Command]) -> str:

@@ -20,12 +20,24 @@ from types import SimpleNamespace
 from typing import Any
 
 from sim import schema
-from sim.schema import Spec
+from sim.commands import parse_commands
+from sim.schema import (
+    TOO_DEEP,
+    TOO_LONG,
+    InputError,
+    Spec,
+    check_value,
+    clip,
+    read_user_text,
+    shown,
+)
 
 SCENARIO_DIR = pathlib.Path(__file__).resolve().parent.parent / "scenarios"
+HOURS_MAX = schema.RUN["hours"].hi
+PROFILE_MAX = 1000  # pairs; each arrival scans the profile
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A bad scenario or override; ``str(err)`` is the single line to show the user."""
 
 
@@ -40,8 +52,6 @@ class Scenario:
         self.tiers = {k: SimpleNamespace(name=k, **v) for k, v in raw["tiers"].items()}
         self.models = {k: SimpleNamespace(name=k, **v) for k, v in raw["models"].items()}
         self.profile = [(float(h) * 3600.0, float(f)) for h, f in raw["arrivals"]["profile"]]
-        from sim.commands import parse_commands
-
         self.commands = parse_commands(raw.get("commands", []), source, tuple(self.models))
 
     def derive(self, overrides: list[str] | tuple[str, ...]) -> Scenario:
@@ -65,12 +75,32 @@ def defaults() -> dict[str, Any]:
 def resolve_path(path: str | pathlib.Path) -> pathlib.Path:
     """A path as given, else a bare name looked up in the packaged ``scenarios/`` folder."""
     p = pathlib.Path(path)
-    if p.exists():
-        return p
-    for cand in (SCENARIO_DIR / p, SCENARIO_DIR / (p.name + ".toml"), SCENARIO_DIR / p.name):
-        if cand.exists():
+    for cand in (p, SCENARIO_DIR / p, SCENARIO_DIR / (p.name + ".toml"), SCENARIO_DIR / p.name):
+        if _exists(cand):
             return cand
     return p
+
+
+def _exists(p: pathlib.Path) -> bool:
+    """``p.exists()`` that is False, not an ``OSError``, for a 5000-character name."""
+    try:
+        return p.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def read_toml(path: str | pathlib.Path, source: str) -> dict[str, Any]:
+    """A TOML file as a dict, or one :class:`ScenarioError` line: unreadable, not UTF-8, not
+    TOML, nested too deep for Python's stack, or an integer too long to convert."""
+    text = read_user_text(path, source, "scenario file", ScenarioError)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{source}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: not valid TOML: {TOO_DEEP}") from None
+    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string ..."
+        raise ScenarioError(f"{source}: not valid TOML: {TOO_LONG}") from None
 
 
 def load_scenario(path: str | pathlib.Path | None = None,
@@ -79,17 +109,8 @@ def load_scenario(path: str | pathlib.Path | None = None,
     raw = defaults()
     source = "<defaults>"
     if path is not None:
-        p = resolve_path(path)
-        source = str(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as e:
-            raise ScenarioError(f"{source}: cannot read scenario file ({e.strerror})") from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise ScenarioError(f"{source}: not valid TOML: {e}") from None
-        merge_file(raw, data, source)
+        source = clip(str(path), 200)
+        merge_file(raw, read_toml(resolve_path(path), source), source)
     apply_overrides(raw, overrides, source)
     check_consistency(raw, source)
     return Scenario(raw, source)
@@ -107,8 +128,9 @@ def merge_file(raw: dict[str, Any], data: dict[str, Any], source: str) -> None:
                 raise ScenarioError(f"{source}: [{name}] must be a table of named entries")
             table = {}
             for entry, fields in value.items():
+                check_name(name, entry, source)
                 if not isinstance(fields, dict):
-                    raise ScenarioError(f"{source}: [{name}.{entry}] must be a table")
+                    raise ScenarioError(f"{source}: [{name}.{entry}] must be a table of keys")
                 base = {k: s.default for k, s in entry_spec.items()}
                 base.update(_default_entry(name, entry))
                 for key, v in fields.items():
@@ -127,7 +149,13 @@ def merge_file(raw: dict[str, Any], data: dict[str, Any], source: str) -> None:
                     raw[name][key] = _check(schema.SECTIONS[name], key, v, dotted, source)
         else:
             allowed = ", ".join([*schema.SECTIONS, "tiers", "models", "commands"])
-            raise ScenarioError(f"{source}: unknown section '{name}' (allowed: {allowed})")
+            raise ScenarioError(f"{source}: unknown section {shown(name)} (allowed: {allowed})")
+
+
+def check_name(table: str, entry: str, source: str) -> None:
+    if not (0 < len(entry) <= schema.NAME_MAX and set(entry) <= set(schema.NAME_CHARS)):
+        raise ScenarioError(f"{source}: key '{table}.{shown(entry)[1:-1]}': a {table[:-1]} "
+                            f"name must be 1 to {schema.NAME_MAX} letters, digits or '_'")
 
 
 def _default_entry(table: str, entry: str) -> dict[str, Any]:
@@ -139,50 +167,26 @@ def _check(section: dict[str, Spec], key: str, value: Any, dotted: str, source: 
     spec = section.get(key)
     if spec is None:
         allowed = ", ".join(section)
-        raise ScenarioError(f"{source}: unknown key '{dotted}' (allowed: {allowed})")
-    return check_value(spec, value, dotted, source)
-
-
-def check_value(spec: Spec, value: Any, dotted: str, source: str) -> Any:
-    """Type- and range-check one value; ints are accepted where floats are expected."""
-    bad = ScenarioError(f"{source}: key '{dotted}' = {value!r}: expected {spec.allowed()}")
-    if spec.kind is bool:
-        if not isinstance(value, bool):
-            raise bad
-        return value
-    if spec.kind is str:
-        if not isinstance(value, str) or (spec.choices and value not in spec.choices):
-            raise bad
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise bad
-    if spec.kind is int:
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise bad
-            value = int(value)
-    else:
-        value = float(value)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise bad
-    if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
-        raise bad
-    return value
+        raise ScenarioError(f"{source}: unknown key {shown(dotted)} (allowed: {allowed})")
+    return check_value(spec, value, dotted, source, ScenarioError)
 
 
 def _check_profile(value: Any, dotted: str, source: str) -> list[list[float]]:
-    msg = (f"{source}: key '{dotted}' must be a list of [start_hour, factor] pairs, hours "
-           "rising from 0, factors 0 to 1000")
-    if not isinstance(value, list) or not value:
+    """``[[start_hour, factor], ...]``: finite numbers, hours rising strictly from 0 within
+    ``run.hours``' range (a NaN hour compared false everywhere and hung the arrival loop)."""
+    msg = (f"{source}: key '{dotted}' must be a list of 1 to {PROFILE_MAX} [start_hour, factor] "
+           f"pairs of finite numbers, hours rising from 0 to {HOURS_MAX:g}, factors 0 to 1000")
+    if not isinstance(value, list) or not 0 < len(value) <= PROFILE_MAX:
         raise ScenarioError(msg)
     out: list[list[float]] = []
     last = -1.0
     for pair in value:
         if (not isinstance(pair, list) or len(pair) != 2
-                or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in pair)):
+                or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in pair)
+                or not all(-1 < x <= 10**6 for x in pair)):  # before float(): 400 digits
             raise ScenarioError(msg)
         h, f = float(pair[0]), float(pair[1])
-        if h <= last or not 0.0 <= f <= 1000.0 or h < 0:
+        if not (last < h <= HOURS_MAX and 0.0 <= f <= 1000.0):  # false for NaN too
             raise ScenarioError(msg)
         last = h
         out.append([h, f])
@@ -195,15 +199,16 @@ def parse_literal(text: str) -> Any:
     """An override's value as TOML would read it (``30``, ``0.5``, ``true``, ``"x"``)."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text  # a bare word: let the type check reject or accept it as a string
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return text  # a bare word (or 5000 digits): the type check accepts or rejects it
 
 
 def apply_overrides(raw: dict[str, Any], overrides: list[str] | tuple[str, ...],
                     source: str) -> None:
     for item in overrides:
         if "=" not in item:
-            raise ScenarioError(f"--set {item!r}: expected KEY=VALUE, e.g. models.image.slots=30")
+            raise ScenarioError(f"--set {shown(item)}: expected KEY=VALUE, "
+                                "e.g. models.image.slots=30")
         key, text = item.split("=", 1)
         key = key.strip()
         set_key(raw, key, parse_literal(text.strip()), f"{source} (--set)")
@@ -216,8 +221,8 @@ def set_key(raw: dict[str, Any], dotted: str, value: Any, source: str) -> None:
         table, entry, key = parts
         if entry not in raw[table]:
             allowed = ", ".join(raw[table])
-            raise ScenarioError(f"{source}: unknown {table[:-1]} '{entry}' in '{dotted}' "
-                                f"(allowed: {allowed})")
+            raise ScenarioError(f"{source}: unknown {table[:-1]} {shown(entry)} in "
+                                f"{shown(dotted)} (allowed: {allowed})")
         spec = schema.TIER if table == "tiers" else schema.MODEL
         raw[table][entry][key] = _check(spec, key, value, dotted, source)
     elif len(parts) == 2 and parts[0] in schema.SECTIONS:
@@ -228,7 +233,7 @@ def set_key(raw: dict[str, Any], dotted: str, value: Any, source: str) -> None:
                                              dotted, source)
     else:
         allowed = ", ".join([*schema.SECTIONS, "tiers.NAME", "models.NAME"])
-        raise ScenarioError(f"{source}: unknown key '{dotted}' (sections: {allowed})")
+        raise ScenarioError(f"{source}: unknown key {shown(dotted)} (sections: {allowed})")
 
 
 def check_consistency(raw: dict[str, Any], source: str) -> None:

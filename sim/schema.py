@@ -6,17 +6,42 @@ of them out (a test keeps the two equal).  A scenario file is an overlay on thes
 one validator give the same one-line error for a file key and a ``--set`` override.
 
 Tables of named entries (``tiers``, ``models``) use :data:`TIER` / :data:`MODEL` for each entry.
+
+:func:`check_value` is the one check of a value against its :class:`Spec`, whoever read the
+value: a scenario file, ``--set``, a command file, or a command-line flag (``--hours`` is
+``run.hours``, ``--seed`` is ``run.seed``).  It lives here, below both ``sim.scenario`` and
+``sim.commands``, so neither has to import the other.
 """
 
 from __future__ import annotations
 
+import math
+import pathlib
 from dataclasses import dataclass
 from typing import Any
 
 
+class InputError(ValueError):
+    """Bad user input; ``str(err)`` is the single line to show (exit status 2)."""
+
+
+#: What a model label may hold: printable ASCII, which the UI's pixel font
+#: (``assets/unifont-subset.otf``, made by ``tools/subset_font.py``) always covers.  Other
+#: characters would draw as empty boxes; a test checks the font against this set.
+LABEL_CHARS = "".join(chr(c) for c in range(0x20, 0x7F))
+#: The widest label the dashboard's model column shows whole (16 px font, 8 px per glyph).
+LABEL_MAX = 10
+#: Names of ``[models.NAME]`` and ``[tiers.NAME]``: they are parts of dotted keys
+#: (``models.NAME.slots``, ``--vary``), so no dots or spaces, and never ``""``, which means
+#: "every model" in commands.
+NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+NAME_MAX = 32
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
-    """One scalar key: ``kind`` is bool/int/float/str; ``lo``/``hi`` bound numbers."""
+    """One scalar key: ``kind`` is bool/int/float/str; ``lo``/``hi`` bound numbers;
+    ``max_len``/``chars`` bound strings (``chars``: every character allowed)."""
 
     kind: type
     default: Any
@@ -24,12 +49,18 @@ class Spec:
     hi: float | None = None
     choices: tuple[str, ...] = ()
     doc: str = ""
+    max_len: int | None = None
+    chars: str = ""
+    chars_doc: str = ""
 
     def allowed(self) -> str:
         if self.kind is bool:
             return "true or false"
         if self.choices:
             return "one of " + ", ".join(self.choices)
+        if self.kind is str and self.max_len is not None:
+            of = f" of {self.chars_doc}" if self.chars_doc else ""
+            return f"1 to {self.max_len} characters{of}"
         noun = {int: "an integer", float: "a number", str: "a string"}[self.kind]
         if self.lo is not None and self.hi is not None:
             return f"{noun} from {_num(self.lo)} to {_num(self.hi)}"
@@ -40,6 +71,81 @@ class Spec:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters: an error line quotes the input, never dumps it."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, clipped (see :func:`clip`)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int too long to print, a list too deep
+        text = f"<{type(value).__name__}>"
+    return clip(text, limit)
+
+
+TOO_DEEP = "arrays or tables nested too deeply"
+TOO_LONG = "a number with too many digits"
+
+
+MAX_FILE_BYTES = 16 * 2**20  # a scenario or command file is hand-sized; /dev/zero is not
+
+
+def read_user_text(path: Any, source: str, what: str, error: type[InputError]) -> str:
+    """A file a person wrote, as text, or ``error`` with one line: unreadable (missing, a
+    directory, a 5000-character name), endless (``/dev/zero``) or not UTF-8 (named by the
+    first bad byte)."""
+    try:
+        with open(pathlib.Path(path), "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise error(f"{source}: cannot read {what} ({e.strerror or e})") from None
+    except ValueError:  # a NUL in the name (the API; argv cannot hold one)
+        raise error(f"{source}: cannot read {what} (not a file name)") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise error(f"{source}: {what} is larger than {MAX_FILE_BYTES >> 20} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise error(f"{source}: {what} is not UTF-8 text (byte 0x{data[e.start]:02x} at "
+                    f"offset {e.start})") from None
+
+
+def check_value(spec: Spec, value: Any, dotted: str, source: str,
+                error: type[InputError] = InputError) -> Any:
+    """Type- and range-check one value and return it (ints are accepted where floats are
+    expected); anything else raises ``error`` with one line naming ``source``, ``dotted``
+    and what is allowed.  NaN and infinities are never numbers here: a NaN compares false
+    with every bound, and one in a schedule hung the arrival loop."""
+    bad = error(f"{source}: key '{dotted}' = {shown(value)}: expected {spec.allowed()}")
+    if spec.kind is bool:
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if spec.kind is str:
+        if not isinstance(value, str) or (spec.choices and value not in spec.choices):
+            raise bad
+        if spec.max_len is not None and not (0 < len(value) <= spec.max_len and value.strip()):
+            raise bad
+        if spec.chars and not set(value) <= set(spec.chars):
+            raise bad
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad
+    if isinstance(value, float) and not math.isfinite(value):
+        raise bad
+    if spec.kind is int:
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise bad
+            value = int(value)
+    # Compared before any conversion: float() of a 400-digit int overflows.
+    if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
+        raise bad
+    return float(value) if spec.kind is float else value
 
 
 DAY_S = 7 * 24 * 3600.0
@@ -80,7 +186,8 @@ DEFAULT_TIERS = {
 CONTENTS = ("image", "video", "audio", "text", "job")
 
 MODEL = {
-    "label": Spec(str, "model", doc="name shown on the factory floor"),
+    "label": Spec(str, "model", doc="name shown on the factory floor", max_len=LABEL_MAX,
+                  chars=LABEL_CHARS, chars_doc="printable ASCII (what the pixel font draws)"),
     "content": Spec(str, "image", choices=CONTENTS),
     "mix": Spec(float, 0.25, 0.0, 1.0, doc="share of ordered items of this content"),
     "slots": Spec(int, 10, 0, 500, doc="base (contracted) slots, UI slider 'capacity'"),

@@ -21,7 +21,7 @@ from sim.accounts import Accounts
 from sim.alerts import Alerts, Tick
 from sim.autoscaler import Autoscaler
 from sim.capacity import Capacity, RentalBudget
-from sim.commands import Command, make_command
+from sim.commands import Command, make_command, validate_commands
 from sim.engine import Engine
 from sim.eventlog import EventLog
 from sim.ledger import Ledger
@@ -89,6 +89,7 @@ class Simulation:
         self.model_names = tuple(self.stations)
         self._window_q: tuple | None = None
         self.recorded: list[Command] = []
+        commands = validate_commands(commands, self.model_names)
         for cmd in [*scenario.commands, *commands]:
             self._schedule_command(cmd)
         self.recorded.extend(commands)

@@ -13,14 +13,13 @@ import pytest
 from conftest import ROOT
 
 from planning.aggregate import confidence_intervals
-from planning.cli import cmd_plan, cmd_sweep
+from planning.cli import build_parser, cmd_plan, cmd_sweep
 from planning.executors import LocalExecutor, SerialExecutor
 from planning.grid import make_grid
 from planning.output import csv_text, write_text_atomic
 from planning.plan import Target, choose, parse_target
 from planning.sweep import SweepResult, run_sweep
 from sim import load_scenario
-from sim.cli import build_parser
 
 SCENARIO = str(ROOT / "scenarios" / "default.toml")
 HOURS = 0.3  # short runs: a few hundred customers each
@@ -85,7 +84,7 @@ def test_dask_executor_matches_local(three_seeds):
 def test_dask_scheduler_address_from_the_command_line(tmp_path, three_seeds):
     """`--executor dask://HOST:PORT` against a LocalCluster's TCP scheduler."""
     distributed = pytest.importorskip("dask.distributed")
-    from sim.cli import main
+    from sim.__main__ import main
 
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   protocol="tcp", dashboard_address=None) as cluster:

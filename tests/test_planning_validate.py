@@ -3,10 +3,9 @@
 import pytest
 
 import planning.validate as validate
-from planning.cli import cmd_validate
+from planning.cli import build_parser, cmd_validate
 from planning.executors import LocalExecutor, SerialExecutor
 from planning.validate import Case, run_validation, table
-from sim.cli import build_parser
 
 # ~40k customers per system: a few seconds in all, noisier than the real report, so the
 # M/M/c and priority checks get a wider tolerance here; Little's law holds on every path.
