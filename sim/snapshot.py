@@ -243,7 +243,8 @@ def station_view(sim, st) -> StationView:
     q = st.wait_window.quantiles(now)
     return StationView(
         name=st.name, label=st.label, content=st.content, mean_task_s=st.mean_task_s,
-        price_cents=sim.arrivals.crowd.prices[st.name], batch_max=st.batch_max, max_rented=st.max_rented,
+        price_cents=sim.arrivals.crowd.prices[st.name], batch_max=st.batch_max,
+        max_rented=st.max_rented,
         provision_s=sim.scenario.autoscaler.provision_s,
         slots=tuple(st.slots[k] for k in sorted(st.slots)), queue=tuple(queue),
         est_start_s=est, basket_deadline_s=st.batch_deadline_s, paused=st.paused,
