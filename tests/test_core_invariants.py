@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from logcheck import check_log
 
 from sim import Simulation, load_scenario
-from sim.commands import COMMANDS, make_command
+from sim.commands import COMMANDS, OPTIONAL_MODEL, make_command
 from sim.orders import TERMINAL
 
 
@@ -67,27 +67,32 @@ def test_rush_hour_and_outage_keep_books():
 MODELS = ("image", "video", "audio", "text")
 
 
+#: upper ends for drawn arguments, where the schema's would make runs meaninglessly long
+DRAW_CAPS = {"rate_per_min": 30.0, "slots": 40, "multiplier": 6.0, "duration_s": 3600.0,
+             "order_id": 500, "price_cents": 1000}
+
+
+def argument(spec, name: str):
+    """A strategy for one command argument, from the same Spec the validator uses."""
+    if name == "model":
+        return st.sampled_from(("", *MODELS) if spec is OPTIONAL_MODEL else MODELS)
+    if spec.kind is bool:
+        return st.booleans()
+    hi = min(spec.hi, DRAW_CAPS.get(name, spec.hi))
+    if spec.kind is int:
+        return st.integers(int(spec.lo), int(min(hi, 10**6)))
+    return st.floats(spec.lo, hi, allow_nan=False)
+
+
 @st.composite
 def command_streams(draw):
+    """Random operator sessions over every command in the table (a new command is drawn
+    from its schema with no change here)."""
     cmds = []
     for _ in range(draw(st.integers(0, 12))):
         at = draw(st.floats(0, 3 * 3600, allow_nan=False))
         name = draw(st.sampled_from(sorted(COMMANDS)))
-        model = draw(st.sampled_from(MODELS))
-        args = {
-            "spawn_rate": {"rate_per_min": draw(st.floats(0, 30))},
-            "vip_share": {"share": draw(st.floats(0, 1))},
-            "capacity": {"model": model, "slots": draw(st.integers(0, 40))},
-            "breaker_multiplier": {"multiplier": draw(st.floats(0, 6))},
-            "autoscaler": {"on": draw(st.booleans())},
-            "outage": {"model": model, "duration_s": draw(st.floats(0, 3600))},
-            "pause": {"model": draw(st.sampled_from(("", *MODELS)))},
-            "resume": {"model": draw(st.sampled_from(("", *MODELS)))},
-            "clear_queue": {"model": draw(st.sampled_from(("", *MODELS)))},
-            "rent": {"model": model, "slots": draw(st.integers(1, 12))},
-            "return": {"model": model, "slots": draw(st.integers(1, 12))},
-            "cancel_order": {"order_id": draw(st.integers(1, 500))},
-        }[name]
+        args = {arg: draw(argument(spec, arg)) for arg, spec in COMMANDS[name].items()}
         cmds.append(make_command(at, name, args, "test", MODELS))
     return cmds
 
