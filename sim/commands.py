@@ -44,6 +44,7 @@ COMMANDS: dict[str, dict[str, Spec]] = {
     "rent": {"model": MODEL, "slots": Spec(int, 5, 1, 500)},
     "return": {"model": MODEL, "slots": Spec(int, 5, 1, 500)},
     "cancel_order": {"order_id": Spec(int, None, 0, 2**62)},
+    "set_price": {"model": MODEL, "price_cents": Spec(int, None, 0, 10**7)},
 }
 
 

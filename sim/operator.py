@@ -34,6 +34,7 @@ class OperatorDesk:
             "autoscaler": self.set_autoscaler, "outage": self.outage, "pause": self.pause,
             "resume": self.resume, "clear_queue": self.clear_queue, "rent": self.rent,
             "return": self.give_back, "cancel_order": self.cancel_order,
+            "set_price": self.set_price,
         }
 
     def apply(self, cmd: Command) -> None:
@@ -87,3 +88,7 @@ class OperatorDesk:
 
     def cancel_order(self, order_id: int) -> None:
         self.flow.cancel(order_id)
+
+    def set_price(self, model: str, price_cents: int) -> None:
+        """A new price for a model's orders placed from now on (held ones keep theirs)."""
+        self.arrivals.crowd.prices[model] = price_cents

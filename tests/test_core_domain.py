@@ -3,7 +3,7 @@ breakers, batching, autoscaling and the operator's commands."""
 
 from __future__ import annotations
 
-from sim import Simulation, load_scenario
+from sim import Simulation, load_scenario, record_field
 from sim.orders import OrderState
 
 ONE_MODEL = [
@@ -249,3 +249,26 @@ def test_autoscaler_does_not_rent_from_a_failing_upstream():
             rents_while_open += 1
     assert rents_while_open == 0
     assert any(r[2] == "image" for r in records(sim, "rent"))  # it rents once it recovers
+
+
+def test_set_price_applies_to_orders_placed_after_it():
+    sim = sim_for(overrides=ONE_MODEL + ["models.image.slots=30"])
+    sim.advance_to(3600)
+    sim.command("set_price", model="image", price_cents=120)
+    changed_at = sim.now
+    sim.advance_to(3 * 3600)
+    placed = {record_field(r, "order"): r[0] for r in records(sim, "place")}
+    price = {record_field(r, "order"): record_field(r, "price_cents")
+             for r in records(sim, "enqueue")}
+    before = {p for o, p in price.items() if placed[o] < changed_at}
+    after = {p for o, p in price.items() if placed[o] > changed_at}
+    assert before == {50} and after == {120}
+    assert sim.snapshot().station("image").price_cents == 120
+    settled = sum(record_field(r, "cents") for r in records(sim, "deliver"))
+    assert settled == sim.summary()["money_cents"]["revenue"] - sum(
+        record_field(r, "cents") for r in records(sim, "vip")
+        if record_field(r, "action") == "settle")
+    replay = sim_for(overrides=ONE_MODEL + ["models.image.slots=30"],
+                     commands=sim.recorded_commands())
+    replay.advance_to(3 * 3600)
+    assert replay.event_log_sha256() == sim.event_log_sha256()
