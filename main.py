@@ -135,7 +135,7 @@ async def main(argv: list[str] | None = None) -> int:
         from render.benchmark import real_frames
 
         result = await real_frames(pygame.display.get_surface())
-        print(f"frame_ms median={result['median']:.2f} p95={result['p95']:.2f} "
+        say(f"frame_ms median={result['median']:.2f} p95={result['p95']:.2f} "
               f"people={result['people']}")
         return 0
     try:
@@ -160,7 +160,7 @@ async def main(argv: list[str] | None = None) -> int:
             print(f"main.py: cannot write screenshot {opts['screenshot']!r}: {e}",
                   file=sys.stderr)
             return 2
-        print(f"wrote {opts['screenshot']} after {frame} frames, t={app.sim.now:.0f}s, "
+        say(f"wrote {opts['screenshot']} after {frame} frames, t={app.sim.now:.0f}s, "
               f"people={app.people_drawn}")
     if not opts["headless"]:
         pygame.quit()
@@ -194,6 +194,16 @@ async def frame_loop(pygame, display, app, frames: int | None, headless: bool) -
     return frame
 
 
+def say(text: str) -> None:
+    """Print a result line; a closed stdout (``main.py ... | head``) is not an error: the
+    rest goes nowhere, without a traceback at exit."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def record_session(app, path: str) -> int:
     """Write the operator's commands (a ``--commands`` file) and say how to replay them.
 
@@ -208,7 +218,7 @@ def record_session(app, path: str) -> int:
     except OSError as e:
         print(f"main.py: cannot write session {path!r}: {e.strerror}", file=sys.stderr)
         return 2
-    print(f"recorded {len(session['commands'])} commands to {path}; replay headless with:\n"
+    say(f"recorded {len(session['commands'])} commands to {path}; replay headless with:\n"
           f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
           f"--seconds {seconds!r} --commands {path}\n"
           f"  (event_log_sha256 {session['event_log_sha256']})")

@@ -98,3 +98,21 @@ def test_browser_path_imports_nothing_forbidden():
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                        text=True, timeout=60)
     assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_a_closed_stdout_is_not_an_error(tmp_path):
+    """``main.py ... | head``: the reader is gone before the result line is printed."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        r = subprocess.run([sys.executable, "main.py", "--headless", "--frames", "20",
+                            "--screenshot", str(tmp_path / "s.png"),
+                            "--record", str(tmp_path / "r.json")],
+                           cwd=ROOT, stdout=write_end, stderr=subprocess.PIPE, text=True,
+                           timeout=120, env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
+    finally:
+        os.close(write_end)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
+    assert (tmp_path / "s.png").stat().st_size > 1000
+    assert (tmp_path / "r.json").exists()
