@@ -148,7 +148,7 @@ def check_value(spec: Spec, value: Any, dotted: str, source: str,
     return float(value) if spec.kind is float else value
 
 
-DAY_S = 7 * 24 * 3600.0
+WEEK_S = 7 * 24 * 3600.0
 
 RUN = {
     "hours": Spec(float, 8.0, 0.0, 24 * 365, doc="default length of `python -m sim run`"),
@@ -158,8 +158,8 @@ RUN = {
 ARRIVALS = {
     "rate_per_min": Spec(float, 3.5, 0.0, 10000.0, doc="Poisson arrival rate (UI slider)"),
     "vip_share": Spec(float, 0.2, 0.0, 1.0, doc="share of customers buying the VIP add-on"),
-    "patience_min_s": Spec(float, 300.0, 0.0, DAY_S),
-    "patience_max_s": Spec(float, 600.0, 0.0, DAY_S),
+    "patience_min_s": Spec(float, 300.0, 0.0, WEEK_S),
+    "patience_max_s": Spec(float, 600.0, 0.0, WEEK_S),
     # profile: list of [start_hour, factor] pairs, piecewise constant; validated separately.
 }
 
@@ -191,7 +191,7 @@ MODEL = {
     "content": Spec(str, "image", choices=CONTENTS),
     "mix": Spec(float, 0.25, 0.0, 1.0, doc="share of ordered items of this content"),
     "slots": Spec(int, 10, 0, 500, doc="base (contracted) slots, UI slider 'capacity'"),
-    "mean_task_s": Spec(float, 300.0, 0.001, DAY_S),
+    "mean_task_s": Spec(float, 300.0, 0.001, WEEK_S),
     "task_shape": Spec(int, 2, 1, 50, doc="Erlang shape k of the task time (1 = exponential)"),
     "price_cents": Spec(int, 50, 0, 10**7),
     "fail_rate": Spec(float, 0.0, 0.0, 1.0),
@@ -241,7 +241,7 @@ BILLING = {
 }
 
 QUEUE = {
-    "aging_s": Spec(float, 900.0, 0.0, DAY_S, doc="normal order older than this counts as VIP"),
+    "aging_s": Spec(float, 900.0, 0.0, WEEK_S, doc="normal order older than this counts as VIP"),
 }
 
 RETRY = {
@@ -258,7 +258,7 @@ CIRCUIT = {
     "window_calls": Spec(int, 20, 1, 10000, doc="outcomes in the failure-ratio window"),
     "min_calls": Spec(int, 10, 1, 10000),
     "failure_ratio": Spec(float, 0.5, 0.0, 1.0),
-    "cooldown_s": Spec(float, 60.0, 0.0, DAY_S),
+    "cooldown_s": Spec(float, 60.0, 0.0, WEEK_S),
     "outage_fail_s": Spec(float, 5.0, 0.0, 3600.0, doc="how fast a call fails in an outage"),
 }
 
@@ -271,25 +271,25 @@ WAIT_BREAKER = {
 AUTOSCALER = {
     "enabled": Spec(bool, True),
     "check_every_s": Spec(float, 30.0, 1.0, 86400.0),
-    "window_s": Spec(float, 300.0, 1.0, DAY_S, doc="look-back window of waits"),
-    "wait_threshold_s": Spec(float, 600.0, 0.0, DAY_S, doc="scale up when window wait exceeds"),
+    "window_s": Spec(float, 300.0, 1.0, WEEK_S, doc="look-back window of waits"),
+    "wait_threshold_s": Spec(float, 600.0, 0.0, WEEK_S, doc="scale up when window wait exceeds"),
     "asks_threshold": Spec(int, 3, 0, 10**6, doc="...or breaker asks in the window reach this"),
-    "upscale_delay_s": Spec(float, 30.0, 0.0, DAY_S),
-    "downscale_delay_s": Spec(float, 600.0, 0.0, DAY_S),
+    "upscale_delay_s": Spec(float, 30.0, 0.0, WEEK_S),
+    "downscale_delay_s": Spec(float, 600.0, 0.0, WEEK_S),
     "low_utilization": Spec(float, 0.6, 0.0, 1.0, doc="below this (and no queue) counts as low"),
     "step": Spec(int, 5, 1, 500),
-    "provision_s": Spec(float, 120.0, 0.0, DAY_S),
+    "provision_s": Spec(float, 120.0, 0.0, WEEK_S),
     "budget_cents": Spec(int, 0, 0, 10**12, doc="rental spend cap; 0 = no cap"),
 }
 
 METRICS = {
-    "window_s": Spec(float, 600.0, 1.0, DAY_S, doc="sliding window of live percentiles"),
-    "sample_every_s": Spec(float, 60.0, 1.0, DAY_S, doc="sparkline sample period"),
+    "window_s": Spec(float, 600.0, 1.0, WEEK_S, doc="sliding window of live percentiles"),
+    "sample_every_s": Spec(float, 60.0, 1.0, WEEK_S, doc="sparkline sample period"),
     "series_len": Spec(int, 120, 2, 100000),
 }
 
 SERVICE = {
-    "target_wait_s": Spec(float, 900.0, 1.0, DAY_S,
+    "target_wait_s": Spec(float, 900.0, 1.0, WEEK_S,
                           doc="the service level counts orders started within this wait"),
     "target_share": Spec(float, 0.95, 0.0, 1.0,
                          doc="the service level is met when this share of orders is"),
