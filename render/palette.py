@@ -63,6 +63,7 @@ CONTENT_COLORS: dict[str, Color] = {
 }
 
 PANEL_BG: Color = INK
+HEADER_BG: Color = INK      # the machine groups' title bands: model names are written on them
 PANEL_LINE: Color = SLATE
 TEXT: Color = CLOUD
 TEXT_DIM: Color = SILVER

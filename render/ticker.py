@@ -15,9 +15,9 @@ from sim import Snapshot, record_field, record_fields
 
 SHOWN = {"reject", "deliver", "fail", "refund", "dead_letter", "ask", "answer", "leave",
          "circuit", "outage", "rent", "return", "alert", "command"}
-COLORS = {"reject": P.ORANGE, "deliver": P.LIME, "fail": P.RED, "refund": P.PINK,
-          "dead_letter": P.RED, "ask": P.YELLOW, "answer": P.YELLOW, "leave": P.PINK,
-          "circuit": P.RED, "outage": P.RED, "rent": P.GOLD, "return": P.GOLD,
+COLORS = {"reject": P.ORANGE, "deliver": P.LIME, "fail": P.TEXT_BAD, "refund": P.PINK,
+          "dead_letter": P.TEXT_BAD, "ask": P.YELLOW, "answer": P.YELLOW, "leave": P.PINK,
+          "circuit": P.TEXT_BAD, "outage": P.TEXT_BAD, "rent": P.GOLD, "return": P.GOLD,
           "alert": P.ORANGE, "command": P.CYAN}
 
 

@@ -58,7 +58,8 @@ class Canvas(REAL_SURFACE):
     def _note(self, label: Label, dest, area) -> None:
         src = pygame.Rect(area) if area is not None else label.get_rect()
         src = src.clip(label.get_rect())
-        at = pygame.Rect(pygame.Rect(dest).topleft, src.size)
+        top_left = tuple(dest)[:2] if len(dest) != 4 else pygame.Rect(dest).topleft
+        at = pygame.Rect(top_left, src.size)
         on = at.clip(self.get_rect().clip(self.get_clip()))
         if not on.w or not on.h:
             return
@@ -103,9 +104,10 @@ def peak_frame(canvas, scenario: str, t_s: float, lang: str) -> list[tuple]:
     app.dashboard.redraw(app.view, app.clock)
     lamp = app.dashboard.lamps[0][0]
     app.mouse = (L.PANEL_RECT.x + lamp.centerx, L.PANEL_RECT.y + lamp.centery)
-    app._bake()                     # the signs, plated again while recording
-    app.controls.dirty = True
     Canvas.pairs = []
+    app._bake()                     # the signs and the timeline, baked again while recording
+    app.timeline._key = None
+    app.controls.dirty = True
     app.dashboard.redraw(app.view, app.clock)
     app.draw(canvas)
     return Canvas.pairs
