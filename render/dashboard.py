@@ -177,6 +177,7 @@ class Dashboard:
         self.drawn_sections: dict[str, pygame.Rect] = {}  # section -> where its text landed
         self.drawn_kpi: dict[str, str] = {}     # KPI tile -> the figure drawn (tests)
         self.lamps: list[tuple[pygame.Rect, AlertView]] = []  # alert lamps, panel coordinates
+        self.checked_s = 0.0            # when the alerts were last checked
         self._section = ""
 
     def update(self, snap: Snapshot) -> None:
@@ -364,6 +365,8 @@ class Dashboard:
         self._text(tr("alerts", view.lang), X0, y, P.TEXT_DIM)
         x = X0 + 56
         self.lamps = []
+        samples = view.snap.series.get("wait_p95") or ((0.0, 0.0),)
+        self.checked_s = samples[-1][0]
         for alert in view.snap.alerts:
             on = alert.active
             lamp = pygame.Rect(x, y + 3, 10, 10)
@@ -377,7 +380,8 @@ class Dashboard:
             x = label.right + 14
 
     def hover(self, pos: tuple[int, int], lang: str) -> list[str] | None:
-        """The tooltip of the alert lamp under a screen point: its threshold and reading."""
+        """The tooltip of the alert lamp under a screen point: its threshold and the reading
+        of its last check (the metrics tick, when the sparklines took their last sample)."""
         at = (pos[0] - L.PANEL_RECT.x, pos[1] - L.PANEL_RECT.y)
         alert = next((a for rect, a in self.lamps if rect.collidepoint(at)), None)
         if alert is None:
@@ -389,7 +393,7 @@ class Dashboard:
             lines.append(tr("tt_alert_" + alert.name, lang))
         else:
             lines += [tr("tt_alert_rule", lang, fmt(alert.threshold)),
-                      tr("tt_alert_now", lang, fmt(alert.value))]
+                      tr("tt_alert_now", lang, clock(self.checked_s), fmt(alert.value))]
         if alert.active:
             lines.append(tr("tt_alert_since", lang, clock(alert.since_s)))
         return lines
