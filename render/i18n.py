@@ -78,7 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "spark_max": ("max {}", "最大 {}"),
     "tt_alert": ("alert {}: {}", "警报 {}: {}"),
     "tt_alert_rule": ("lights above {}", "超过 {} 时亮"),
-    "tt_alert_now": ("at {}: {}", "{} 检查: {}"),
+    "tt_alert_now": ("read {1} at {0}", "{0} 读数 {1}"),
     "tt_alert_since": ("since {}", "自 {} 起"),
     "tt_alert_breaker_open": ("lights while a breaker is open", "有熔断器打开时亮"),
     # ticker lines
