@@ -69,7 +69,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_margin": ("margin", "利润率"),
     "kpi_margin_detail": ("profit/revenue", "利润/收入"),
     "kpi_customers_lost": ("customers lost", "流失顾客"),
-    "kpi_lost_detail": ("{} away, {} left", "拒入{} 离开{}"),
+    "kpi_lost_detail": ("turned away + left", "拒入 + 离开"),
     "kpi_revenue_lost": ("revenue lost", "损失收入"),
     "kpi_failed_detail": ("{} failed", "{} 单失败"),
     "kpi_rentals": ("rental cost", "租用成本"),

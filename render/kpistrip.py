@@ -55,7 +55,7 @@ def tiles(kpi: Mapping[str, Any], lang: str) -> dict[str, Tile]:
         ("margin", percent(kpi["margin"]), tr("kpi_margin_detail", lang),
          "good" if kpi["margin"] >= 0 else "bad"),
         ("customers_lost", str(kpi["customers_lost"]),
-         tr("kpi_lost_detail", lang, kpi["customers_turned_away"], kpi["customers_left"]),
+         tr("kpi_lost_detail", lang),
          "warn" if kpi["customers_lost"] else "plain"),
         ("revenue_lost", money(kpi["revenue_lost_cents"]),
          tr("kpi_failed_detail", lang, kpi["orders_failed"]),
