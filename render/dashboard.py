@@ -51,7 +51,7 @@ Format = Callable[[float], str]
 Reading = Callable[[Snapshot], float]
 SPARKS: tuple[tuple[str, str, P.Color, Format, Format, Reading,
                     Callable[[Snapshot], float | None]], ...] = (
-    ("kpi_wait_p95", "wait_p95", P.YELLOW, wait, short, lambda s: s.kpi["wait_p95_s"],
+    ("kpi_wait_p95", "wait_p95", P.YELLOW, wait, wait, lambda s: s.kpi["wait_p95_s"],
      lambda s: s.kpi["target_wait_s"]),
     ("spark_queue", "queue", P.CYAN, lambda v: f"{v:.0f}", lambda v: f"{v:.0f}",
      lambda s: s.gauges["num_requests_waiting"], lambda s: _threshold(s, "queue_len")),
