@@ -282,7 +282,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "refunded_failure": ("failure", "失败"),
     "refunded_abandon": ("abandon", "放弃"),
     "refunded_cancel": ("cancel", "取消"),
-    "mean_wait": ("mean wait", "平均等待"),
+    "wait_p95": ("wait p95", "等待 p95"),       # the wait alert: the strip's figure
     "abandon_rate": ("abandon rate", "放弃率"),
     "queue_len": ("queue length", "队列长度"),
     "breaker_open": ("breaker open", "熔断开启"),

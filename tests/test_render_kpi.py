@@ -22,7 +22,8 @@ from render import layout as L  # noqa: E402
 from render import palette as P  # noqa: E402
 from render.app import App  # noqa: E402
 from render.fonts import Fonts  # noqa: E402
-from render.ticker import clock  # noqa: E402
+from render.i18n import tr  # noqa: E402
+from render.ticker import clock, line  # noqa: E402
 
 HOUR = 3600.0
 
@@ -135,3 +136,14 @@ def test_alert_lamps_show_their_threshold_on_hover(peak, monkeypatch, screen):
     peak.mouse = pos                      # the app draws it as a tooltip over the panel
     peak.draw(screen)
     assert tuple(screen.get_at((pos[0] + 16, pos[1] + 16)))[:3] == P.NIGHT
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_ticker_names_an_alert_as_its_lamp_does(lang, screen):
+    snap = App("rush-hour").snap
+    for alert in snap.alerts:
+        lamp = tr("alert_" + alert.name, lang)
+        assert lamp != "alert_" + alert.name                  # every alert has a lamp name
+        on = line((60.0, "alert", alert.name, True), lang, {})
+        off = line((60.0, "alert", alert.name, False), lang, {})
+        assert on == tr("ev_alert_on", lang, lamp) and off == tr("ev_alert_off", lang, lamp)
