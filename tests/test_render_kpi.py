@@ -9,6 +9,7 @@ last sample is then up to a minute old, and the panel must still show the live f
 from __future__ import annotations
 
 import os
+import pathlib
 from collections import Counter
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -26,6 +27,7 @@ from render.i18n import tr  # noqa: E402
 from render.ticker import clock, line  # noqa: E402
 
 HOUR = 3600.0
+SCENARIOS = pathlib.Path(__file__).resolve().parent / "scenarios"
 
 
 def mmss(seconds: float) -> str:
@@ -147,3 +149,28 @@ def test_the_ticker_names_an_alert_as_its_lamp_does(lang, screen):
         on = line((60.0, "alert", alert.name, True), lang, {})
         off = line((60.0, "alert", alert.name, False), lang, {})
         assert on == tr("ev_alert_on", lang, lamp) and off == tr("ev_alert_off", lang, lamp)
+
+
+@pytest.mark.parametrize("lang,least", [("zh", 18), ("en", 16)])
+def test_chinese_rows_have_room_between_them(lang, least, screen, monkeypatch):
+    """16 px CJK glyphs on a 16 px pitch touch: every section's text rows in Chinese are
+    at least 18 px apart (English keeps its 16 px), and the sections stay apart."""
+    app = App(str(SCENARIOS / "models-5.toml"), speed=30.0, lang=lang)
+    app.sim.advance_to(HOUR)
+    rows: dict[str, set[int]] = {}
+    real = D.Dashboard._text
+
+    def text(self, t, x, y, *args, **kw):
+        rows.setdefault(self._section, set()).add(y)
+        return real(self, t, x, y, *args, **kw)
+
+    monkeypatch.setattr(D.Dashboard, "_text", text)
+    app.snap = app.sim.snapshot()
+    app.dashboard.update(app.snap)                      # the ticker takes the records
+    app.dashboard.redraw(app.view, app.clock)
+    for section in ("kpi", "money", "table", "counts", "ticker"):
+        ys = sorted(rows[section])
+        assert len(ys) >= 2, section
+        assert min(b - a for a, b in zip(ys, ys[1:], strict=False)) >= least, (section, ys)
+    sections = list(app.dashboard.drawn_sections.values())
+    assert not any(a.colliderect(b) for i, a in enumerate(sections) for b in sections[i + 1:])
