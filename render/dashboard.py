@@ -58,7 +58,8 @@ SPARKS: tuple[tuple[str, str, P.Color, Format, Format, Reading,
     ("profit", "profit_cents", P.LIME, lambda v: money(int(v)), lambda v: compact(int(v)),
      lambda s: s.money_cents["profit"], lambda s: None),
 )
-#: How an alert's threshold and reading read in its lamp's tooltip (None: a yes/no alert).
+#: How an alert's threshold and reading read in its lamp's tooltip (None: a yes/no alert;
+#: an alert missing here shows plain numbers).
 ALERT_FORMATS: dict[str, Callable[[float], str] | None] = {
     "wait_p95": wait, "abandon_rate": percent, "queue_len": lambda v: f"{v:.0f}",
     "breaker_open": None}
@@ -388,7 +389,7 @@ class Dashboard:
             return None
         name = tr("alert_" + alert.name, lang)
         lines = [tr("tt_alert", lang, name, tr("on" if alert.active else "off", lang))]
-        fmt = ALERT_FORMATS.get(alert.name)
+        fmt = ALERT_FORMATS.get(alert.name, lambda v: f"{v:g}")
         if fmt is None:
             lines.append(tr("tt_alert_" + alert.name, lang))
         else:
