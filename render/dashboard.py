@@ -19,7 +19,7 @@ the last minute-old sample), and draws the threshold of the alert that watches i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pygame
 
@@ -44,24 +44,38 @@ TABLE_COLUMNS = (("col_model", 0, False), ("col_waiting", 84, False),
                  ("col_p50p95", 298, False), ("col_rented", 394, True))
 TILE_W = 197        # a KPI tile's width: two to a row
 SPARK_W, SPARK_H = 126, 30
-#: The sparklines: (heading: the name of the figure it draws, series, colour, value format,
-#: scale format (short), the live value of that figure in the snapshot, the threshold line
-#: (None: none)).
 Format = Callable[[float], str]
-Reading = Callable[[Snapshot], float]
-SPARKS: tuple[tuple[str, str, P.Color, Format, Format, Reading,
-                    Callable[[Snapshot], float | None]], ...] = (
-    ("kpi_wait_p95", "wait_p95", P.YELLOW, wait, wait, lambda s: s.kpi["wait_p95_s"],
-     lambda s: s.kpi["target_wait_s"]),
-    ("spark_queue", "queue", P.CYAN, lambda v: f"{v:.0f}", lambda v: f"{v:.0f}",
-     lambda s: s.gauges["num_requests_waiting"], lambda s: _threshold(s, "queue_len")),
-    ("profit", "profit_cents", P.LIME, lambda v: money(int(v)), lambda v: compact(int(v)),
-     lambda s: s.money_cents["profit"], lambda s: None),
+
+
+@dataclass(frozen=True, slots=True)
+class Spark:
+    """A sparkline: the figure it draws, by the name the strip gives it."""
+
+    heading: str                                 # i18n key: the figure's name
+    series: str                                  # the snapshot's series of its samples
+    color: P.Color
+    fmt: Format                                  # the live value, as the strip writes it
+    scale: Format                                # the top of the scale, short
+    live: Callable[[Snapshot], float]            # the figure now (the samples lag)
+    threshold: Callable[[Snapshot], float | None]  # its alert's threshold (None: none)
+
+
+def _count(v: float) -> str:
+    return f"{v:.0f}"
+
+
+SPARKS = (
+    Spark("kpi_wait_p95", "wait_p95", P.YELLOW, wait, wait, lambda s: s.kpi["wait_p95_s"],
+          lambda s: s.kpi["target_wait_s"]),
+    Spark("spark_queue", "queue", P.CYAN, _count, _count,
+          lambda s: s.gauges["num_requests_waiting"], lambda s: _threshold(s, "queue_len")),
+    Spark("profit", "profit_cents", P.LIME, lambda v: money(int(v)), lambda v: compact(int(v)),
+          lambda s: s.money_cents["profit"], lambda s: None),
 )
 #: How an alert's threshold and reading read in its lamp's tooltip (None: a yes/no alert;
 #: an alert missing here shows plain numbers).
 ALERT_FORMATS: dict[str, Callable[[float], str] | None] = {
-    "wait_p95": wait, "abandon_rate": percent, "queue_len": lambda v: f"{v:.0f}",
+    "wait_p95": wait, "abandon_rate": percent, "queue_len": _count,
     "breaker_open": None}
 STATE_COLORS = {"good": P.TEXT_GOOD, "bad": P.TEXT_BAD, "warn": P.ORANGE, "plain": P.TEXT}
 #: The counters, two per line: (label, where from: "count" | "gauge" | "money", key).
@@ -333,16 +347,16 @@ class Dashboard:
         snap = view.snap
         lang = view.lang
         h = pitch(lang)
-        for i, (key, name, color, fmt, scale, live, threshold) in enumerate(SPARKS):
+        for i, sp in enumerate(SPARKS):
             x = X0 + i * (SPARK_W + 8)
-            pts = with_live(snap.series.get(name, ()), snap.now_s, live(snap))
-            self._text(tr(key, lang), x, y, P.TEXT_DIM)
-            self._text(fmt(pts[-1][1]), x + SPARK_W, y, color, right=True)
+            pts = with_live(snap.series.get(sp.series, ()), snap.now_s, sp.live(snap))
+            self._text(tr(sp.heading, lang), x, y, P.TEXT_DIM)
+            self._text(sp.fmt(pts[-1][1]), x + SPARK_W, y, sp.color, right=True)
             graph = pygame.Rect(x, y + h + 2, SPARK_W, SPARK_H)
-            top = sparkline(self.surface, graph, pts, color, threshold(snap))
+            top = sparkline(self.surface, graph, pts, sp.color, sp.threshold(snap))
             span = tr("spark_span", lang, span_label(snap.now_s - pts[0][0]))
             self._text(span, x, graph.bottom + 2, P.TEXT_DIM)
-            self._text(tr("spark_max", lang, scale(top)), x + SPARK_W, graph.bottom + 2,
+            self._text(tr("spark_max", lang, sp.scale(top)), x + SPARK_W, graph.bottom + 2,
                        P.TEXT_DIM, right=True)
 
     def _paint_counts(self, view: ViewState, y: int) -> None:
