@@ -335,7 +335,7 @@ class App:
         """Draw the tooltip under the mouse, if any; True if one was drawn."""
         if self.mouse is None or self.show_help or self.controls.dragging:
             return False
-        lines = self.hover_lines(self.mouse)
+        lines = self.hover_lines(self.mouse) or self.dashboard.hover(self.mouse, self.lang)
         if lines:
             tooltip.draw(screen, self.fonts, lines, self.mouse)
             return True

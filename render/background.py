@@ -51,7 +51,7 @@ def build_world(groups: list[L.Group], sprites: Sprites) -> pygame.Surface:
     s.fill(P.BROWN_DARK, pygame.Rect(L.FACTORY.x - 4, 0, 4, L.WORLD_H))
     _checker(s, L.FACTORY, P.CONCRETE, P.CONCRETE_DARK, 12)
     for g in groups:
-        s.fill(P.SLATE, g.header)
+        s.fill(P.HEADER_BG, g.header)
         s.fill(P.STEEL, pygame.Rect(g.base_area.x - 2, g.base_area.y - 1,
                                     g.base_area.w + 3, g.base_area.h + 2))
         s.fill(P.NIGHT, pygame.Rect(g.base_area.x - 1, g.base_area.y, g.base_area.w + 1,

@@ -317,9 +317,9 @@ class Machines:
         x = sx + surf.get_width() + 12
         marks = []
         if st.outage_until_s > now:
-            marks.append(("outage", P.RED))
+            marks.append(("outage", P.TEXT_BAD))
         if st.circuit == "open":
-            marks.append(("circuit_open", P.RED))
+            marks.append(("circuit_open", P.TEXT_BAD))
         elif st.circuit == "half_open":
             marks.append(("circuit_half_open", P.YELLOW))
         if st.paused:

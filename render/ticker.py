@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections import deque
 
 from render import palette as P
-from render.i18n import WORDS, tr, word
+from render.i18n import tr, word
 from sim import Snapshot, record_field, record_fields
 
 SHOWN = {"reject", "deliver", "fail", "refund", "dead_letter", "ask", "answer", "leave",
          "circuit", "outage", "rent", "return", "alert", "command"}
-COLORS = {"reject": P.ORANGE, "deliver": P.LIME, "fail": P.RED, "refund": P.PINK,
-          "dead_letter": P.RED, "ask": P.YELLOW, "answer": P.YELLOW, "leave": P.PINK,
-          "circuit": P.RED, "outage": P.RED, "rent": P.GOLD, "return": P.GOLD,
+COLORS = {"reject": P.ORANGE, "deliver": P.LIME, "fail": P.TEXT_BAD, "refund": P.PINK,
+          "dead_letter": P.TEXT_BAD, "ask": P.YELLOW, "answer": P.YELLOW, "leave": P.PINK,
+          "circuit": P.TEXT_BAD, "outage": P.TEXT_BAD, "rent": P.GOLD, "return": P.GOLD,
           "alert": P.ORANGE, "command": P.CYAN}
 
 
@@ -86,7 +86,7 @@ def line(record: tuple, lang: str, labels: dict[str, str]) -> str | None:
         return tr("ev_" + kind, lang, lab(f["model"]), f["slots"], word(f["by"], lang))
     if kind == "alert":
         return tr("ev_alert_on" if f["on"] else "ev_alert_off", lang,
-                  word(f["name"], lang, WORDS))
+                  tr("alert_" + f["name"], lang))       # the lamp's name
     return tr("ev_command", lang, f"{f['name']} {f['args']}".strip())
 
 
