@@ -86,6 +86,12 @@ class Lanes:
             return vip
         return None
 
+    def waiting_since(self, cutoff_s: float) -> int:
+        """Orders waiting for their first start since before ``cutoff_s`` (retries, which
+        started once already, are not counted)."""
+        return sum(1 for lane in (self.vip, self.normal) for t, o in lane
+                   if o.qtoken == t and o.started_s < 0 and o.submitted_s < cutoff_s)
+
     def ordered(self, now: float) -> list:
         """Live orders in the order ``pop`` would take them now (for positions and views).
 

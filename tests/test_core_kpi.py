@@ -36,7 +36,11 @@ def test_service_level_counts_starts_within_the_target_and_gave_ups_as_misses(ru
         1 for r in rush.log.records if r[1] == "refund" and field(r, "order") in submitted
         and field(r, "order") not in starts)
     within = sum(1 for o, t in starts.items() if t - submitted[o] <= k["target_wait_s"])
-    judged = len(starts) + refunded_before_start
+    ended = {field(r, "order") for r in rush.log.records if r[1] in ("refund", "deliver")}
+    overdue = sum(1 for o, t in submitted.items() if o not in starts and o not in ended
+                  and rush.now - t > k["target_wait_s"])
+    judged = len(starts) + refunded_before_start + overdue
+    assert k["orders_waiting_past_target"] == overdue
     assert k["orders_judged"] == judged
     assert k["service_level"] == pytest.approx(within / judged)
     assert 0.5 < k["service_level"] < 1.0
@@ -68,3 +72,18 @@ def test_margin_and_rentals(rush):
                               if r[1] == "deliver" and last_slot[field(r, "order")][0] == 1)
     assert k["rental_revenue_cents"] == delivered_on_rented > 0
 
+
+
+def test_an_outage_lowers_the_service_level_while_it_lasts():
+    """Orders stuck behind a down model count as misses once past the target, before any
+    of them starts or gives up."""
+    sim = Simulation(load_scenario("scenarios/default.toml", ["wait_breaker.enabled=false"]),
+                     seed=2)
+    sim.advance_to(2 * HOUR)
+    before = sim.snapshot().kpi
+    sim.command("outage", model="image", duration_s=HOUR)
+    sim.advance_to(2.9 * HOUR)
+    during = sim.snapshot().kpi
+    assert during["orders_waiting_past_target"] > 10
+    assert during["service_level"] < before["service_level"] - 0.02
+    assert not during["service_level_met"]
