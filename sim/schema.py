@@ -285,7 +285,8 @@ AUTOSCALER = {
 METRICS = {
     "window_s": Spec(float, 600.0, 1.0, WEEK_S, doc="sliding window of live percentiles"),
     "sample_every_s": Spec(float, 60.0, 1.0, WEEK_S, doc="sparkline sample period"),
-    "series_len": Spec(int, 120, 2, 100000),
+    "series_len": Spec(int, 120, 2, 2000,
+                       doc="sparkline samples kept (a sparkline is a few hundred pixels wide)"),
 }
 
 SERVICE = {
