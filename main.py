@@ -140,7 +140,8 @@ async def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         app = App(opts["scenario"], opts["seed"], opts["lang"],
-                  DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay)
+                  DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay,
+                  ease=not opts["headless"])   # headless: --frames N at --speed X is exact
     except InputError as e:
         print_error(e)
         return 2

@@ -60,8 +60,9 @@ class App:
 
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
                  speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = (),
-                 commands: list | tuple = ()) -> None:
+                 commands: list | tuple = (), ease: bool = True) -> None:
         self._replay = list(commands)      # a recorded session, replayed on the first load
+        self.ease = ease                   # presenter: slow to x30 around scripted events
         self.overrides = overrides
         self.fonts = Fonts()
         self.sprites = Sprites()
@@ -115,6 +116,7 @@ class App:
         self.adopt(sim, lang, speed, pathlib.Path(path).stem)
         self.seed = self.snap.seed
         self.presenter = Presenter(self.sim, self.restart)
+        self.presenter.easing = self.ease
         self.timeline = Timeline()
 
     def restart(self, commands: tuple = ()) -> SimulationPort:

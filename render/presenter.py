@@ -146,6 +146,7 @@ class Presenter:
         self.budget_s = budget_s
         self.max_slice_s = max_slice_s
         self.cruise: float | None = None                # the operator's speed
+        self.easing = True     # slow down around markers (off: playback speed is exact)
         self._out: float | None = None                  # the speed returned last frame
         self._next: float | None = None                 # the marker ahead
         self._behind: float | None = None               # the last marker eased into
@@ -187,7 +188,8 @@ class Presenter:
                     self.pending = job.pending
                     self.ready = job.sim
             return speed
-        speed = self.ease(sim, speed)
+        if self.easing:
+            speed = self.ease(sim, speed)
         if speed > 0:
             play(sim, sim.now + dt_real * speed, self.pending)
         return speed
