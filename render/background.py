@@ -57,6 +57,8 @@ def build_world(groups: list[L.Group], sprites: Sprites) -> pygame.Surface:
         s.fill(P.NIGHT, pygame.Rect(g.base_area.x - 1, g.base_area.y, g.base_area.w + 1,
                                     g.base_area.h))
         r = g.rent_area
+        if not g.rent_cols:
+            continue
         s.fill(P.BROWN_DARK, pygame.Rect(r.x - 2, r.y - 1, r.w + 3, r.h + 2))
         for x in range(r.x - 2, r.right + 1, 4):  # hazard stripes mark the rented area
             s.fill(P.YELLOW, pygame.Rect(x, r.y - 1, 2, 1))
@@ -114,5 +116,6 @@ def world_labels(fonts: Fonts, lang: str, groups: list[L.Group]) -> list[tuple]:
     put("gallery", L.GALLERY.centerx, L.GALLERY_SIGN_Y, P.WHITE)
     put("supplier", L.GATE.centerx, L.GATE.top - 9, P.YELLOW)
     for g in groups:
-        put("rented", L.RENT_X + L.RENT_COLS * L.CELL // 2, g.header.y + 2, P.YELLOW)
+        if g.rent_cols:
+            put("rented", g.rent_area.centerx, g.header.y + 2, P.YELLOW)
     return out

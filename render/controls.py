@@ -22,7 +22,7 @@ import pygame
 from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
-from render.i18n import tr
+from render.i18n import SCENARIO_NAMES, tr, word
 from render.state import ViewState
 from render.widgets import Action, Button, Slider, Toggle
 
@@ -39,6 +39,10 @@ ROW_H = 24
 BUTTON_H = 26
 BUTTON_GAP = 4
 REPAINT_S = 0.25
+#: What a lit button means, as its colour: red for a danger the operator switched on (the
+#: model is down, dispatch is stopped), green only for something good running.
+LIT_TONES = {"outage": "danger", "dispatch": "danger", "autoscaler": "good"}
+LIT_FACES = {"danger": P.RED_DARK, "good": P.GREEN_DARK, "neutral": P.BLUE_DARK}
 #: The button rows, left to right: (button, width in pixels).
 BUTTON_ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("model", 132), ("outage", 112), ("dispatch", 140), ("clear", 112), ("rent", 96),
@@ -166,7 +170,8 @@ class Controls:
                                                                   lang())),
                            lambda: ("autoscaler", {"on": not auto()}), auto),
             "reset": (lambda: tr("bt_reset", lang()), lambda: ("_reset", {}), None),
-            "scenario": (lambda: tr("bt_scenario", lang(), v.scenario_name),
+            "scenario": (lambda: tr("bt_scenario", lang(),
+                                    word(v.scenario_name, lang(), SCENARIO_NAMES)),
                          lambda: ("_scenario", {}), None),
             "lang": (lambda: tr("bt_lang", lang()), lambda: ("_lang", {}), None),
             "help": (lambda: tr("bt_help", lang()), lambda: ("_help", {}),
@@ -184,6 +189,7 @@ class Controls:
                 cls = Toggle if name == "autoscaler" else Button
                 buttons[name] = cls(pygame.Rect(x, y, w - BUTTON_GAP, BUTTON_H), label, action,
                                     lit or (lambda: False))
+                buttons[name].lit_face = LIT_FACES[LIT_TONES.get(name, "neutral")]
                 x += w + 2
             y += BUTTON_H + BUTTON_GAP
         return buttons

@@ -26,7 +26,7 @@ import pygame
 from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
-from render.i18n import tr
+from render.i18n import SCENARIO_NAMES, tr, word
 from render.kpistrip import GRID, percent, tiles, wait
 from render.state import ViewState
 from render.ticker import COLORS, Ticker, clock, line, money, short
@@ -271,7 +271,8 @@ class Dashboard:
         self._text(tr("clock", lang, int(snap.now_s // 86400) + 1, clock(snap.now_s)),
                    right, y, P.WHITE, right=True)
         speed = tr("speed", lang, "||" if view.speed <= 0 else f"×{view.speed:g}")
-        self._text(f"{view.scenario_name}  {tr('seed', lang, snap.seed)}  {speed}", X0,
+        name = word(view.scenario_name, lang, SCENARIO_NAMES)
+        self._text(f"{name}  {tr('seed', lang, snap.seed)}  {speed}", X0,
                    y + pitch(lang) + 2, P.TEXT_DIM)
 
     def _paint_kpi(self, view: ViewState, y: int) -> None:

@@ -257,6 +257,57 @@ STRINGS: dict[str, tuple[str, str]] = {
     "term_dead_letter_def": ("An order that failed every attempt: refunded and kept in the "
                              "dead-letter list.",
                              "所有尝试都失败的订单: 已退款, 并记入死信列表。"),
+    # -- events announce themselves (banners, per-order ticker, tooltips in words) ----------
+    "bn_outage": ("{} OUTAGE · back in ~{} min", "{} 故障 · 约 {} 分钟后恢复"),
+    "bn_breaker": ("{} BREAKER OPEN · no calls", "{} 熔断 · 暂停调用"),
+    "bn_paused": ("{} PAUSED · no new orders", "{} 已暂停派单"),
+    "ev_deliver_of": ("order {} of #{} delivered {}", "#{1} 的订单 {0} 交付 {2}"),
+    "ev_fail_of": ("order {} of #{} failed: {} {}, try {}",
+                   "#{1} 的订单 {0} 失败: {2} {3}, 第{4}次"),
+    "ev_refund_of": ("order {} of #{} refunded {} — failed {}×",
+                     "#{1} 的订单 {0} 退款 {2}, 失败{3}次"),
+    "ev_refund_left": ("order {} of #{} refunded {} ({})", "#{1} 的订单 {0} 退款 {2} ({3})"),
+    "rate_deliver": ("{} deliveries/min, last order {} {}", "每分钟交付 {} 单, 最近订单 {} {}"),
+    "rate_fail": ("{} failures/min: {} {}", "每分钟失败 {} 次: {} {}"),
+    "rate_refund": ("{} refunds/min, last order {} {}", "每分钟退款 {} 单, 最近订单 {} {}"),
+    "rate_reject": ("{} turned away/min: {}", "每分钟拒入 {} 人: {}"),
+    "rate_leave": ("{} leaving/min at the breaker", "每分钟 {} 人在熔断时离开"),
+    "rate_answer_stay": ("{} keep waiting/min", "每分钟 {} 人继续等待"),
+    "rate_answer_go": ("{} give up/min", "每分钟 {} 人放弃"),
+    "rate_ask": ("{} asked/min to keep waiting", "每分钟询问 {} 人"),
+    "pw_waiting": ("waiting for {} orders ({} #{} in line, ~{})",
+                   "等待 {} 单 ({} 排第 {} 位, 约 {})"),
+    "pw_waiting_one": ("waiting for 1 order ({} #{} in line, ~{})",
+                       "等待 1 单 ({} 排第 {} 位, 约 {})"),
+    "pw_watching": ("watching {} order(s) being made", "观看 {} 单生产中"),
+    "pw_retrying": ("an order failed, retrying soon", "有订单失败, 即将重试"),
+    "pw_placing": ("walking in with {} order(s) to place", "带着 {} 单进门"),
+    "pw_asked": ("asked whether to keep waiting", "被询问是否继续等待"),
+    "pw_rejected": ("turned away at the door", "在门口被拒入"),
+    "pw_left": ("left at the breaker, refunded", "熔断时离开, 已退款"),
+    "pw_done": ("going home with {} delivered", "带着 {} 件成品回家"),
+    "pw_making": ("making: {}", "生产中: {}"),
+    "mw_batch": ("{} batch of {} orders, {} done", "{} 批量 {} 单, 完成 {}"),
+    "mw_one": ("making order {} for #{}, {} done", "正在为 #{1} 生产订单 {0}, 完成 {2}"),
+    "mw_one_anon": ("making order {}, {} done", "正在生产订单 {}, 完成 {}"),
+    "mw_left": ("about {} left", "约剩 {}"),
+    "mw_idle": ("idle: no order waiting", "空闲: 没有等待的订单"),
+    "mw_idle_paused": ("idle: dispatch paused", "空闲: 已暂停派单"),
+    "mw_outage": ("down: {} outage, back in ~{}", "停机: {} 故障, 约 {} 后恢复"),
+    "mw_breaker": ("stopped: breaker open after failures", "停止: 失败过多, 熔断中"),
+    "mw_crate": ("on its way from the supplier, ~{}", "正从供应商送来, 约 {}"),
+    "mw_draining": ("finishing its job, then returned", "完成手头任务后归还"),
+    "min": ("{} min", "{} 分钟"),
+    "sec": ("{} s", "{} 秒"),
+    "hour": ("{} h", "{} 小时"),
+}
+
+#: Scenario names as the desk and the panel show them.
+SCENARIO_NAMES: dict[str, tuple[str, str]] = {
+    "default": ("default", "默认"),
+    "rush-hour": ("rush-hour", "午间高峰"),
+    "outage": ("outage", "故障演练"),
+    "mmc": ("mmc", "M/M/c 排队"),
 }
 
 #: Content names as shown next to a model label.
@@ -312,7 +363,7 @@ def word(key: str, lang: str, table: dict[str, tuple[str, str]] = WORDS) -> str:
 def all_text() -> str:
     """Every character any label can show, for the font subset."""
     parts = []
-    for table in (STRINGS, CONTENT, WORDS):
+    for table in (STRINGS, CONTENT, WORDS, SCENARIO_NAMES):
         for en, zh in table.values():
             parts.append(en)
             parts.append(zh)

@@ -158,9 +158,19 @@ GATE = pygame.Rect(356, 238, 60, 14)
 MANAGER_POST = (336, 236)
 
 
+#: The lowest a group may reach: above the manager's head and the SUPPLIER sign by the gate.
+FLOOR_BOTTOM = MANAGER_POST[1] - PERSON_H - 2
+FLOOR_W = FACTORY.right - BASE_X - 1
+MAX_SCALE = 4                               # machines drawn up to 4x when the floor is empty
+
+
 @dataclass(slots=True)
 class Group:
-    """One model's workstations: base slots on a grid, rented ones in a marked area."""
+    """One model's workstations: base slots on a grid, rented ones in a marked area.
+
+    ``scale`` multiplies the machine sprite and its cell (pixel art stays whole pixels);
+    ``base_cols``/``rent_cols`` come from the floor's width at that scale (no rent columns
+    for a model that can never rent)."""
 
     name: str
     top: int
@@ -169,50 +179,89 @@ class Group:
     header: pygame.Rect = field(default_factory=pygame.Rect)
     base_area: pygame.Rect = field(default_factory=pygame.Rect)
     rent_area: pygame.Rect = field(default_factory=pygame.Rect)
+    scale: int = 1
+    base_cols: int = BASE_COLS
+    rent_cols: int = RENT_COLS
+
+    @property
+    def size(self) -> int:
+        """A cell's side in world pixels."""
+        return CELL * self.scale
 
     @property
     def bottom(self) -> int:
-        return self.top + GROUP_HEADER + max(self.base_rows, self.rent_rows) * CELL
+        return self.top + GROUP_HEADER + max(self.base_rows, self.rent_rows) * self.size
 
     def cell(self, rented: bool, index: int) -> tuple[int, int] | None:
         """Top-left of a slot's machine, or None when the group has no room for it."""
-        cols, area, rows = ((RENT_COLS, self.rent_area, self.rent_rows) if rented
-                            else (BASE_COLS, self.base_area, self.base_rows))
+        cols, area, rows = ((self.rent_cols, self.rent_area, self.rent_rows) if rented
+                            else (self.base_cols, self.base_area, self.base_rows))
+        if cols <= 0:
+            return None
         r, c = divmod(index, cols)
         if r >= rows:
             return None
-        return area.x + c * CELL + 1, area.y + r * CELL + 1
+        size, k = self.size, self.scale
+        return area.x + c * size + k, area.y + r * size + k
 
 
-def plan_groups(stations: list[tuple[str, int, int]]) -> list[Group]:
-    """Stack one group per (name, base slots, rented slots now) from the top of the factory.
+def columns(scale: int, can_rent: bool) -> tuple[int, int]:
+    """(base, rented) columns at ``scale``: at 1x today's 10 + 6; wider cells fewer; a model
+    that cannot rent gives the rented area's width to its base slots."""
+    size = CELL * scale
+    if not can_rent:
+        return FLOOR_W // size, 0
+    rent = max(1, RENT_COLS // scale)
+    return max(1, (FLOOR_W - 5 - rent * size) // size), rent
 
-    The rented area is compact until used: rows only for the slots rented (or on their way)
-    now, so an empty one is a thin marked strip, not a brown box.  Rows shrink (largest group
-    first) when the wanted rows do not fit above the supplier's gate; slots without a cell
-    are summarised as "+N" by the machines layer.
+
+def _rows(stations: list[tuple], scale: int) -> list[list[int]]:
+    out = []
+    for _, base, rent, can_rent in stations:
+        b_cols, r_cols = columns(scale, can_rent)
+        out.append([max(1, math.ceil(base / b_cols)), math.ceil(rent / r_cols) if r_cols else 0])
+    return out
+
+
+def plan_groups(stations: list[tuple]) -> list[Group]:
+    """Stack one group per (name, base slots, rented slots now, can rent) from the top.
+
+    The largest machine scale at which every slot fits is used, so a scene with few models
+    fills the floor; at 1x, rows shrink (largest group first) and the gaps between groups
+    narrow until everything fits above :data:`FLOOR_BOTTOM`; slots without a cell are
+    summarised as "+N" by the machines layer.  The rented area is compact until used.
     """
-    avail = GATE.top - 4 - len(stations) * (GROUP_HEADER + GROUP_GAP)
-    want = [[max(1, math.ceil(base / BASE_COLS)), math.ceil(rent / RENT_COLS)]
-            for _, base, rent in stations]
-    while sum(max(b, r) for b, r in want) * CELL > avail:
+    n = len(stations)
+    stations = [(*s, True)[:4] for s in stations]
+    heads = n * GROUP_HEADER + (n - 1) * GROUP_GAP
+    scale = 1
+    for k in range(MAX_SCALE, 1, -1):
+        rows = _rows(stations, k)
+        if sum(max(r) for r in rows) * CELL * k <= FLOOR_BOTTOM - 2 - heads:
+            scale = k
+            break
+    want = _rows(stations, scale)
+    avail = FLOOR_BOTTOM - 2 - n * GROUP_HEADER
+    while sum(max(b, r) for b, r in want) * CELL * scale + (n - 1) > avail:
         i = max(range(len(want)), key=lambda k: max(want[k]))
         b, r = want[i]
         if max(b, r) <= 1:
             break
-        if b >= r:
-            want[i][0] -= 1
-        else:
-            want[i][1] -= 1
+        want[i][0 if b >= r else 1] -= 1
+    spare = avail - sum(max(b, r) for b, r in want) * CELL * scale
+    gap = max(1, min(GROUP_GAP, spare // max(1, n - 1)))
     groups = []
     y = 2
-    for (name, _, _), (b, r) in zip(stations, want, strict=True):
-        g = Group(name, y, b, r)
+    for (name, _, _, can_rent), (b, r) in zip(stations, want, strict=True):
+        b_cols, r_cols = columns(scale, can_rent)
+        size = CELL * scale
+        g = Group(name, y, b, r, scale=scale, base_cols=b_cols, rent_cols=r_cols)
         g.header = pygame.Rect(BASE_X - 2, y, FACTORY.right - BASE_X, GROUP_HEADER)
-        g.base_area = pygame.Rect(BASE_X, y + GROUP_HEADER, BASE_COLS * CELL, b * CELL)
-        g.rent_area = pygame.Rect(RENT_X, y + GROUP_HEADER, RENT_COLS * CELL, r * CELL)
+        g.base_area = pygame.Rect(BASE_X, y + GROUP_HEADER, b_cols * size, b * size)
+        g.rent_area = pygame.Rect(BASE_X + b_cols * size + 5, y + GROUP_HEADER,
+                                  r_cols * size, r * size)
         groups.append(g)
-        y = g.bottom + GROUP_GAP
+        y = g.bottom + gap
     return groups
 
 

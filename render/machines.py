@@ -8,6 +8,7 @@ animation in real time: the red flash, the drop-in, the coin bag thrown at the s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pygame
@@ -23,6 +24,12 @@ FLASH_S = 0.45
 DROP_S = 0.5
 THROW_S = 0.9
 LEAVE_S = 0.8
+DOWN_SCREEN = P.RED_DARK      # the screen of a machine whose model is down
+
+
+def is_down(st: StationView, now: float) -> bool:
+    """True while no call can run on the model: an outage, or its breaker open."""
+    return st.outage_until_s > now or st.circuit == "open"
 
 
 class Overlays:
@@ -94,6 +101,10 @@ class Machines:
         self._cells: dict[str, tuple] = {}
         self._prepared: tuple | None = None     # (snapshot, blits, overlays, index, draining)
         self._headers: tuple | None = None      # (snapshot, key, blits) of the group headers
+        self._scaled: dict[tuple, tuple] = {}   # (id, scale) -> (surface, scaled surface)
+        self._broken: dict[tuple, pygame.Surface] = {}
+        self._plates: dict[tuple, pygame.Surface] = {}
+        self.drawn: dict[tuple, tuple[str, pygame.Rect]] = {}   # slot -> (look, world rect)
 
     def replan(self, snap: Snapshot) -> bool:
         """Recompute the group layout when slot counts outgrow it; True if it changed."""
@@ -102,13 +113,13 @@ class Machines:
             base = sum(1 for s in st.slots if not s.rented)
             base = max(base, snap.controls.capacity.get(st.name, 0))
             rent = sum(1 for s in st.slots if s.rented)   # compact until used (rented now)
-            want.append((st.name, base, rent))
+            want.append((st.name, base, rent, st.max_rented > 0))
         key = tuple(want)
         if key == self.plan_key:
             return False
-        old = {g.name: (g.base_rows, g.rent_rows) for g in self.groups.values()}
+        old = {g.name: (g.base_rows, g.rent_rows, g.scale) for g in self.groups.values()}
         groups = L.plan_groups(want)
-        new = {g.name: (g.base_rows, g.rent_rows) for g in groups}
+        new = {g.name: (g.base_rows, g.rent_rows, g.scale) for g in groups}
         self.plan_key = key
         if new == old:
             return False
@@ -159,8 +170,8 @@ class Machines:
         cells = self._cells.get(g.name)
         if cells is None or cells[0] is not g:
             grid = {}
-            for rented, cols, rows in ((False, L.BASE_COLS, g.base_rows),
-                                       (True, L.RENT_COLS, g.rent_rows)):
+            for rented, cols, rows in ((False, g.base_cols, g.base_rows),
+                                       (True, g.rent_cols, g.rent_rows)):
                 for i in range(cols * rows):
                     grid[(rented, i)] = g.cell(rented, i)
             cells = self._cells[g.name] = (g, grid)
@@ -170,60 +181,99 @@ class Machines:
         """The slots' sprites and bars for one snapshot: they change only with it.
 
         Why kept: the loop over every slot is most of this layer's Python; between two
-        snapshots a frame only adds the short animations on top (:meth:`draw`).
+        snapshots a frame only adds the short animations on top (:meth:`draw`).  ``drawn``
+        keeps each machine's look and world rectangle as laid out here (tests read it).
         """
-        sp = self.sprites
-        ov = self.overlays
-        now = snap.now_s
-        blits = []
-        overs = []
-        add = blits.append
-        put = overs.append
+        blits: list = []
+        overs: list = []
         where: dict[tuple, int] = {}            # (station, rented, index) -> blits index
-        draining = []
+        draining: list = []
         overflow = {}
+        self.drawn = {}
         for st in snap.stations:
             g = self.groups.get(st.name)
             if g is None:
                 continue
-            provision_s = max(1.0, st.provision_s)
-            cells = self._cells_of(g)
-            name = st.name
-            content = st.content
-            looks = {(r, b): sp.machine(content, r, b)
-                     for r in (False, True) for b in (False, True)}
-            hidden = 0
-            for slot in st.slots:
-                rented = slot.rented
-                pos = cells.get((rented, slot.index))
-                if pos is None:
-                    hidden += 1
-                    continue
-                x, y = pos
-                state = slot.state
-                if state == "provisioning":
-                    add((sp.crate, (x + 1, y + 1)))
-                    done = min(1.0, (now - slot.since_s) / provision_s)
-                    put((ov.supply[max(1, int(12 * done))], (x, y + 12)))
-                    continue
-                busy = state == "busy" or state == "draining"
-                where[(name, rented, slot.index)] = len(blits)
-                add((looks[(rented, busy)], (x, y)))
-                call = slot.call
-                if busy and call is not None:
-                    span = call.end_s - call.start_s
-                    frac = 1.0 if span <= 0 else min(1.0, max(0.0, (now - call.start_s) / span))
-                    put((ov.progress[(rented, max(1, int(12 * frac)))], (x, y + 12)))
-                    if call.size > 1:
-                        put((ov.dots[min(call.size, 8)], (x + 2, y + 9)))
-                if state == "draining":
-                    draining.append((ov.draining, (x + 4, y - 1)))
+            hidden = self._prepare_station(st, g, snap.now_s, blits, overs, where, draining)
             if hidden:
-                overflow[name] = hidden
+                overflow[st.name] = hidden
             if st.batch_max > 1:
                 self._basket(blits, overs, g, st)
         self.overflow = overflow
         self._prepared = (snap, blits, overs, where, draining)
+
+    def _prepare_station(self, st: StationView, g: L.Group, now: float, blits: list,
+                         overs: list, where: dict, draining: list) -> int:
+        """One group's machines: the working look, or the broken one for the whole group
+        while its model is down (outage, open breaker); returns the slots without a cell."""
+        sp = self.sprites
+        ov = self.overlays
+        k = g.scale
+        big = self.scaled
+        provision_s = max(1.0, st.provision_s)
+        cells = self._cells_of(g)
+        name = st.name
+        down = is_down(st, now)
+        looks = {(r, b): big(self.broken(st.content, r) if down else
+                             sp.machine(st.content, r, b), k)
+                 for r in (False, True) for b in (False, True)}
+        look_names = {b: "down" if down else ("busy" if b else "idle") for b in (False, True)}
+        side = L.MACHINE * k
+        hidden = 0
+        for slot in st.slots:
+            rented = slot.rented
+            pos = cells.get((rented, slot.index))
+            if pos is None:
+                hidden += 1
+                continue
+            x, y = pos
+            state = slot.state
+            if state == "provisioning":
+                blits.append((big(sp.crate, k), (x + k, y + k)))
+                done = min(1.0, (now - slot.since_s) / provision_s)
+                overs.append((big(ov.supply[max(1, int(12 * done))], k), (x, y + 12 * k)))
+                self.drawn[(name, rented, slot.index)] = ("crate", pygame.Rect(x, y, side, side))
+                continue
+            busy = state == "busy" or state == "draining"
+            where[(name, rented, slot.index)] = len(blits)
+            blits.append((looks[(rented, busy)], (x, y)))
+            self.drawn[(name, rented, slot.index)] = (look_names[busy],
+                                                      pygame.Rect(x, y, side, side))
+            call = slot.call
+            if busy and call is not None and not down:
+                span = call.end_s - call.start_s
+                frac = 1.0 if span <= 0 else min(1.0, max(0.0, (now - call.start_s) / span))
+                overs.append((big(ov.progress[(rented, max(1, int(12 * frac)))], k),
+                              (x, y + 12 * k)))
+                if call.size > 1:
+                    overs.append((big(ov.dots[min(call.size, 8)], k), (x + 2 * k, y + 9 * k)))
+            if state == "draining":
+                draining.append((big(ov.draining, k), (x + 4 * k, y - k)))
+        return hidden
+
+    def scaled(self, surf: pygame.Surface, k: int) -> pygame.Surface:
+        """``surf`` at ``k`` times its size (nearest neighbour), made once per surface."""
+        if k == 1:
+            return surf
+        key = (id(surf), k)
+        hit = self._scaled.get(key)
+        if hit is None or hit[0] is not surf:
+            w, h = surf.get_size()
+            hit = self._scaled[key] = (surf, pygame.transform.scale(surf, (w * k, h * k)))
+        return hit[1]
+
+    def broken(self, content: str, rented: bool) -> pygame.Surface:
+        """A machine whose model is down: grey body, dark red screen crossed in red."""
+        key = (content, rented)
+        surf = self._broken.get(key)
+        if surf is None:
+            surf = pygame.transform.grayscale(self.sprites.machine(content, rented, False))
+            surf.fill(DOWN_SCREEN, pygame.Rect(2, 2, 8, 6))
+            for i in range(4):
+                surf.fill(P.RED, pygame.Rect(4 + i, 3 + i, 1, 1))
+                surf.fill(P.RED, pygame.Rect(7 - i, 3 + i, 1, 1))
+            self._broken[key] = surf
+        return surf
 
     def draw(self, surf: pygame.Surface, snap: Snapshot, fresh: bool = True) -> None:
         """Slots, bars and animations as two ``fblits`` lists (sprites, then overlays).
@@ -259,11 +309,12 @@ class Machines:
                 if i is None:
                     continue
                 look, (x, y) = base[i]
+                k = g.scale
                 if kind == "flash":
-                    overs.append((self.overlays.flash, (x + 2, y + 2)))
+                    overs.append((self.scaled(self.overlays.flash, k), (x + 2 * k, y + 2 * k)))
                 else:
                     t = min(1.0, (clock - a.start) / DROP_S)
-                    blits[i] = (look, (x, y - int((1.0 - t) * (1.0 - t) * 10)))
+                    blits[i] = (look, (x, y - int((1.0 - t) * (1.0 - t) * 10 * k)))
             elif kind == "leave":
                 pos = g.cell(a.rented, a.index)
                 if pos is None:
@@ -271,7 +322,8 @@ class Machines:
                 t = (clock - a.start) / LEAVE_S
                 x = pos[0] + (L.GATE.centerx - pos[0]) * t
                 y = pos[1] + (L.GATE.top - pos[1]) * t
-                blits.append((sp.machine(a.content, a.rented, False), (int(x), int(y))))
+                blits.append((self.scaled(sp.machine(a.content, a.rented, False), g.scale),
+                              (int(x), int(y))))
             elif kind == "throw":
                 t = (clock - a.start) / THROW_S
                 sx, sy = L.MANAGER_POST
@@ -333,12 +385,42 @@ class Machines:
             m = fonts.label(tr("basket", lang, n, st.batch_max), P.YELLOW)
             bx, _ = L.to_screen(g.header.right - 66, 0)
             blits.append((m, (bx - m.get_width(), sy + 4)))
+        blits += self._banner(st, g, now, fonts, lang)
         hidden = self.overflow.get(st.name)
         if hidden:
             m = fonts.label(f"+{hidden}", P.WHITE)
             blits.append((m, (L.to_screen(g.base_area.right, 0)[0] - m.get_width() - 2,
                               L.to_screen(0, g.base_area.bottom)[1] - 16)))
         return blits
+
+    def _banner(self, st: StationView, g: L.Group, now: float, fonts: Fonts,
+                lang: str) -> list[tuple]:
+        """A plate across a stopped group, saying why and until when: an outage (with the
+        minutes left), an open breaker, or the operator's pause."""
+        if st.outage_until_s > now:
+            text = tr("bn_outage", lang, st.label, math.ceil((st.outage_until_s - now) / 60))
+            face, edge = P.RED_DARK, P.RED
+        elif st.circuit == "open":
+            text, face, edge = tr("bn_breaker", lang, st.label), P.RED_DARK, P.RED
+        elif st.paused:
+            text, face, edge = tr("bn_paused", lang, st.label), P.BROWN_DARK, P.ORANGE
+        else:
+            return []
+        area = g.base_area.union(g.rent_area) if g.rent_area.h else g.base_area
+        label = fonts.label(text, P.WHITE)
+        w, h = label.get_width() + 12, label.get_height() + 6
+        x, y = L.to_screen(area.centerx, area.centery)
+        key = (text, face, edge)
+        plate = self._plates.get(key)
+        if plate is None:
+            if len(self._plates) > 64:
+                self._plates.clear()
+            plate = pygame.Surface((w, h))
+            plate.fill(edge)
+            plate.fill(face, pygame.Rect(2, 2, w - 4, h - 4))
+            plate.blit(label, (6, 3))
+            plate = self._plates[key] = self.overlays._ready(plate)
+        return [(plate, (x - w // 2, y - h // 2))]
 
     def hit(self, snap: Snapshot, wx: float, wy: float):
         """(station view, slot) under a world point, or None."""
@@ -348,6 +430,6 @@ class Machines:
                 continue
             for slot in st.slots:
                 pos = g.cell(slot.rented, slot.index)
-                if pos and pos[0] <= wx < pos[0] + L.CELL and pos[1] <= wy < pos[1] + L.CELL:
+                if pos and pos[0] <= wx < pos[0] + g.size and pos[1] <= wy < pos[1] + g.size:
                     return st, slot
         return None

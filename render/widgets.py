@@ -113,6 +113,7 @@ class Button:
         self.key = key
         self.hover = False
         self.pressed = False
+        self.lit_face = P.GREEN_DARK            # lit colour: the desk says what "on" means
 
     def handle(self, event: pygame.event.Event) -> Action | None:
         if event.type == pygame.MOUSEMOTION:
@@ -135,7 +136,7 @@ class Button:
     def draw(self, surf: pygame.Surface, fonts: Fonts) -> None:
         r = self.rect
         lit = self.lit()
-        face = P.GREEN_DARK if lit else (P.SLATE if self.hover else P.NIGHT)
+        face = self.lit_face if lit else (P.SLATE if self.hover else P.NIGHT)
         surf.fill(P.BLACK, r)
         surf.fill(face, r.inflate(-2, -2))
         surf.fill(P.STEEL if not self.pressed else P.BLACK,
