@@ -262,6 +262,7 @@ class App:
             self._bake()
         self.machines.update(snap, self.clock)
         self.people.retarget(snap, snap.controls.multiplier, self.contents)
+        self.dashboard.ticker.speed = self.speed      # the ticker folds more at high speed
         self.dashboard.update(snap)
 
     def draw(self, screen: pygame.Surface) -> None:

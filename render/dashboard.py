@@ -29,8 +29,8 @@ from render.fonts import Fonts
 from render.i18n import SCENARIO_NAMES, tr, word
 from render.kpistrip import GRID, percent, tiles, wait
 from render.state import ViewState
-from render.ticker import COLORS, Ticker, clock, line, money, short
-from sim import AlertView, Snapshot, StationView, record_field
+from render.ticker import Ticker, clock, money, short
+from sim import AlertView, Snapshot, StationView
 
 REFRESH_S = 0.2
 _DONE = object()
@@ -421,16 +421,9 @@ class Dashboard:
         y += h + 2
         labels = {st.name: st.label for st in view.snap.stations}
         rows = (self.surface.get_height() - y - 4) // h
-        for rec, times in self.ticker.lines(rows):
-            msg = line(rec, lang, labels)
-            if msg is None:
-                continue
-            if times > 1 and rec[1] == "deliver":
-                msg = tr("ev_deliver_many", lang, times, money(record_field(rec, "cents")))
-            elif times > 1:
-                msg = f"{msg} ×{times}"
-            self._text(clock(rec[0])[:5], X0, y, P.TEXT_DIM)
-            self._text(msg[:44], X0 + 48, y, COLORS.get(rec[1], P.TEXT))
+        for t_s, msg, color in self.ticker.rows(rows, lang, labels):
+            self._text(clock(t_s)[:5], X0, y, P.TEXT_DIM)
+            self._text(msg[:44], X0 + 48, y, color)
             y += h
 
     def draw(self, screen: pygame.Surface) -> None:

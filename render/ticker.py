@@ -2,18 +2,20 @@
 
 Why it keeps its own list: a snapshot carries only the newest records, most of them
 book-keeping (``accrue``, ``place``).  The ticker keeps the interesting ones it has seen,
-newest last, and formats each once.
+newest last, folded when they repeat fast; from the book-keeping it remembers only which
+customer placed an order and how often it failed, so an order's line names both.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 
 from render import palette as P
 from render.i18n import tr, word
 from sim import Snapshot, record_field, record_fields
 
-SHOWN = {"reject", "deliver", "fail", "refund", "dead_letter", "ask", "answer", "leave",
+SHOWN = {"reject", "deliver", "fail", "refund", "ask", "answer", "leave",
          "circuit", "outage", "rent", "return", "alert", "command"}
 COLORS = {"reject": P.ORANGE, "deliver": P.LIME, "fail": P.TEXT_BAD, "refund": P.PINK,
           "dead_letter": P.TEXT_BAD, "ask": P.YELLOW, "answer": P.YELLOW, "leave": P.PINK,
@@ -55,13 +57,19 @@ def clock(seconds: float) -> str:
     return f"{s // 3600 % 24:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-def line(record: tuple, lang: str, labels: dict[str, str]) -> str | None:
-    """One record as a ticker line, or None for kinds the ticker skips."""
+def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None = None,
+         tries: int | None = None) -> str | None:
+    """One record as a ticker line, or None for kinds the ticker skips.
+
+    ``customer`` (the order's customer) and ``tries`` (its failed attempts), when the ticker
+    knows them, make an order's line name who it was for and how it ended."""
     kind = record[1]
     if kind not in SHOWN:
         return None
     f = record_fields(record)
     lab = lambda m: labels.get(m, m)  # noqa: E731
+    if kind in ORDER_KINDS and customer is not None:
+        return _order_line(f, lang, lab, customer, tries)
     if kind == "reject":
         return tr("ev_reject", lang, f["customer"], word(f["reason"], lang))
     if kind == "deliver":
@@ -90,10 +98,62 @@ def line(record: tuple, lang: str, labels: dict[str, str]) -> str | None:
     return tr("ev_command", lang, f"{f['name']} {f['args']}".strip())
 
 
-#: Kinds whose consecutive records fold into one line "×n", and the fields that must match.
+#: Kinds about one order, whose line names the order and its customer.
+ORDER_KINDS = frozenset({"deliver", "fail", "refund"})
+
+
+def _order_line(f: dict, lang: str, lab, customer: int, tries: int | None) -> str:
+    kind = f["kind"]
+    if kind == "deliver":
+        return tr("ev_deliver_of", lang, f["order"], customer, money(f["cents"]))
+    if kind == "fail":
+        return tr("ev_fail_of", lang, f["order"], customer, lab(f["model"]),
+                  word(f["why"], lang), f["attempt"])
+    if tries:
+        return tr("ev_refund_of", lang, f["order"], customer, money(f["cents"]), tries)
+    return tr("ev_refund_left", lang, f["order"], customer, money(f["cents"]),
+              word(f["state"], lang))
+
+
+def rate_line(fold: Fold, lang: str, labels: dict[str, str]) -> str | None:
+    """A fast-repeating line as a rate per simulated minute ("12 refunds/min"), or None
+    while there are too few or too close records to make one."""
+    span_s = fold.last[0] - fold.first[0]
+    if fold.n < RATE_MIN or span_s < 1.0:
+        return None
+    per_min = (fold.n - 1) * 60.0 / span_s
+    if per_min < RATE_MIN_PER_MIN:
+        return None
+    rate = f"{per_min:.0f}" if per_min >= 10 else f"{per_min:.1f}"
+    f = record_fields(fold.last)
+    kind = f["kind"]
+    if kind == "deliver":
+        return tr("rate_deliver", lang, rate, f["order"], money(f["cents"]))
+    if kind == "refund":
+        return tr("rate_refund", lang, rate, f["order"], money(f["cents"]))
+    if kind == "fail":
+        return tr("rate_fail", lang, rate, labels.get(f["model"], f["model"]),
+                  word(f["why"], lang))
+    if kind == "reject":
+        return tr("rate_reject", lang, rate, word(f["reason"], lang))
+    if kind == "answer":
+        return tr("rate_answer_stay" if f["stays"] else "rate_answer_go", lang, rate)
+    if kind in ("leave", "ask"):
+        return tr("rate_" + kind, lang, rate)
+    return None
+
+
+#: Kinds whose records fold into one line (a count, then a rate), and the fields that must
+#: match: failures of one model for one reason, refunds of one kind...
 REPEATS: dict[str, tuple[str, ...]] = {
-    "deliver": (), "reject": ("reason",), "fail": ("model", "why"), "refund": ("cents",),
-    "dead_letter": ("model",), "answer": ("stays",), "leave": ("customer",)}
+    "deliver": (), "reject": ("reason",), "fail": ("model", "why"), "refund": ("state",),
+    "answer": ("stays",), "leave": (), "ask": (), "circuit": ("model",)}
+RATE_MIN = 3          # records before a folded line shows a rate...
+RATE_MIN_PER_MIN = 2.0  # ...and only when they come this fast (slower: a count, "×3")
+FOLD_BACK = 4         # a record may fold into any of the newest lines, not only the last
+FOLD_REAL_S = 2.0     # ...if that line's last record is at most this many real seconds old
+FOLD_MIN_S = 10.0     # (in simulated seconds at least: at x1 a burst still folds)
+KEEP_ORDERS = 4096    # order -> customer / failed attempts remembered for the lines
 
 
 def _same(a: tuple, b: tuple) -> bool:
@@ -108,42 +168,100 @@ QUIET_FAILS = frozenset({"throttle"})
 
 
 def shown(rec: tuple) -> bool:
-    """True for records the ticker lists (the interesting kinds, minus quiet ones)."""
+    """True for records the ticker lists (the interesting kinds, minus quiet ones).  A
+    dead letter is told by its refund line ("failed 3×"), not a line of its own."""
     kind = rec[1]
-    if kind not in SHOWN:
+    if kind not in SHOWN or kind == "dead_letter":
         return False
     if kind == "fail":
         return record_field(rec, "why") not in QUIET_FAILS
     return kind != "refund" or record_field(rec, "state") == "refunded_failure"
 
 
+@dataclass(slots=True)
+class Fold:
+    """One ticker line: ``n`` records read as one, from ``first`` to ``last``; ``customer``
+    and ``tries`` of the last one's order (None: not an order, or not seen placed)."""
+
+    first: tuple
+    last: tuple
+    n: int = 1
+    customer: int | None = None
+    tries: int | None = None
+
+
 class Ticker:
-    """Remembers the last interesting records across snapshots; repeats fold into one line.
+    """Remembers the last interesting lines across snapshots; repeats fold into one line.
 
     It reads a snapshot's records *after the last one it took* (by record number), so a
-    record is listed once however snapshots and frames interleave at high speed.
+    record is listed once however snapshots and frames interleave at high speed.  At high
+    playback speed a line folds the records of the last ``FOLD_REAL_S`` real seconds (the
+    app sets :attr:`speed`), so the list scrolls at a readable pace and shows rates.
     """
 
     def __init__(self, keep: int = 40) -> None:
-        self.records: deque[tuple] = deque(maxlen=keep)
-        self.repeats: deque[int] = deque(maxlen=keep)
+        self.folds: deque[Fold] = deque(maxlen=keep)
         self.seq = 0                    # number of the last record taken
+        self.speed = 1.0                # playback speed (simulated s per real s)
+        self.customers: dict[int, int] = {}     # order -> customer (from place/enqueue)
+        self.tries: dict[int, int] = {}         # order -> failed attempts so far
 
     def update(self, snap: Snapshot) -> None:
         """Take the records logged since the last call."""
         fresh = snap.records_since(self.seq)
         self.seq = max(self.seq, snap.events)
+        window_s = max(FOLD_MIN_S, self.speed * FOLD_REAL_S)
         for rec in fresh:
-            if not shown(rec):
-                continue
-            if self.records and _same(self.records[-1], rec):
-                self.records[-1] = rec
-                self.repeats[-1] += 1
-            else:
-                self.records.append(rec)
-                self.repeats.append(1)
+            kind = rec[1]
+            if kind == "place" or kind == "enqueue":
+                self._remember(self.customers, record_field(rec, "order"),
+                               record_field(rec, "customer"))
+            elif kind == "fail":
+                self._remember(self.tries, record_field(rec, "order"),
+                               record_field(rec, "attempt"))
+            if shown(rec):
+                self._add(rec, window_s)
+
+    @staticmethod
+    def _remember(table: dict[int, int], order: int, value: int) -> None:
+        table[order] = value
+        if len(table) > KEEP_ORDERS:
+            for old in list(table)[:KEEP_ORDERS // 4]:
+                del table[old]
+
+    def _add(self, rec: tuple, window_s: float) -> None:
+        """A new line, or the newest matching line folded over it and moved to the top."""
+        customer = tries = None
+        if rec[1] in ORDER_KINDS:
+            order = record_field(rec, "order")
+            customer = self.customers.get(order)
+            tries = self.tries.get(order)
+        folds = self.folds
+        for back in range(1, min(FOLD_BACK, len(folds)) + 1):
+            fold = folds[-back]
+            if _same(fold.last, rec) and rec[0] - fold.last[0] <= window_s:
+                del folds[-back]
+                fold.last, fold.n, fold.customer, fold.tries = rec, fold.n + 1, customer, tries
+                folds.append(fold)
+                return
+        folds.append(Fold(rec, rec, 1, customer, tries))
 
     def lines(self, n: int) -> list[tuple[tuple, int]]:
-        """The newest ``n`` (record, repeat count) pairs, newest first."""
-        pairs = list(zip(self.records, self.repeats, strict=True))[-n:]
-        return pairs[::-1]
+        """The newest ``n`` (last record, records folded) pairs, newest first."""
+        return [(f.last, f.n) for f in list(self.folds)[-n:]][::-1]
+
+    def rows(self, n: int, lang: str, labels: dict[str, str]) -> list[tuple[float, str, P.Color]]:
+        """The newest ``n`` lines as (time, text, colour), newest first: one record's line,
+        its count ("×2") or, for a fast repeat, its rate."""
+        out = []
+        for fold in list(self.folds)[-n:][::-1]:
+            rec = fold.last
+            msg = rate_line(fold, lang, labels) if fold.n > 1 else None
+            if msg is None:
+                msg = line(rec, lang, labels, fold.customer, fold.tries)
+                if msg is None:
+                    continue
+                if fold.n > 1:
+                    msg = f"{msg} ×{fold.n}"
+            out.append((rec[0], msg, COLORS.get(rec[1], P.TEXT)))
+        return out
