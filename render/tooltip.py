@@ -1,4 +1,4 @@
-"""Hover tooltips for people and machines: the state behind a sprite, in a few lines.
+"""Hover tooltips for people and machines: the state behind a sprite, in a few lines of words.
 
 Why lines are built from the snapshot at hover time: the tooltip is the only place that shows
 a single customer's wallet, holds and queue position, so it reads the snapshot's people and
@@ -18,47 +18,93 @@ from render.ticker import duration, money
 from sim import PersonView, SlotView, StationView
 
 
+def about(seconds: float, lang: str) -> str:
+    """A duration as a person would say it: "any moment", "~40 s", "~4 min", "~1.5 h"."""
+    s = max(0.0, seconds)
+    if s < 5:
+        return tr("soon", lang)
+    if s < 90:
+        said = tr("sec", lang, max(10, round(s / 10) * 10) if s >= 10 else round(s))
+    elif s < 90 * 60:
+        said = tr("min", lang, round(s / 60))
+    else:
+        said = tr("hour", lang, f"{s / 3600:.1f}")
+    return tr("approx", lang, said)
+
+
+def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:
+    """What the customer is doing, in words: waiting (for what, where in which line, how
+    long), watching orders being made, retrying, asked, or gone and why."""
+    state = str(getattr(person.state, "value", person.state))
+    if state == "asked":
+        return tr("pw_asked", lang)
+    if state in ("rejected", "left"):
+        return tr("pw_" + state, lang)
+    if state == "done":
+        return tr("pw_done", lang, person.delivered)
+    open_orders = person.active + len(person.pending)
+    if wait_info is not None:
+        pos, label, remaining = wait_info
+        if open_orders <= 1:
+            return tr("pw_waiting_one", lang, label, pos, about(remaining, lang))
+        return tr("pw_waiting", lang, open_orders, label, pos, about(remaining, lang))
+    running = sum(1 for o in person.orders if o.state == "running")
+    if running:
+        return tr("pw_watching", lang, running)
+    if person.active:
+        return tr("pw_retrying", lang)
+    return tr("pw_placing", lang, len(person.pending))
+
+
 def person_lines(person: PersonView, wait_info: tuple | None, now: float, lang: str,
                  labels: dict[str, str]) -> list[str]:
     """``wait_info``: (queue position, lane label, seconds to start) while waiting, else None."""
-    n_done = person.delivered
-    n_active = person.active
-    n_pending = len(person.pending)
     lines = [
         tr("tt_person", lang, person.id),
+        situation(person, wait_info, lang),
         tr("tt_tier", lang, person.tier, tr("yes" if person.vip else "no", lang)),
         tr("tt_wallet", lang, money(person.wallet_cents), money(person.held_cents)),
-        tr("tt_orders", lang, n_done, n_active, n_pending),
+        tr("tt_orders", lang, person.delivered, person.active, len(person.pending)),
+        tr("tt_patience", lang, duration(person.patience_s), duration(now - person.arrived_s)),
     ]
-    if wait_info is not None:
-        pos, label, remaining = wait_info
-        lines.append(tr("tt_queue", lang, pos, label, duration(remaining)))
-    elif n_active:
-        lines.append(tr("tt_running", lang))
-    lines.append(tr("tt_patience", lang, duration(person.patience_s),
-                    duration(now - person.arrived_s)))
-    lines.append(tr("tt_state", lang, tr("st_" + str(getattr(person.state, "value",
-                                                                     person.state)), lang)))
     running = [o for o in person.orders if o.state == "running"]
     if running:
-        lines.append(tr("tt_orders_ids", lang, ", ".join(
-            f"{o.id}:{labels.get(o.model, o.model)}" for o in running[:3])))
+        lines.append(tr("pw_making", lang, ", ".join(
+            f"{o.id} ({labels.get(o.model, o.model)})" for o in running[:3])))
     return lines
+
+
+def doing(st: StationView, slot: SlotView, now: float, lang: str) -> list[str]:
+    """What a machine is doing, in words: the batch or the order (and whose) with its
+    progress, why it is idle or down, or when it arrives."""
+    state = str(getattr(slot.state, "value", slot.state))
+    if state == "provisioning":
+        return [tr("mw_crate", lang, about(slot.arrive_s - now, lang))]
+    if st.outage_until_s > now:
+        return [tr("mw_outage", lang, st.label, about(st.outage_until_s - now, lang))]
+    if st.circuit == "open":
+        return [tr("mw_breaker", lang)]
+    call = slot.call
+    if call is None or state not in ("busy", "draining"):
+        return [tr("mw_idle_paused" if st.paused else "mw_idle", lang)]
+    span = call.end_s - call.start_s
+    pct = f"{(0.0 if span <= 0 else min(1.0, (now - call.start_s) / span)) * 100:.0f}%"
+    if call.size > 1:
+        out = [tr("mw_batch", lang, st.label, call.size, pct)]
+    else:
+        order = call.orders[0] if call.orders else None
+        who = order.customer if order is not None else None
+        out = [tr("mw_one", lang, order.id, who.id, pct) if who is not None else
+               tr("mw_one_anon", lang, order.id if order is not None else "?", pct)]
+    out.append(tr("mw_left", lang, about(call.end_s - now, lang)))
+    if state == "draining":
+        out.append(tr("mw_draining", lang))
+    return out
 
 
 def slot_lines(st: StationView, slot: SlotView, now: float, lang: str) -> list[str]:
     mark = tr("tt_rented_mark", lang) if slot.rented else ""
-    state = str(getattr(slot.state, "value", slot.state))
-    lines = [tr("tt_slot", lang, st.label, slot.index, mark),
-             tr("tt_slot_state", lang, tr("st_" + state, lang))]
-    call = slot.call
-    if call is not None and state in ("busy", "draining"):
-        span = call.end_s - call.start_s
-        frac = 0.0 if span <= 0 else min(1.0, (now - call.start_s) / span)
-        lines.append(tr("tt_call", lang, call.size, f"{frac * 100:.0f}%"))
-        lines.append(tr("tt_orders_ids", lang, ", ".join(str(o.id) for o in call.orders[:6])))
-    if state == "provisioning":
-        lines.append(tr("tt_arrives", lang, duration(slot.arrive_s - now)))
+    lines = [tr("tt_slot", lang, st.label, slot.index, mark), *doing(st, slot, now, lang)]
     if slot.last_fail_s >= 0:
         lines.append(tr("tt_last_fail", lang, duration(now - slot.last_fail_s)))
     return lines

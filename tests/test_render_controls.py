@@ -211,7 +211,7 @@ def test_machine_tooltip(app, screen):
     pos = L.to_screen(x + 4, y + 4)
     lines = app.hover_lines(pos)
     assert lines and lines[0].startswith("SD1.5 slot 0")
-    assert lines[1].startswith("state: ")
+    assert lines[1] == "idle: no order waiting"       # in words, not "state: idle"
     hover(app, screen, pos)
     assert tuple(screen.get_at((pos[0] + 16, pos[1] + 14))[:3]) == P.YELLOW
 

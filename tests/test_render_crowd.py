@@ -162,7 +162,9 @@ def test_rented_areas_are_compact_until_used(screen):
     image = app.machines.groups["image"]
     assert image.rent_rows == 2 and image.rent_area.h == 2 * L.CELL   # 8 slots, 6 a row
     mmc = App("mmc", speed=0.0).machines.groups["job"]
-    assert mmc.rent_area.h == 0 and mmc.bottom - mmc.top == L.GROUP_HEADER + L.CELL
+    # mmc can never rent: no rented area at all, its slots use the whole (scaled) width
+    assert mmc.rent_cols == 0 and mmc.rent_area.w == 0
+    assert mmc.bottom - mmc.top == L.GROUP_HEADER + mmc.base_rows * mmc.size
 
 
 @pytest.mark.parametrize("scenario, speed, t_s", [("rush-hour", 600.0, 12550.0),
