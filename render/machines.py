@@ -104,6 +104,7 @@ class Machines:
         self._scaled: dict[tuple, tuple] = {}   # (id, scale) -> (surface, scaled surface)
         self._broken: dict[tuple, pygame.Surface] = {}
         self._plates: dict[tuple, pygame.Surface] = {}
+        self.banners: dict[str, tuple[str, pygame.Rect]] = {}  # model -> (text, screen rect)
         self.drawn: dict[tuple, tuple[str, pygame.Rect]] = {}   # slot -> (look, world rect)
 
     def replan(self, snap: Snapshot) -> bool:
@@ -353,6 +354,7 @@ class Machines:
         cached = self._headers
         if cached is None or cached[1] != key or (fresh and cached[0] is not snap):
             blits = []
+            self.banners = {}
             for st in snap.stations:
                 g = self.groups.get(st.name)
                 if g is not None:
@@ -420,6 +422,7 @@ class Machines:
             plate.fill(face, pygame.Rect(2, 2, w - 4, h - 4))
             plate.blit(label, (6, 3))
             plate = self._plates[key] = self.overlays._ready(plate)
+        self.banners[st.name] = (text, plate.get_rect(center=(x, y)))
         return [(plate, (x - w // 2, y - h // 2))]
 
     def hit(self, snap: Snapshot, wx: float, wy: float):

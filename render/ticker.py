@@ -115,31 +115,31 @@ def _order_line(f: dict, lang: str, lab, customer: int, tries: int | None) -> st
               word(f["state"], lang))
 
 
-def rate_line(fold: Fold, lang: str, labels: dict[str, str]) -> str | None:
-    """A fast-repeating line as a rate per simulated minute ("12 refunds/min"), or None
-    while there are too few or too close records to make one."""
+def fold_line(fold: Fold, lang: str, labels: dict[str, str]) -> str | None:
+    """Several records read as one line: a rate per simulated minute when they come fast
+    ("12 refunds/min"), else a count for orders ("13 refunds, last order 430"); None for the
+    caller's "×n" after the last record's own line."""
     span_s = fold.last[0] - fold.first[0]
-    if fold.n < RATE_MIN or span_s < 1.0:
-        return None
-    per_min = (fold.n - 1) * 60.0 / span_s
-    if per_min < RATE_MIN_PER_MIN:
-        return None
-    rate = f"{per_min:.0f}" if per_min >= 10 else f"{per_min:.1f}"
+    per_min = (fold.n - 1) * 60.0 / span_s if span_s > 0 else 0.0
+    if fold.n >= RATE_MIN and span_s >= RATE_SPAN_S and per_min >= RATE_MIN_PER_MIN:
+        key, value = "rate_", f"{per_min:.0f}" if per_min >= 10 else f"{per_min:.1f}"
+    else:
+        key, value = "n_", str(fold.n)
     f = record_fields(fold.last)
     kind = f["kind"]
-    if kind == "deliver":
-        return tr("rate_deliver", lang, rate, f["order"], money(f["cents"]))
-    if kind == "refund":
-        return tr("rate_refund", lang, rate, f["order"], money(f["cents"]))
+    if kind in ("deliver", "refund"):
+        return tr(key + kind, lang, value, f["order"], money(f["cents"]))
     if kind == "fail":
-        return tr("rate_fail", lang, rate, labels.get(f["model"], f["model"]),
+        return tr(key + kind, lang, value, labels.get(f["model"], f["model"]),
                   word(f["why"], lang))
+    if key == "n_":
+        return None
     if kind == "reject":
-        return tr("rate_reject", lang, rate, word(f["reason"], lang))
+        return tr("rate_reject", lang, value, word(f["reason"], lang))
     if kind == "answer":
-        return tr("rate_answer_stay" if f["stays"] else "rate_answer_go", lang, rate)
+        return tr("rate_answer_stay" if f["stays"] else "rate_answer_go", lang, value)
     if kind in ("leave", "ask"):
-        return tr("rate_" + kind, lang, rate)
+        return tr("rate_" + kind, lang, value)
     return None
 
 
@@ -150,7 +150,8 @@ REPEATS: dict[str, tuple[str, ...]] = {
     "answer": ("stays",), "leave": (), "ask": (), "circuit": ("model",)}
 RATE_MIN = 3          # records before a folded line shows a rate...
 RATE_MIN_PER_MIN = 2.0  # ...and only when they come this fast (slower: a count, "×3")
-FOLD_BACK = 4         # a record may fold into any of the newest lines, not only the last
+RATE_SPAN_S = 60.0    # ...over at least a simulated minute (a burst of 3 is not 90/min)
+FOLD_BACK = 6         # a record may fold into any of the newest lines, not only the last
 FOLD_REAL_S = 2.0     # ...if that line's last record is at most this many real seconds old
 FOLD_MIN_S = 10.0     # (in simulated seconds at least: at x1 a burst still folds)
 KEEP_ORDERS = 4096    # order -> customer / failed attempts remembered for the lines
@@ -252,11 +253,11 @@ class Ticker:
 
     def rows(self, n: int, lang: str, labels: dict[str, str]) -> list[tuple[float, str, P.Color]]:
         """The newest ``n`` lines as (time, text, colour), newest first: one record's line,
-        its count ("×2") or, for a fast repeat, its rate."""
+        a count ("×2", "13 refunds") or, for a fast repeat, its rate."""
         out = []
         for fold in list(self.folds)[-n:][::-1]:
             rec = fold.last
-            msg = rate_line(fold, lang, labels) if fold.n > 1 else None
+            msg = fold_line(fold, lang, labels) if fold.n > 1 else None
             if msg is None:
                 msg = line(rec, lang, labels, fold.customer, fold.tries)
                 if msg is None:
