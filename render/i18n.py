@@ -258,7 +258,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "dead-letter list.",
                              "所有尝试都失败的订单: 已退款, 并记入死信列表。"),
     # -- events announce themselves (banners, per-order ticker, tooltips in words) ----------
-    "bn_outage": ("{} OUTAGE · back in ~{} min", "{} 故障 · 约 {} 分钟后恢复"),
+    "bn_outage": ("{} OUTAGE · back in {}", "{} 故障 · {}后恢复"),
     "bn_breaker": ("{} BREAKER OPEN · no calls", "{} 熔断 · 暂停调用"),
     "bn_paused": ("{} PAUSED · no new orders", "{} 已暂停派单"),
     "ev_deliver_of": ("order {} of #{} delivered {}", "#{1} 的订单 {0} 交付 {2}"),

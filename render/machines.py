@@ -8,7 +8,6 @@ animation in real time: the red flash, the drop-in, the coin bag thrown at the s
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pygame
@@ -18,6 +17,7 @@ from render import palette as P
 from render.fonts import Fonts
 from render.i18n import CONTENT, tr, word
 from render.sprites import Sprites
+from render.tooltip import about
 from sim import Snapshot, StationView
 
 FLASH_S = 0.45
@@ -400,7 +400,7 @@ class Machines:
         """A plate across a stopped group, saying why and until when: an outage (with the
         minutes left), an open breaker, or the operator's pause."""
         if st.outage_until_s > now:
-            text = tr("bn_outage", lang, st.label, math.ceil((st.outage_until_s - now) / 60))
+            text = tr("bn_outage", lang, st.label, about(st.outage_until_s - now, lang))
             face, edge = P.RED_DARK, P.RED
         elif st.circuit == "open":
             text, face, edge = tr("bn_breaker", lang, st.label), P.RED_DARK, P.RED
