@@ -117,8 +117,8 @@ def _order_line(f: dict, lang: str, lab, customer: int, tries: int | None) -> st
 
 def fold_line(fold: Fold, lang: str, labels: dict[str, str]) -> str | None:
     """Several records read as one line: a rate per simulated minute when they come fast
-    ("12 refunds/min"), else a count for orders ("13 refunds, last order 430"); None for the
-    caller's "×n" after the last record's own line."""
+    ("12 refunds/min"), else a count ("13 refunds, last order 430", "4 gave up"); None for
+    the caller's "×n" after the last record's own line (breakers)."""
     span_s = fold.last[0] - fold.first[0]
     per_min = (fold.n - 1) * 60.0 / span_s if span_s > 0 else 0.0
     if fold.n >= RATE_MIN and span_s >= RATE_SPAN_S and per_min >= RATE_MIN_PER_MIN:
@@ -132,14 +132,12 @@ def fold_line(fold: Fold, lang: str, labels: dict[str, str]) -> str | None:
     if kind == "fail":
         return tr(key + kind, lang, value, labels.get(f["model"], f["model"]),
                   word(f["why"], lang))
-    if key == "n_":
-        return None
     if kind == "reject":
-        return tr("rate_reject", lang, value, word(f["reason"], lang))
+        return tr(key + "reject", lang, value, word(f["reason"], lang))
     if kind == "answer":
-        return tr("rate_answer_stay" if f["stays"] else "rate_answer_go", lang, value)
+        return tr(key + ("answer_stay" if f["stays"] else "answer_go"), lang, value)
     if kind in ("leave", "ask"):
-        return tr("rate_" + kind, lang, value)
+        return tr(key + kind, lang, value)
     return None
 
 

@@ -235,3 +235,15 @@ def test_every_group_clear_of_the_gate_and_of_each_other(screen, n):
         drawn = [r for (name, _, _), (_, r) in app.machines.drawn.items() if name == g.name]
         assert drawn, g.name
         assert not any(r.colliderect(manager) or r.colliderect(L.GATE) for r in drawn)
+
+
+def test_folded_customer_lines_count_people_not_the_last_one(outage_log):
+    """Three customers leaving at the breaker read "3 left", not "#12 leaves ×3"."""
+    base, _ = outage_log
+    recs = ((10.0, "leave", 10), (12.0, "leave", 11), (15.0, "leave", 12))
+    t = Ticker()
+    t.speed = 30.0
+    t.update(replace(base, events=3, ticker=recs))
+    assert [text for _, text, _ in t.rows(3, "en", LABELS)] == \
+        ["3 left at the breaker, refunded"]
+    assert [text for _, text, _ in t.rows(3, "zh", LABELS)] == ["3 人在熔断时离开, 已退款"]
