@@ -29,6 +29,7 @@ import asyncio
 import os
 import sys
 
+from render.i18n import LANGS
 from sim import load_scenario, schema
 from sim.cli import Parser, ParserExit, path_arg, print_error, spec_arg
 from sim.commands import load_commands
@@ -56,7 +57,7 @@ def build_parser() -> Parser:
                    help="simulated seconds per real second, 0 (pause) to 600")
     p.add_argument("--bench", action="store_true",
                    help="headless: measure frame times; last line frame_ms median=... p95=...")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
+    p.add_argument("--lang", choices=LANGS, default="en", help="label language")
     p.add_argument("--commands", metavar="PATH", type=path_arg,
                    help="replay a recorded session (JSON)")
     p.add_argument("--record", metavar="PATH", type=path_arg,

@@ -26,6 +26,7 @@ from render.controls import SHORTCUTS, SPEEDS, Controls
 from render.dashboard import Dashboard
 from render.fonts import Fonts
 from render.help import HelpOverlay
+from render.i18n import next_lang
 from render.machines import Machines
 from render.people import People
 from render.presenter import Presenter
@@ -214,7 +215,7 @@ class App:
         self.load(names[(names.index(cur) + 1) % len(names)] if cur in names else names[0], None)
 
     def _toggle_lang(self) -> None:
-        self.lang = "zh" if self.lang == "en" else "en"
+        self.lang = next_lang(self.lang)
         self._bake()
 
     def say(self, text: str) -> None:

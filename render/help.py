@@ -18,7 +18,7 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
-from render.machines import Overlays
+from render.machines import Machines, Overlays
 from render.sprites import Sprites
 from sim import Snapshot
 
@@ -88,6 +88,7 @@ def symbol_rows(sp: Sprites) -> list[tuple[str, list[pygame.Surface]]]:
         ("sym_busy", [_with(busy, (bar, (0, 12)), size=(12, 14))]),
         ("sym_rented", [sp.machine("image", True, True), sp.machine("image", True, False)]),
         ("sym_failed", [_with(busy, (ov.flash, (2, 2)))]),
+        ("sym_down", [Machines(sp).broken("image", False)]),
         ("sym_crate", [_with(sp.crate, (supply, (0, 11)), size=(10, 12))]),
         ("sym_bag", [sp.bag]),
         ("sym_basket", [sp.basket]),
@@ -179,7 +180,7 @@ class HelpOverlay:
             surf.blit(fonts.label(what.strip(), P.CLOUD), (LEFT_X + KEY_W, y))
             y += PITCH
         y += 12
-        for k in ("help_hover", "help_timeline"):
+        for k in ("help_hover", "help_badge", "help_timeline"):
             for line in wrap(fonts, tr(k, lang), LEFT_W):
                 surf.blit(fonts.label(line, P.CYAN), (LEFT_X, y))
                 y += PITCH

@@ -8,7 +8,19 @@ digits and ASCII only.
 
 from __future__ import annotations
 
+#: the languages, in the order of every table's columns (the language button steps through
+#: them).  Adding one: its code here, a column in every table, then tools/subset_font.py.
 LANGS = ("en", "zh")
+
+
+def column(lang: str) -> int:
+    """The table column of ``lang`` (an unknown code reads the first language)."""
+    return LANGS.index(lang) if lang in LANGS else 0
+
+
+def next_lang(lang: str) -> str:
+    """The language the language button switches to."""
+    return LANGS[(column(lang) + 1) % len(LANGS)]
 
 STRINGS: dict[str, tuple[str, str]] = {
     # scene
@@ -197,6 +209,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help_fullscreen": ("F11    fullscreen / projector", "F11    全屏 / 投影"),
     "help_hover": ("Hover a person or a machine for details.",
                    "鼠标悬停在人或机器上查看详情。"),
+    "help_badge": ("A \"+N\" badge: more customers in that place than fit on screen. "
+                   "Every person drawn and every badge is a real customer.",
+                   "\"+N\" 徽章: 该处顾客多于画面能容纳的人数。画出的每个人和徽章都是真实顾客。"),
     "help_timeline": ("Timeline under the factory: click it to jump there, click a flag to "
                       "watch that moment; playback slows to ×30 around every flag.",
                       "工厂下方的时间轴: 点击即跳到该时刻, 点击旗标观看那一刻; "
@@ -223,6 +238,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "橙色边框: 租用的槽位 (每小时更贵)"),
     "sym_failed": ("Red machine: an upstream call failed; the order retries",
                    "红色机器: 上游调用失败; 订单将重试"),
+    "sym_down": ("Grey machine, red cross: its model is in outage or its breaker is open",
+                 "灰色机器, 红叉: 该模型故障中或熔断器打开"),
     "sym_crate": ("Crate: a rented slot on its way; the bar is its delivery",
                   "木箱: 租用的槽位正在送来; 条为送达进度"),
     "sym_bag": ("Coin bag: the manager pays the supplier for rented slots",
@@ -357,7 +374,7 @@ def tr(key: str, lang: str, *args: object) -> str:
     pair = STRINGS.get(key)
     if pair is None:
         return key
-    text = pair[1] if lang == "zh" else pair[0]
+    text = pair[column(lang)]
     return text.format(*args) if args else text
 
 
@@ -366,7 +383,7 @@ def word(key: str, lang: str, table: dict[str, tuple[str, str]] = WORDS) -> str:
     pair = table.get(key)
     if pair is None:
         return str(key)
-    return pair[1] if lang == "zh" else pair[0]
+    return pair[column(lang)]
 
 
 def all_text() -> str:

@@ -28,7 +28,7 @@ def test_the_legend_draws_the_real_sprites(screen):
     rows = dict(H.symbol_rows(sp))
     assert set(rows) == {"sym_tiers", "sym_crown", "sym_bar", "sym_hourglass", "sym_asked",
                          "sym_coin", "sym_product", "sym_busy", "sym_rented", "sym_failed",
-                         "sym_crate", "sym_bag", "sym_basket"}
+                         "sym_down", "sym_crate", "sym_bag", "sym_basket"}
     assert rows["sym_bag"] == [sp.bag] and rows["sym_basket"] == [sp.basket]
     assert rows["sym_rented"][0] is sp.machine("image", True, True)
     assert rows["sym_crown"] == [sp.person(1, True, "down", 0)]
