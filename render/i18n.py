@@ -85,6 +85,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_revenue_lost": ("revenue lost", "损失收入"),
     "kpi_failed_detail": ("{} failed", "{} 单失败"),
     "kpi_rentals": ("rental cost", "租用成本"),
+    "kpi_rentals_budget": ("rental cost, {} left", "租用成本, 预算剩 {}"),
     "kpi_rent_detail": ("earned {}", "赚回 {}"),
     "spark_span": ("-{}", "-{}"),
     "spark_max": ("max {}", "最大 {}"),

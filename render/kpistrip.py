@@ -63,5 +63,9 @@ def tiles(kpi: Mapping[str, Any], lang: str) -> dict[str, Tile]:
         ("rentals", money(rent_cost), tr("kpi_rent_detail", lang, money(rent_earned)),
          "good" if rent_earned >= rent_cost else "bad"),
     )
-    return {name: Tile(name, tr("kpi_" + name, lang), value, detail, state)
+    headings = {name: tr("kpi_" + name, lang) for name, *_ in rows}
+    if kpi["rental_budget_cents"]:      # a capped rental spend: the budget and what is left
+        headings["rentals"] = tr("kpi_rentals_budget", lang,
+                                 money(kpi["rental_budget_left_cents"]))
+    return {name: Tile(name, headings[name], value, detail, state)
             for name, value, detail, state in rows}

@@ -14,7 +14,8 @@ and the report can never disagree.  Everything covers the run so far:
   lost: what turned-away customers came to buy, and the price of every order refunded
   undelivered (failed after retries, left behind, cancelled);
 * **margin** -- profit over revenue;
-* **rentals** -- what rented slots cost against the revenue of the orders they delivered.
+* **rentals** -- what rented slots cost against the revenue of the orders they delivered,
+  and the rental budget with what is left of it (the strip shows cost/budget).
 """
 
 from __future__ import annotations
@@ -81,4 +82,8 @@ def kpis(sim) -> dict[str, Any]:
         "margin": m["profit"] / m["revenue"] if m["revenue"] else 0.0,
         "rental_cost_cents": m["rental_cost"],
         "rental_revenue_cents": rental_revenue,
+        # the rental budget (0: none) and what is left of it (LiteLLM's "remaining budget")
+        "rental_budget_cents": sim.scenario.autoscaler.budget_cents,
+        "rental_budget_left_cents": (sim.scenario.autoscaler.budget_cents - m["rental_cost"]
+                                     if sim.scenario.autoscaler.budget_cents else None),
     }

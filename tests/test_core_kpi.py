@@ -87,3 +87,16 @@ def test_an_outage_lowers_the_service_level_while_it_lasts():
     assert during["orders_waiting_past_target"] > 10
     assert during["service_level"] < before["service_level"] - 0.02
     assert not during["service_level_met"]
+
+
+def test_the_rental_budget_and_what_is_left_of_it():
+    sim = Simulation(load_scenario("scenarios/rush-hour.toml", ["autoscaler.budget_cents=2000"]),
+                     seed=1)
+    sim.advance_to(3.3 * HOUR)
+    k = sim.snapshot().kpi
+    assert k["rental_budget_cents"] == 2000
+    assert k["rental_budget_left_cents"] == 2000 - k["rental_cost_cents"] >= 0
+    assert k["rental_cost_cents"] > 1000            # the cap let rentals happen
+    unlimited = Simulation(load_scenario("scenarios/rush-hour.toml"), seed=1)
+    unlimited.advance_to(HOUR)
+    assert unlimited.summary()["kpi"]["rental_budget_left_cents"] is None

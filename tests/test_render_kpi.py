@@ -174,3 +174,16 @@ def test_chinese_rows_have_room_between_them(lang, least, screen, monkeypatch):
         assert min(b - a for a, b in zip(ys, ys[1:], strict=False)) >= least, (section, ys)
     sections = list(app.dashboard.drawn_sections.values())
     assert not any(a.colliderect(b) for i, a in enumerate(sections) for b in sections[i + 1:])
+
+
+def test_a_rental_budget_shows_what_is_left_in_the_tile():
+    from render.kpistrip import tiles
+
+    kpi = {"wait_p95_s": 60.0, "rental_cost_cents": 1928, "rental_revenue_cents": 5000,
+           "service_level": 0.9, "target_share": 0.95, "target_wait_s": 900.0,
+           "service_level_met": False, "margin": 0.9, "customers_lost": 3,
+           "revenue_lost_cents": 100, "orders_failed": 0, "rental_budget_cents": 2000,
+           "rental_budget_left_cents": 72}
+    assert tiles(kpi, "en")["rentals"].heading == "rental cost, $0.72 left"
+    assert tiles({**kpi, "rental_budget_cents": 0, "rental_budget_left_cents": None},
+                 "en")["rentals"].heading == "rental cost"
