@@ -1,0 +1,157 @@
+"""The test page's window into the running app (runs in Pyodide before main.main).
+
+Why: main.main keeps its App in a local variable and loops forever; the tests need to read
+the app (simulation clock, sliders, recorded commands, event-log hash) and time its frames.
+``install`` wraps ``App.__init__`` to keep the instance, ``App.step``/``App.draw`` to time
+them, and ``pygame.display.flip`` to count frames, and registers the module as
+``river_harness`` so JavaScript can call ``river_harness.report()`` and friends.  Nothing here
+changes what the app does.  ``profile(frames)`` runs cProfile over the next frames' step and
+draw (the benchmark's breakdown).
+"""
+
+import json
+import os
+import sys
+import time
+import traceback
+
+
+def install(app_root):
+    os.chdir(app_root)
+    sys.path.insert(0, app_root)
+    import pygame
+
+    import render.app as app_module
+
+    h = sys.modules[__name__] if __name__ in sys.modules else None
+    state = _State()
+    sys.modules["river_harness"] = _Module(state)
+    cls = app_module.App
+    init, step, draw = cls.__init__, cls.step, cls.draw
+    flip = pygame.display.flip
+
+    def timed_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        state.app = self
+
+    def timed_step(self, dt_real):
+        t0 = time.perf_counter()
+        state.run(step, self, dt_real)
+        state.step_ms.append((time.perf_counter() - t0) * 1000.0)
+
+    def timed_draw(self, screen):
+        t0 = time.perf_counter()
+        state.run(draw, self, screen)
+        state.draw_ms.append((time.perf_counter() - t0) * 1000.0)
+
+    def counted_flip(*args):
+        flip(*args)
+        now = time.perf_counter()
+        if state.last_flip is not None:
+            state.frame_ms.append((now - state.last_flip) * 1000.0)
+        state.last_flip = now
+        state.frames += 1
+        if state.app is not None:
+            state.people.append(state.app.people_drawn)
+            state.sim_t.append(state.app.sim.now)
+
+    cls.__init__, cls.step, cls.draw = timed_init, timed_step, timed_draw
+    pygame.display.flip = counted_flip
+    del h
+
+
+class _State:
+    def __init__(self):
+        self.app = None
+        self.frames = 0
+        self.last_flip = None
+        self.frame_ms, self.step_ms, self.draw_ms = [], [], []
+        self.people, self.sim_t = [], []
+        self.profiler = None
+        self.profile_left = 0
+        self.profile_text = ""
+
+    def run(self, fn, *args):
+        """Call ``fn``, under cProfile while a profile is being taken."""
+        if self.profiler is None:
+            return fn(*args)
+        self.profiler.enable()
+        try:
+            return fn(*args)
+        finally:
+            self.profiler.disable()
+            if fn.__name__ == "draw":
+                self.profile_left -= 1
+                if self.profile_left <= 0:
+                    self._finish_profile()
+
+    def _finish_profile(self):
+        import io
+        import pstats
+
+        out = io.StringIO()
+        stats = pstats.Stats(self.profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(40)
+        self.profile_text = out.getvalue()
+        self.profiler = None
+
+
+class _Module:
+    """What JavaScript sees as ``river_harness``."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def clear(self):
+        """Forget the timings so far (the benchmark measures a window)."""
+        s = self.state
+        s.frame_ms.clear(), s.step_ms.clear(), s.draw_ms.clear()
+        s.people.clear(), s.sim_t.clear()
+
+    def profile(self, frames):
+        import cProfile
+
+        self.state.profile_text = ""
+        self.state.profile_left = int(frames)
+        self.state.profiler = cProfile.Profile()
+
+    def profile_text(self):
+        return self.state.profile_text
+
+    def report(self):
+        """The app's state and the frame timings so far, as JSON."""
+        s = self.state
+        out = {"frames": s.frames, "app": s.app is not None,
+               "frame_ms": s.frame_ms[-2000:], "step_ms": s.step_ms[-2000:],
+               "draw_ms": s.draw_ms[-2000:], "people": s.people[-2000:],
+               "sim_t": s.sim_t[-2000:]}
+        app = s.app
+        if app is not None:
+            try:
+                out.update(_app_state(app))
+            except Exception:  # noqa: BLE001 -- the report must say why, not vanish
+                out["report_error"] = traceback.format_exc()
+        return json.dumps(out)
+
+
+def _app_state(app):
+    sliders = {}
+    for name, slider in app.controls.sliders.items():
+        track = app.controls.on_screen(slider.track)
+        sliders[name] = {"track": [track.x, track.y, track.w, track.h],
+                         "values": list(slider.values), "shown": slider.shown()}
+    buttons = {name: list(app.controls.on_screen(b.rect))
+               for name, b in app.controls.buttons.items()}
+    return {"sim_now": app.sim.now, "speed": app.speed, "lang": app.lang,
+            "scenario": app.scenario_name, "seed": app.seed, "model": app.model,
+            "show_help": app.show_help, "sim_error": app.sim_error,
+            "people_drawn": app.people_drawn,
+            "event_log_sha256": app.sim.event_log_sha256(),
+            "commands": [c.to_json() for c in app.sim.recorded_commands()],
+            "base_slots": {st.name: sum(1 for s in st.slots
+                                        if not s.rented and s.state.value != "draining")
+                           for st in app.snap.stations},
+            "controls": {k: v for k, v in app.snap.controls.items()},
+            "sliders": sliders, "buttons": buttons,
+            "labels": [b.label() for b in app.controls.buttons.values()]}

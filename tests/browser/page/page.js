@@ -1,0 +1,81 @@
+// Boots the real main.py in the page: Pyodide, the vendored pygame-ce wheel, the app archive,
+// the harness (harness.py), then `await main.main(args)`.  The query string says what to run:
+//   ?app=app.zip&root=&args=["--scenario","rush-hour"]   (root: the folder holding main.py
+//   inside the archive; pygbag's .apk keeps the app under "assets/")
+// window.river is what the tests read: status ("loading", "running", "exited", "failed"),
+// error (a JS-side failure), and report() (the harness's JSON, see harness.py).
+"use strict";
+
+const WHEEL = "vendor/pygame_ce-2.5.7.dev1-cp312-cp312-wasm32_bi_emscripten.whl";
+const APP_DIR = "/home/pyodide/app";
+
+// KeyboardEvent.code -> DOM PK code (the set-1 scancode; 0xE0xx for extended keys), as
+// emscripten's emscripten_compute_dom_pk_code returns it.  Pyodide's core lacks that helper
+// and SDL's keyboard handler calls it on every key; pygbag's runtime carries it.
+const DOM_PK = (() => {
+  const t = {Escape: 0x01, Minus: 0x0c, Equal: 0x0d, Backspace: 0x0e, Tab: 0x0f,
+    BracketLeft: 0x1a, BracketRight: 0x1b, Enter: 0x1c, ControlLeft: 0x1d, Semicolon: 0x27,
+    Quote: 0x28, Backquote: 0x29, ShiftLeft: 0x2a, Backslash: 0x2b, Comma: 0x33, Period: 0x34,
+    Slash: 0x35, ShiftRight: 0x36, NumpadMultiply: 0x37, AltLeft: 0x38, Space: 0x39,
+    CapsLock: 0x3a, NumpadSubtract: 0x4a, NumpadAdd: 0x4e, F11: 0x57, F12: 0x58,
+    NumpadEnter: 0xe01c, ControlRight: 0xe01d, NumpadDivide: 0xe035, AltRight: 0xe038,
+    Home: 0xe047, ArrowUp: 0xe048, PageUp: 0xe049, ArrowLeft: 0xe04b, ArrowRight: 0xe04d,
+    End: 0xe04f, ArrowDown: 0xe050, PageDown: 0xe051, Insert: 0xe052, Delete: 0xe053};
+  const rows = [["QWERTYUIOP", 0x10], ["ASDFGHJKL", 0x1e], ["ZXCVBNM", 0x2c]];
+  for (const [letters, first] of rows) {
+    [...letters].forEach((c, i) => { t["Key" + c] = first + i; });
+  }
+  for (let d = 1; d <= 9; d++) t["Digit" + d] = 0x01 + d;
+  t.Digit0 = 0x0b;
+  for (let f = 1; f <= 10; f++) t["F" + f] = 0x3a + f;
+  return t;
+})();
+
+window.river = {status: "loading", error: null, py: null, report: () => null};
+
+function cString(heap, ptr) {
+  let end = ptr;
+  while (heap[end] !== 0) end++;
+  return new TextDecoder().decode(heap.subarray(ptr, end));
+}
+
+async function bytesOf(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return await response.arrayBuffer();
+}
+
+async function boot() {
+  const query = new URLSearchParams(location.search);
+  const args = JSON.parse(query.get("args") || "[]");
+  const root = query.get("root") || "";
+  const py = await loadPyodide({
+    indexURL: "pyodide/",
+    stdout: (line) => console.log(line),
+    stderr: (line) => console.error(line),
+  });
+  window.river.py = py;
+  py.canvas.setCanvas2D(document.getElementById("canvas"));
+  py._module.mergeLibSymbols({
+    emscripten_compute_dom_pk_code: (ptr) => DOM_PK[cString(py._module.HEAPU8, ptr)] || 0,
+  }, "river-test-page");
+  py.unpackArchive(await bytesOf(WHEEL), "wheel",
+                   {extractDir: "/lib/python3.12/site-packages"});
+  py.unpackArchive(await bytesOf(query.get("app") || "app.zip"), "zip",
+                   {extractDir: APP_DIR});
+  const appRoot = root ? `${APP_DIR}/${root}` : APP_DIR;
+  py.runPython(await (await fetch("harness.py")).text());
+  py.globals.get("install")(appRoot);
+  window.river.report = () => py.runPython("import river_harness; river_harness.report()");
+  window.river.status = "running";
+  py.globals.set("river_args", py.toPy(args));
+  const exit = await py.runPythonAsync("import main\nawait main.main(list(river_args))");
+  window.river.status = "exited";
+  window.river.exitCode = exit;
+}
+
+boot().catch((err) => {
+  window.river.status = "failed";
+  window.river.error = String(err && err.stack || err);
+  console.error("river page failed: " + window.river.error);
+});
