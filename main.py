@@ -18,6 +18,8 @@ draw, flip, ``await asyncio.sleep(0)``.
     python main.py --record session.json             # on exit: the commands, and how to
                                                      # replay them with python -m sim run
     python main.py --commands session.json           # watch a recorded session again
+    python main.py --commands session.json --seconds S   # ...and stop advancing at simulated
+                                                     # second S (as python -m sim run --seconds)
 
 F11 toggles fullscreen (projector) mode; the window may be resized to anything: the 1280x720
 picture is scaled to fit it (render/display.py).
@@ -31,7 +33,7 @@ import sys
 
 from render.i18n import LANGS
 from sim import load_scenario, schema
-from sim.cli import Parser, ParserExit, path_arg, print_error, spec_arg
+from sim.cli import SECONDS, Parser, ParserExit, path_arg, print_error, spec_arg
 from sim.commands import load_commands
 from sim.schema import InputError, Spec
 
@@ -62,6 +64,8 @@ def build_parser() -> Parser:
                    help="replay a recorded session (JSON)")
     p.add_argument("--record", metavar="PATH", type=path_arg,
                    help="on exit, write the operator's commands and how to replay them")
+    p.add_argument("--seconds", type=spec_arg(SECONDS), default=None, metavar="S",
+                   help="stop advancing at simulated second S (as python -m sim run --seconds)")
     return p
 
 
@@ -142,7 +146,8 @@ async def main(argv: list[str] | None = None) -> int:
     try:
         app = App(opts["scenario"], opts["seed"], opts["lang"],
                   DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay,
-                  ease=not opts["headless"])   # headless: --frames N at --speed X is exact
+                  ease=not opts["headless"],   # headless: --frames N at --speed X is exact
+                  stop_at_s=opts["seconds"])
     except InputError as e:
         print_error(e)
         return 2

@@ -61,7 +61,9 @@ class App:
 
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
                  speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = (),
-                 commands: list | tuple = (), ease: bool = True) -> None:
+                 commands: list | tuple = (), ease: bool = True,
+                 stop_at_s: float | None = None) -> None:
+        self.stop_at_s = stop_at_s         # main.py --seconds: playback halts there
         self._replay = list(commands)      # a recorded session, replayed on the first load
         self.ease = ease                   # presenter: slow to x30 around scripted events
         self.overrides = overrides
@@ -116,7 +118,7 @@ class App:
         self.scenario_path = path
         self.adopt(sim, lang, speed, pathlib.Path(path).stem)
         self.seed = self.snap.seed
-        self.presenter = Presenter(self.sim, self.restart)
+        self.presenter = Presenter(self.sim, self.restart, stop_at_s=self.stop_at_s)
         self.presenter.easing = self.ease
         self.timeline = Timeline()
 

@@ -136,8 +136,11 @@ class Presenter:
     """Jumps and eased playback for one loaded run (the app makes one per load)."""
 
     def __init__(self, sim: SimulationPort, restart: Callable[[tuple], SimulationPort],
-                 budget_s: float = FRAME_BUDGET_S, max_slice_s: float = MAX_SLICE_S) -> None:
+                 budget_s: float = FRAME_BUDGET_S, max_slice_s: float = MAX_SLICE_S,
+                 stop_at_s: float | None = None) -> None:
         self.restart = restart                          # commands -> a new run from t=0
+        # main.py --seconds: neither playback nor a jump goes past it
+        self.stop_at_s = math.inf if stop_at_s is None else stop_at_s
         self.day = sim.snapshot().plan                  # the scripted day (fixed per run)
         self.initial = tuple(sim.recorded_commands())   # given at construction (a session)
         self.pending: list[Command] = []
@@ -162,7 +165,7 @@ class Presenter:
 
     def jump(self, sim: SimulationPort, t_s: float) -> None:
         """Start a jump of the shown run ``sim`` to simulated time ``t_s``."""
-        t_s = max(0.0, float(t_s))
+        t_s = min(max(0.0, float(t_s)), self.stop_at_s)
         self._next = self._behind = None
         if t_s >= sim.now:
             self.job = Jump(sim, t_s, self.pending, rebuilt=False)
@@ -191,7 +194,7 @@ class Presenter:
         if self.easing:
             speed = self.ease(sim, speed)
         if speed > 0:
-            play(sim, sim.now + dt_real * speed, self.pending)
+            play(sim, min(self.stop_at_s, sim.now + dt_real * speed), self.pending)
         return speed
 
     def marker_times(self, sim: SimulationPort) -> tuple[float, ...]:
