@@ -6,7 +6,9 @@ the app (simulation clock, sliders, recorded commands, event-log hash) and time 
 them, and ``pygame.display.flip`` to count frames, and registers the module as
 ``river_harness`` so JavaScript can call ``river_harness.report()`` and friends.  Nothing here
 changes what the app does.  ``profile(frames)`` runs cProfile over the next frames' step and
-draw (the benchmark's breakdown).
+draw (the benchmark's breakdown).  ``install(root, fast_clock=True)`` swaps pygame's Clock for
+one that never waits and reports 17-100 ms per frame (seeded): the frame loop then cuts
+simulated time at irregular instants, as fast as the page can draw (the same-run test).
 """
 
 import json
@@ -16,14 +18,13 @@ import time
 import traceback
 
 
-def install(app_root):
+def install(app_root, fast_clock=False):
     os.chdir(app_root)
     sys.path.insert(0, app_root)
     import pygame
 
     import render.app as app_module
 
-    h = sys.modules[__name__] if __name__ in sys.modules else None
     state = _State()
     sys.modules["river_harness"] = _Module(state)
     cls = app_module.App
@@ -33,6 +34,7 @@ def install(app_root):
     def timed_init(self, *args, **kwargs):
         init(self, *args, **kwargs)
         state.app = self
+        state.apps += 1
 
     def timed_step(self, dt_real):
         t0 = time.perf_counter()
@@ -57,12 +59,29 @@ def install(app_root):
 
     cls.__init__, cls.step, cls.draw = timed_init, timed_step, timed_draw
     pygame.display.flip = counted_flip
-    del h
+    if fast_clock:
+        pygame.time.Clock = _FastClock
+
+
+class _FastClock:
+    """A Clock whose ``tick`` returns 17-100 ms at once (a seeded, irregular frame length)."""
+
+    def __init__(self):
+        import random
+
+        self._rng = random.Random(9)
+
+    def tick(self, framerate=0):
+        return self._rng.randint(17, 100)
+
+    def get_fps(self):
+        return 0.0
 
 
 class _State:
     def __init__(self):
         self.app = None
+        self.apps = 0                      # App objects made so far (one per main.main run)
         self.frames = 0
         self.last_flip = None
         self.frame_ms, self.step_ms, self.draw_ms = [], [], []
@@ -116,13 +135,19 @@ class _Module:
         self.state.profile_left = int(frames)
         self.state.profiler = cProfile.Profile()
 
+    def quit(self):
+        """Ask the running main.main to end (as closing the window does)."""
+        import pygame
+
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
+
     def profile_text(self):
         return self.state.profile_text
 
     def report(self):
         """The app's state and the frame timings so far, as JSON."""
         s = self.state
-        out = {"frames": s.frames, "app": s.app is not None,
+        out = {"frames": s.frames, "app": s.app is not None, "apps": s.apps,
                "frame_ms": s.frame_ms[-2000:], "step_ms": s.step_ms[-2000:],
                "draw_ms": s.draw_ms[-2000:], "people": s.people[-2000:],
                "sim_t": s.sim_t[-2000:]}

@@ -1,7 +1,8 @@
 // Boots the real main.py in the page: Pyodide, the vendored pygame-ce wheel, the app archive,
 // the harness (harness.py), then `await main.main(args)`.  The query string says what to run:
-//   ?app=app.zip&root=&args=["--scenario","rush-hour"]   (root: the folder holding main.py
-//   inside the archive; pygbag's .apk keeps the app under "assets/")
+//   ?app=app.zip&root=&args=["--scenario","rush-hour"]&clock=fast   (root: the folder holding
+//   main.py inside the archive, pygbag's .apk keeps the app under "assets/"; clock=fast: frames
+//   as fast as the page can draw them, see harness.py)
 // window.river is what the tests read: status ("loading", "running", "exited", "failed"),
 // error (a JS-side failure), and report() (the harness's JSON, see harness.py).
 "use strict";
@@ -31,7 +32,11 @@ const DOM_PK = (() => {
   return t;
 })();
 
-window.river = {status: "loading", error: null, py: null, report: () => null};
+window.river = {status: "loading", error: null, py: null, report: () => null, times: {}};
+
+function mark(name) {
+  window.river.times[name] = Math.round(performance.now());
+}
 
 function cString(heap, ptr) {
   let end = ptr;
@@ -54,6 +59,7 @@ async function boot() {
     stdout: (line) => console.log(line),
     stderr: (line) => console.error(line),
   });
+  mark("pyodide");
   window.river.py = py;
   py.canvas.setCanvas2D(document.getElementById("canvas"));
   py._module.mergeLibSymbols({
@@ -63,19 +69,34 @@ async function boot() {
                    {extractDir: "/lib/python3.12/site-packages"});
   py.unpackArchive(await bytesOf(query.get("app") || "app.zip"), "zip",
                    {extractDir: APP_DIR});
+  mark("unpacked");
   const appRoot = root ? `${APP_DIR}/${root}` : APP_DIR;
   py.runPython(await (await fetch("harness.py")).text());
-  py.globals.get("install")(appRoot);
+  py.globals.get("install")(appRoot, query.get("clock") === "fast");
   window.river.report = () => py.runPython("import river_harness; river_harness.report()");
-  window.river.status = "running";
-  py.globals.set("river_args", py.toPy(args));
-  const exit = await py.runPythonAsync("import main\nawait main.main(list(river_args))");
-  window.river.status = "exited";
-  window.river.exitCode = exit;
+  mark("main");
+  window.river.run = (more) => run(py, more);
+  await run(py, args);
 }
 
-boot().catch((err) => {
+// One main.main(args) to its end (a pygame QUIT: river_harness.quit()); the next run may
+// follow in the same page, so one Pyodide load serves several runs.
+async function run(py, args) {
+  window.river.status = "running";
+  py.globals.set("river_args", py.toPy(args));
+  try {
+    window.river.exitCode = await py.runPythonAsync(
+      "import main\nawait main.main(list(river_args))");
+    window.river.status = "exited";
+  } catch (err) {
+    failed(err);
+  }
+}
+
+function failed(err) {
   window.river.status = "failed";
   window.river.error = String(err && err.stack || err);
   console.error("river page failed: " + window.river.error);
-});
+}
+
+boot().catch(failed);
