@@ -3,12 +3,13 @@
 Why: main.main keeps its App in a local variable and loops forever; the tests need to read
 the app (simulation clock, sliders, recorded commands, event-log hash) and time its frames.
 ``install`` wraps ``App.__init__`` to keep the instance, ``App.step``/``App.draw`` to time
-them, and ``pygame.display.flip`` to count frames, and registers the module as
-``river_harness`` so JavaScript can call ``river_harness.report()`` and friends.  Nothing here
-changes what the app does.  ``profile(frames)`` runs cProfile over the next frames' step and
-draw (the benchmark's breakdown).  ``install(root, fast_clock=True)`` swaps pygame's Clock for
-one that never waits and reports 17-100 ms per frame (seeded): the frame loop then cuts
-simulated time at irregular instants, as fast as the page can draw (the same-run test).
+them, ``App.handle`` to count events by type and ``pygame.display.flip`` to count frames, and
+registers the module as ``river_harness`` so JavaScript can call ``river_harness.report()``
+and friends.  Nothing here changes what the app does.  ``profile(frames)`` runs cProfile
+over the next frames' step and draw (the benchmark's breakdown).  ``install(root,
+fast_clock=True)`` swaps pygame's Clock for one that never waits and reports 17-100 ms per
+frame (seeded): the frame loop then cuts simulated time at irregular instants, as fast as
+the page can draw (the same-run test).
 """
 
 import json
@@ -28,7 +29,7 @@ def install(app_root, fast_clock=False):
     state = _State()
     sys.modules["river_harness"] = _Module(state)
     cls = app_module.App
-    init, step, draw = cls.__init__, cls.step, cls.draw
+    init, step, draw, handle = cls.__init__, cls.step, cls.draw, cls.handle
     flip = pygame.display.flip
 
     def timed_init(self, *args, **kwargs):
@@ -46,6 +47,11 @@ def install(app_root, fast_clock=False):
         state.run(draw, self, screen)
         state.draw_ms.append((time.perf_counter() - t0) * 1000.0)
 
+    def counted_handle(self, event):
+        name = pygame.event.event_name(event.type)
+        state.events[name] = state.events.get(name, 0) + 1
+        return handle(self, event)
+
     def counted_flip(*args):
         flip(*args)
         now = time.perf_counter()
@@ -58,6 +64,7 @@ def install(app_root, fast_clock=False):
             state.sim_t.append(state.app.sim.now)
 
     cls.__init__, cls.step, cls.draw = timed_init, timed_step, timed_draw
+    cls.handle = counted_handle
     pygame.display.flip = counted_flip
     if fast_clock:
         pygame.time.Clock = _FastClock
@@ -83,6 +90,7 @@ class _State:
         self.app = None
         self.apps = 0                      # App objects made so far (one per main.main run)
         self.frames = 0
+        self.events = {}                   # pygame event name -> count the app handled
         self.last_flip = None
         self.frame_ms, self.step_ms, self.draw_ms = [], [], []
         self.people, self.sim_t = [], []
@@ -148,6 +156,7 @@ class _Module:
         """The app's state and the frame timings so far, as JSON."""
         s = self.state
         out = {"frames": s.frames, "app": s.app is not None, "apps": s.apps,
+               "events": dict(s.events),
                "frame_ms": s.frame_ms[-2000:], "step_ms": s.step_ms[-2000:],
                "draw_ms": s.draw_ms[-2000:], "people": s.people[-2000:],
                "sim_t": s.sim_t[-2000:]}
