@@ -36,8 +36,8 @@ PACKED_TOP = {"main.py", "sim", "render", "assets", "scenarios"}
 NEVER_PACKED = {
     "tests", "docs", "bench", "planning", "tools", "build", "dist", "venv", "static",
     ".venv", ".git", ".ci", ".pytest_cache", ".ruff_cache", ".hypothesis", ".benchmarks",
-    "river_factory.egg-info", "pyproject.toml", "pygbag.ini", "default.tmpl", "favicon.png",
-    "README.md", ".gitignore",
+    ".cache", "river_factory.egg-info", "pyproject.toml", "pygbag.ini", "default.tmpl",
+    "favicon.png", "README.md", ".gitignore",
 }
 # Planted in the copy when missing: what a developer's or CI's checkout may hold at build time.
 DECOYS = (
@@ -45,6 +45,7 @@ DECOYS = (
     ".pytest_cache/v/cache/lastfailed",
     ".ruff_cache/decoy",
     ".hypothesis/examples/decoy",
+    ".cache/pyodide-0.27.7/pyodide.js",
     ".benchmarks/decoy.json",
     ".ci/run",
     ".git/config",

@@ -3,8 +3,8 @@
 When they run: whenever Chromium (``/usr/bin/chromium`` or ``$RIVER_CHROMIUM``), playwright
 and Pyodide (fetched once by ``tools/fetch_pyodide.py``, needs npm) are available.
 ``RIVER_BROWSER_TESTS=1`` (``.ci/run`` sets it) turns a missing piece into a failure;
-``RIVER_BROWSER_TESTS=0`` skips them.  Otherwise a missing piece skips them with one line
-saying how to enable them.
+``RIVER_BROWSER_TESTS=0`` skips them.  Otherwise a missing piece leaves them out of the run
+and the summary says so in one line, with how to enable them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,29 +25,39 @@ import browserpage as bp  # noqa: E402
 HOW_TO = ("browser tests skipped: {why}; to run them: apt-get install chromium npm, "
           "pip install playwright (never `playwright install`); RIVER_BROWSER_TESTS=1 makes "
           "a missing piece a failure")
+MANDATORY = os.environ.get("RIVER_BROWSER_TESTS") == "1"
 
 
-def _unavailable(why: str) -> None:
-    """Skip the browser tests, or fail them where they are mandatory (CI)."""
-    if os.environ.get("RIVER_BROWSER_TESTS") == "1":
-        pytest.fail(f"browser tests are mandatory here (RIVER_BROWSER_TESTS=1): {why}",
-                    pytrace=False)
-    pytest.skip(HOW_TO.format(why=why))
+def _missing() -> str | None:
+    """Why the browser tests cannot run here (None: they can)."""
+    if os.environ.get("RIVER_BROWSER_TESTS") == "0":
+        return "RIVER_BROWSER_TESTS=0"
+    if bp.chromium_path() is None:
+        return "no chromium at /usr/bin/chromium or $RIVER_CHROMIUM"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed"
+    if not bp.fetch_pyodide.cached() and shutil.which("npm") is None:
+        return "Pyodide is not in .cache/ and npm is missing to fetch it"
+    return None
+
+
+WHY_NOT = _missing()
+if WHY_NOT is not None and not MANDATORY:
+    collect_ignore_glob = ["test_*.py"]     # one line in the summary instead of five skips
 
 
 @pytest.fixture(scope="session")
 def pyodide_dir() -> Path:
-    """Every piece is there (else skip, or fail under RIVER_BROWSER_TESTS=1)."""
-    if os.environ.get("RIVER_BROWSER_TESTS") == "0":
-        pytest.skip("browser tests skipped: RIVER_BROWSER_TESTS=0")
-    if bp.chromium_path() is None:
-        _unavailable("no chromium at /usr/bin/chromium or $RIVER_CHROMIUM")
-    if importlib.util.find_spec("playwright") is None:
-        _unavailable("playwright is not installed")
+    """Pyodide's folder; a missing piece fails the tests (RIVER_BROWSER_TESTS=1)."""
+    if WHY_NOT is not None:
+        pytest.fail(f"browser tests are mandatory here (RIVER_BROWSER_TESTS=1): {WHY_NOT}",
+                    pytrace=False)
     try:
         return bp.fetch_pyodide.fetch()
     except bp.fetch_pyodide.FetchError as e:
-        _unavailable(str(e))
+        if MANDATORY:
+            pytest.fail(str(e), pytrace=False)
+        pytest.skip(HOW_TO.format(why=e))
     raise AssertionError("unreachable")
 
 
@@ -78,3 +89,24 @@ def new_page(browser, site):
     for context in contexts:
         with contextlib.suppress(Exception):
             context.close()
+
+
+_seconds: dict[str, float] = {}
+_ran: set[str] = set()
+
+
+def pytest_runtest_logreport(report) -> None:
+    """Time each browser test (setup + call + teardown) for the closing line."""
+    _seconds[report.nodeid] = _seconds.get(report.nodeid, 0.0) + report.duration
+    if report.when == "call":
+        _ran.add(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if WHY_NOT is not None and not MANDATORY:
+        terminalreporter.write_line(HOW_TO.format(why=WHY_NOT))
+    elif _ran:
+        terminalreporter.write_line(
+            f"browser tests (tests/browser/): {len(_ran)} ran in "
+            f"{sum(_seconds.values()):.0f} s (Chromium {bp.chromium_path()}, "
+            f"Pyodide {bp.fetch_pyodide.VERSION})")
