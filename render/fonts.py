@@ -44,7 +44,14 @@ class Fonts:
                 self._cache.clear()
             surf = self.font(size).render(text, False, color)
             if pygame.display.get_surface() is not None:
-                surf = surf.convert_alpha()
+                # unantialiased text comes with a colour key: keep it (the browser's
+                # pygame-ce blits colour keys far faster than per-pixel alpha, see
+                # sprites.keyed)
+                if surf.get_colorkey() is not None:
+                    surf = surf.convert()
+                    surf.set_colorkey(surf.get_colorkey(), pygame.RLEACCEL)
+                else:
+                    surf = surf.convert_alpha()
             self._cache[key] = surf
             self.renders += 1
         return surf

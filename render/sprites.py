@@ -14,6 +14,7 @@ from render import palette as P
 from render import pixelmaps as M
 
 DIRECTIONS = ("down", "up", "left", "right")
+KEY = (255, 0, 255)         # in no palette: the see-through colour of a converted sprite
 FRAMES = 3
 PERSON_W, PERSON_H = 8, 14
 
@@ -33,9 +34,9 @@ def from_map(rows: list[str], extra: dict[str, P.Color] | None = None) -> pygame
 
 
 def _ready(surf: pygame.Surface) -> pygame.Surface:
-    """``convert_alpha`` once a display exists (tools build sheets without one)."""
+    """Converted for fast blits once a display exists (tools build sheets without one)."""
     if pygame.display.get_init() and pygame.display.get_surface() is not None:
-        return surf.convert_alpha()
+        return keyed(surf)
     return surf
 
 
@@ -47,6 +48,28 @@ def plate(text: pygame.Surface, color: P.Color) -> pygame.Surface:
     s.fill(color)
     s.blit(text, (2, 0))
     return s.convert() if pygame.display.get_surface() is not None else s
+
+
+def keyed(surf: pygame.Surface) -> pygame.Surface:
+    """The surface in the display format with a colour key, when every pixel is opaque or
+    fully transparent (pixel art is): the same pixels on screen as ``convert_alpha``.
+
+    Why: in the browser's pygame-ce (WebAssembly, no SIMD) a per-pixel-alpha blit is ~12x
+    slower than a colour-key blit (500 people: 4.8 ms vs 0.4 ms per frame, measured with
+    bench/bench_browser.py's page); natively both are fast.  Anything with partial alpha
+    keeps ``convert_alpha``.
+    """
+    opaque = pygame.mask.from_surface(surf, 254).count()
+    if pygame.mask.from_surface(surf, 0).count() != opaque:
+        return surf.convert_alpha()
+    out = pygame.Surface(surf.get_size()).convert()
+    out.fill(KEY)
+    out.blit(surf, (0, 0))
+    if pygame.mask.from_threshold(out, KEY, (1, 1, 1, 255)).count() + opaque != \
+            out.get_width() * out.get_height():
+        return surf.convert_alpha()          # the key colour is used: keep real alpha
+    out.set_colorkey(KEY, pygame.RLEACCEL)
+    return out
 
 
 class Sprites:
