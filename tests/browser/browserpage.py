@@ -98,11 +98,13 @@ class Site:
         return path.lstrip("/")
 
     def url(self, app: str = "app.zip", args: list[str] | tuple = (), root: str = "",
-            fast_clock: bool = False) -> str:
+            clock: str = "real") -> str:
         """The page running ``main.main(args)`` from archive ``app`` (main.py under ``root``);
-        ``fast_clock``: frames as fast as the page draws them (``page/harness.py``)."""
-        query = f"app={quote(app)}&root={quote(root)}&args={quote(json.dumps(list(args)))}"
-        return f"{self.base}/index.html?{query}" + ("&clock=fast" if fast_clock else "")
+        ``clock``: "real", or frames as fast as the page draws them ("fast": 17-100 ms
+        each, "skip": 100 ms each; ``page/harness.py``)."""
+        query = (f"app={quote(app)}&root={quote(root)}&args={quote(json.dumps(list(args)))}"
+                 f"&clock={clock}")
+        return f"{self.base}/index.html?{query}"
 
 
 def _handler(site: Site):

@@ -72,7 +72,7 @@ def test_browser_and_native_runs_have_the_same_event_log(new_page, site, tmp_pat
     started = time.perf_counter()
     page = new_page()
     scenarios = list(CASES)
-    page.open(site.url(app, _args(scenarios[0]), fast_clock=True))
+    page.open(site.url(app, _args(scenarios[0]), clock="fast"))
     native = {sc: _native(sc, s, session, tmp_path) for sc, (s, session) in CASES.items()}
     lines = []
     for run, scenario in enumerate(scenarios, start=1):

@@ -2,24 +2,28 @@
 
 Why: main.main keeps its App in a local variable and loops forever; the tests need to read
 the app (simulation clock, sliders, recorded commands, event-log hash) and time its frames.
-``install`` wraps ``App.__init__`` to keep the instance, ``App.step``/``App.draw`` to time
-them, ``App.handle`` to count events by type and ``pygame.display.flip`` to count frames, and
-registers the module as ``river_harness`` so JavaScript can call ``river_harness.report()``
-and friends.  Nothing here changes what the app does.  ``profile(frames)`` runs cProfile
-over the next frames' step and draw (the benchmark's breakdown).  ``install(root,
-fast_clock=True)`` swaps pygame's Clock for one that never waits and reports 17-100 ms per
-frame (seeded): the frame loop then cuts simulated time at irregular instants, as fast as
-the page can draw (the same-run test).
+``install`` wraps ``App.__init__`` to keep the instance, ``App.step``/``App.draw`` and
+``pygame.display.flip`` to time them, ``App.handle`` to count events by type, and registers
+``river_harness`` so JavaScript can call ``river_harness.report()`` and friends.  Nothing here
+changes what the app does.
+
+The clock: pygame's ``Clock`` is swapped for :class:`_Clock`, which paces frames like
+pygame's (``tick(60)``) until told ``fast`` (``install(root, "fast")`` or
+``set_clock("fast")``): then ``tick`` returns at once with 17-100 ms (seeded, irregular), so
+the frame loop cuts simulated time at irregular instants as fast as the page can draw (the
+same-run test), or with 100 ms (``"skip"``: the benchmark fast-forwards to its scene).
+``profile(frames)`` runs cProfile over the next frames' step and draw.
 """
 
 import json
 import os
+import random
 import sys
 import time
 import traceback
 
 
-def install(app_root, fast_clock=False):
+def install(app_root, clock="real"):
     os.chdir(app_root)
     sys.path.insert(0, app_root)
     import pygame
@@ -32,7 +36,7 @@ def install(app_root, fast_clock=False):
     init, step, draw, handle = cls.__init__, cls.step, cls.draw, cls.handle
     flip = pygame.display.flip
 
-    def timed_init(self, *args, **kwargs):
+    def kept_init(self, *args, **kwargs):
         init(self, *args, **kwargs)
         state.app = self
         state.apps += 1
@@ -53,36 +57,45 @@ def install(app_root, fast_clock=False):
         return handle(self, event)
 
     def counted_flip(*args):
+        t0 = time.perf_counter()
         flip(*args)
         now = time.perf_counter()
+        state.flip_ms.append((now - t0) * 1000.0)
         if state.last_flip is not None:
-            state.frame_ms.append((now - state.last_flip) * 1000.0)
+            state.interval_ms.append((now - state.last_flip) * 1000.0)
         state.last_flip = now
         state.frames += 1
         if state.app is not None:
             state.people.append(state.app.people_drawn)
             state.sim_t.append(state.app.sim.now)
 
-    cls.__init__, cls.step, cls.draw = timed_init, timed_step, timed_draw
+    cls.__init__, cls.step, cls.draw = kept_init, timed_step, timed_draw
     cls.handle = counted_handle
     pygame.display.flip = counted_flip
-    if fast_clock:
-        pygame.time.Clock = _FastClock
+    _Clock.mode = clock
+    _Clock.real = pygame.time.Clock
+    pygame.time.Clock = _Clock
 
 
-class _FastClock:
-    """A Clock whose ``tick`` returns 17-100 ms at once (a seeded, irregular frame length)."""
+class _Clock:
+    """pygame's Clock, or (mode "fast"/"skip") one that returns at once; see the module doc."""
+
+    mode = "real"
+    real = None
 
     def __init__(self):
-        import random
-
+        self._clock = _Clock.real()
         self._rng = random.Random(9)
 
     def tick(self, framerate=0):
-        return self._rng.randint(17, 100)
+        if _Clock.mode == "fast":
+            return self._rng.randint(17, 100)
+        if _Clock.mode == "skip":
+            return 100
+        return self._clock.tick(framerate)
 
     def get_fps(self):
-        return 0.0
+        return self._clock.get_fps()
 
 
 class _State:
@@ -92,7 +105,7 @@ class _State:
         self.frames = 0
         self.events = {}                   # pygame event name -> count the app handled
         self.last_flip = None
-        self.frame_ms, self.step_ms, self.draw_ms = [], [], []
+        self.interval_ms, self.step_ms, self.draw_ms, self.flip_ms = [], [], [], []
         self.people, self.sim_t = [], []
         self.profiler = None
         self.profile_left = 0
@@ -118,8 +131,8 @@ class _State:
 
         out = io.StringIO()
         stats = pstats.Stats(self.profiler, stream=out)
-        stats.sort_stats("tottime").print_stats(30)
-        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(35)
+        stats.sort_stats("cumulative").print_stats(45)
         self.profile_text = out.getvalue()
         self.profiler = None
 
@@ -133,8 +146,17 @@ class _Module:
     def clear(self):
         """Forget the timings so far (the benchmark measures a window)."""
         s = self.state
-        s.frame_ms.clear(), s.step_ms.clear(), s.draw_ms.clear()
-        s.people.clear(), s.sim_t.clear()
+        for samples in (s.interval_ms, s.step_ms, s.draw_ms, s.flip_ms, s.people, s.sim_t):
+            samples.clear()
+
+    def set_clock(self, mode):
+        _Clock.mode = mode
+
+    def quit(self):
+        """Ask the running main.main to end (as closing the window does)."""
+        import pygame
+
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
 
     def profile(self, frames):
         import cProfile
@@ -143,23 +165,16 @@ class _Module:
         self.state.profile_left = int(frames)
         self.state.profiler = cProfile.Profile()
 
-    def quit(self):
-        """Ask the running main.main to end (as closing the window does)."""
-        import pygame
-
-        pygame.event.post(pygame.event.Event(pygame.QUIT))
-
     def profile_text(self):
         return self.state.profile_text
 
-    def report(self):
-        """The app's state and the frame timings so far, as JSON."""
+    def report(self, last=2000):
+        """The app's state and the last ``last`` frames' timings, as JSON."""
         s = self.state
         out = {"frames": s.frames, "app": s.app is not None, "apps": s.apps,
-               "events": dict(s.events),
-               "frame_ms": s.frame_ms[-2000:], "step_ms": s.step_ms[-2000:],
-               "draw_ms": s.draw_ms[-2000:], "people": s.people[-2000:],
-               "sim_t": s.sim_t[-2000:]}
+               "events": dict(s.events)}
+        for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "people", "sim_t"):
+            out[name] = getattr(s, name)[-last:]
         app = s.app
         if app is not None:
             try:

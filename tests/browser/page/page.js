@@ -1,8 +1,8 @@
 // Boots the real main.py in the page: Pyodide, the vendored pygame-ce wheel, the app archive,
 // the harness (harness.py), then `await main.main(args)`.  The query string says what to run:
 //   ?app=app.zip&root=&args=["--scenario","rush-hour"]&clock=fast   (root: the folder holding
-//   main.py inside the archive, pygbag's .apk keeps the app under "assets/"; clock=fast: frames
-//   as fast as the page can draw them, see harness.py)
+//   main.py inside the archive, pygbag's .apk keeps the app under "assets/"; clock: "real"
+//   (the default), "fast" or "skip", see harness.py)
 // window.river is what the tests read: status ("loading", "running", "exited", "failed"),
 // error (a JS-side failure), and report() (the harness's JSON, see harness.py).
 "use strict";
@@ -72,7 +72,7 @@ async function boot() {
   mark("unpacked");
   const appRoot = root ? `${APP_DIR}/${root}` : APP_DIR;
   py.runPython(await (await fetch("harness.py")).text());
-  py.globals.get("install")(appRoot, query.get("clock") === "fast");
+  py.globals.get("install")(appRoot, query.get("clock") || "real");
   window.river.report = () => py.runPython("import river_harness; river_harness.report()");
   mark("main");
   window.river.run = (more) => run(py, more);

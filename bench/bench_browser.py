@@ -1,0 +1,167 @@
+"""Browser frame-time benchmark: the rush-hour flash crowd in Chromium, next to native.
+
+The scene: rush-hour, seed 7, x600, the greeter at the default 30/min (rush-hour's own 16/min
+caps the crowd at ~340), and the spawn rate turned up to 40/min from 2:50 (a
+``spawn_rate`` command), so that 450-550 people are on screen from 3:10 on.  The page
+(``tests/browser/``: Pyodide 0.27.7's CPython 3.12 in wasm, pygame-web's pygame-ce, Debian's
+Chromium, real 60 Hz clock) fast-forwards to 3:00, runs real frames, then measures every
+frame from 3:10 to 4:30 (8 real seconds).  The same scene then runs natively (SDL's dummy
+driver, 1/60 s per frame).  Per frame: step_ms (App.step), draw_ms (App.draw), frame_ms
+(step + draw + display.flip, the work of one frame; the browser's budget is 16.7 ms).
+Prints, never asserts.  ``--profile`` adds cProfile of the page's step and draw.
+
+    python bench/bench_browser.py [--runs N] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import statistics
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import browserpage as bp  # noqa: E402
+
+SEED = 7
+SPEED = 600.0
+COMMANDS = [{"at_s": 10200.0, "name": "spawn_rate", "rate_per_min": 40.0}]
+REAL_FROM_S = 10800.0       # real frames from here (people walk to their places)
+MEASURE_S = (11400.0, 16200.0)
+SCENE = "bench-crowd.toml"
+
+
+def scene_toml() -> str:
+    """rush-hour.toml with the greeter at 30/min."""
+    text = (ROOT / "scenarios" / "rush-hour.toml").read_text(encoding="utf-8")
+    text, n = re.subn(r"(?m)^admit_per_min = [0-9.]+", "admit_per_min = 30.0", text)
+    if n != 1:
+        raise SystemExit("bench_browser: scenarios/rush-hour.toml: no [door] admit_per_min "
+                         "line to change")
+    return text
+
+
+def stats(report: dict) -> dict:
+    step, draw, flip = report["step_ms"], report["draw_ms"], report["flip_ms"]
+    n = min(len(step), len(draw), len(flip))
+    frame = sorted(step[i] + draw[i] + flip[i] for i in range(n))
+    return {"median": statistics.median(frame), "p95": frame[int(0.95 * (n - 1))],
+            "step": statistics.median(step), "step_p95": sorted(step)[int(0.95 * (n - 1))],
+            "draw": statistics.median(draw), "draw_p95": sorted(draw)[int(0.95 * (n - 1))],
+            "people": int(statistics.median(report["people"])),
+            "people_min": min(report["people"]), "frames": n}
+
+
+def line(where: str, s: dict) -> str:
+    return (f"{where} frame_ms median={s['median']:.2f} p95={s['p95']:.2f} "
+            f"step_ms={s['step']:.2f} draw_ms={s['draw']:.2f} people={s['people']} "
+            f"(step p95 {s['step_p95']:.2f}, draw p95 {s['draw_p95']:.2f}, "
+            f"min people {s['people_min']}, {s['frames']} frames)")
+
+
+def browser_run(browser, site, app: str, profile: bool) -> tuple[dict, str]:
+    context = browser.new_context(viewport=bp.VIEWPORT)
+    try:
+        page = bp.RiverPage(context.new_page(), site)
+        page.open(site.url(app, ["--scenario", SCENE, "--seed", str(SEED), "--speed",
+                                 str(SPEED), "--commands", "bench.json"], clock="skip"), 60)
+        page.wait_for(lambda r: r["sim_now"] >= REAL_FROM_S, 60, "fast-forward")
+        page.python("import river_harness; river_harness.set_clock('real')")
+        page.wait_for(lambda r: r["sim_now"] >= MEASURE_S[0], 60, "the flash crowd")
+        page.python("import river_harness; river_harness.clear()")
+        report = page.wait_for(lambda r: r["sim_now"] >= MEASURE_S[1], 60, "the window end")
+        assert report["sim_error"] == "" and page.tracebacks() == [], page.problems()
+        text = ""
+        if profile:
+            page.python("import river_harness; river_harness.profile(300)")
+            deadline = time.time() + 60
+            while not text and time.time() < deadline:
+                page.page.wait_for_timeout(500)
+                text = page.python("import river_harness; river_harness.profile_text()")
+        return stats(report), text
+    finally:
+        context.close()
+
+
+def native_run() -> dict:
+    import main
+    from render.app import App
+    from sim.commands import make_command
+
+    pygame, screen = main.init_display(headless=True)
+    path = pathlib.Path("/tmp") / f"river-{SCENE}"
+    path.write_text(scene_toml(), encoding="utf-8")
+    cmds = [make_command(c["at_s"], c["name"], {k: v for k, v in c.items()
+                                                 if k not in ("at_s", "name")})
+            for c in COMMANDS]
+    app = App(str(path), seed=SEED, speed=SPEED, commands=cmds)
+    report = {"step_ms": [], "draw_ms": [], "flip_ms": [], "people": []}
+    while app.sim.now < MEASURE_S[1]:
+        dt = 0.1 if app.sim.now < REAL_FROM_S else 1 / 60
+        t0 = time.perf_counter()
+        app.step(dt)
+        t1 = time.perf_counter()
+        app.draw(screen)
+        t2 = time.perf_counter()
+        pygame.display.flip()
+        t3 = time.perf_counter()
+        if app.sim.now >= MEASURE_S[0]:
+            report["step_ms"].append((t1 - t0) * 1000)
+            report["draw_ms"].append((t2 - t1) * 1000)
+            report["flip_ms"].append((t3 - t2) * 1000)
+            report["people"].append(app.people_drawn)
+    return stats(report)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="River Factory in-browser frame-time benchmark")
+    ap.add_argument("--runs", type=int, default=1, help="page loads (quote the median)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the page's frames")
+    args = ap.parse_args()
+    if bp.chromium_path() is None:
+        print("bench_browser: no chromium (apt-get install chromium)", file=sys.stderr)
+        return 2
+    try:
+        pyodide = bp.fetch_pyodide.fetch()
+    except bp.fetch_pyodide.FetchError as e:
+        print(e, file=sys.stderr)
+        return 2
+    site = bp.Site(pyodide)
+    app = site.add("/bench.zip", bp.app_zip({SCENE: scene_toml().encode(),
+                                             "bench.json": json.dumps(COMMANDS).encode()}))
+    print(f"scene: rush-hour, door 30/min, spawn 40/min from t={COMMANDS[0]['at_s']:.0f} s, "
+          f"x{SPEED:g}, seed {SEED}; frames from t={MEASURE_S[0]:.0f} to {MEASURE_S[1]:.0f} s")
+    runs = []
+    with bp.launch() as browser:
+        for i in range(args.runs):
+            result, profile = browser_run(browser, site, app, args.profile and i == 0)
+            runs.append(result)
+            print(line("browser", result), flush=True)
+            if profile:
+                print(profile)
+    site.close()
+    if len(runs) > 1:
+        print(f"browser medians over {len(runs)} runs: frame_ms median="
+              f"{statistics.median(r['median'] for r in runs):.2f} p95="
+              f"{statistics.median(r['p95'] for r in runs):.2f} step_ms="
+              f"{statistics.median(r['step'] for r in runs):.2f} draw_ms="
+              f"{statistics.median(r['draw'] for r in runs):.2f}")
+    native = native_run()
+    print(line("native ", native))
+    b = runs[-1] if len(runs) == 1 else {"median": statistics.median(r["median"] for r in runs)}
+    print(f"browser/native frame_ms median: {b['median'] / native['median']:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
