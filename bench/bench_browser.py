@@ -8,9 +8,10 @@ Chromium, real 60 Hz clock) fast-forwards to 3:00, runs real frames, then measur
 frame from 3:10 to 4:30 (8 real seconds).  The same scene then runs natively (SDL's dummy
 driver, 1/60 s per frame).  Per frame: step_ms (App.step), draw_ms (App.draw), frame_ms
 (step + draw + display.flip, the work of one frame; the browser's budget is 16.7 ms).
-Prints, never asserts.  ``--profile`` adds cProfile of the page's step and draw.
+Prints, never asserts.  ``--sections`` adds where the page's frames go (perf_counter around
+the main functions), ``--profile`` a cProfile of the page's step and draw.
 
-    python bench/bench_browser.py [--runs N] [--profile]
+    python bench/bench_browser.py [--runs N] [--sections] [--profile]
 """
 
 from __future__ import annotations
@@ -39,6 +40,17 @@ COMMANDS = [{"at_s": 10200.0, "name": "spawn_rate", "rate_per_min": 40.0}]
 REAL_FROM_S = 10800.0       # real frames from here (people walk to their places)
 MEASURE_S = (11400.0, 16200.0)
 SCENE = "bench-crowd.toml"
+# Where the page's frame goes: timed per frame in the page (perf_counter, ~0.1 ms resolution
+# in the browser); a name that no longer exists is reported, not fatal.
+SECTIONS = (
+    "sim.simulation:Simulation.advance_to", "sim.simulation:Simulation.snapshot",
+    "render.people:People.walk", "render.people:People.settle",
+    "render.people:People.retarget", "render.machines:Machines.update",
+    "render.dashboard:Dashboard.update", "render.dashboard:Dashboard.step",
+    "render.dashboard:Dashboard.redraw", "render.people:People.draw",
+    "render.machines:Machines.draw", "render.controls:Controls.paint",
+    "render.app:App._group_labels", "pygame.transform:scale", "gc",
+)
 
 
 def scene_toml() -> str:
@@ -59,6 +71,7 @@ def stats(report: dict) -> dict:
             "step": statistics.median(step), "step_p95": sorted(step)[int(0.95 * (n - 1))],
             "draw": statistics.median(draw), "draw_p95": sorted(draw)[int(0.95 * (n - 1))],
             "people": int(statistics.median(report["people"])),
+            "flip": statistics.median(flip),
             "people_min": min(report["people"]), "frames": n}
 
 
@@ -66,15 +79,31 @@ def line(where: str, s: dict) -> str:
     return (f"{where} frame_ms median={s['median']:.2f} p95={s['p95']:.2f} "
             f"step_ms={s['step']:.2f} draw_ms={s['draw']:.2f} people={s['people']} "
             f"(step p95 {s['step_p95']:.2f}, draw p95 {s['draw_p95']:.2f}, "
-            f"min people {s['people_min']}, {s['frames']} frames)")
+            f"flip {s['flip']:.2f}, min people {s['people_min']}, {s['frames']} frames)")
 
 
-def browser_run(browser, site, app: str, profile: bool) -> tuple[dict, str]:
+def breakdown(frames: list[dict]) -> str:
+    """Per section: mean ms per frame, p95, and on how many frames it ran."""
+    n = max(1, len(frames))
+    rows = []
+    for name in sorted({k for f in frames for k in f}):
+        ms = sorted(f.get(name, 0.0) for f in frames)
+        rows.append((sum(ms) / n, f"  {name:42s} mean {sum(ms) / n:5.2f}  p95 "
+                                  f"{ms[int(0.95 * (n - 1))]:5.2f}  max {ms[-1]:5.1f}  "
+                                  f"on {sum(1 for v in ms if v > 0)}/{n} frames"))
+    return "\n".join(row for _, row in sorted(rows, reverse=True))
+
+
+def browser_run(browser, site, app: str, profile: bool) -> tuple[dict, str, str]:
     context = browser.new_context(viewport=bp.VIEWPORT)
     try:
         page = bp.RiverPage(context.new_page(), site)
         page.open(site.url(app, ["--scenario", SCENE, "--seed", str(SEED), "--speed",
                                  str(SPEED), "--commands", "bench.json"], clock="skip"), 60)
+        missing = json.loads(page.python(
+            f"import river_harness; river_harness.time_sections({list(SECTIONS)!r})"))
+        if missing:
+            print(f"bench_browser: sections not found (renamed?): {', '.join(missing)}")
         page.wait_for(lambda r: r["sim_now"] >= REAL_FROM_S, 60, "fast-forward")
         page.python("import river_harness; river_harness.set_clock('real')")
         page.wait_for(lambda r: r["sim_now"] >= MEASURE_S[0], 60, "the flash crowd")
@@ -88,7 +117,7 @@ def browser_run(browser, site, app: str, profile: bool) -> tuple[dict, str]:
             while not text and time.time() < deadline:
                 page.page.wait_for_timeout(500)
                 text = page.python("import river_harness; river_harness.profile_text()")
-        return stats(report), text
+        return stats(report), breakdown(report["sections"]), text
     finally:
         context.close()
 
@@ -127,6 +156,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="River Factory in-browser frame-time benchmark")
     ap.add_argument("--runs", type=int, default=1, help="page loads (quote the median)")
     ap.add_argument("--profile", action="store_true", help="cProfile the page's frames")
+    ap.add_argument("--sections", action="store_true",
+                    help="print the per-frame breakdown by function")
     args = ap.parse_args()
     if bp.chromium_path() is None:
         print("bench_browser: no chromium (apt-get install chromium)", file=sys.stderr)
@@ -144,9 +175,12 @@ def main() -> int:
     runs = []
     with bp.launch() as browser:
         for i in range(args.runs):
-            result, profile = browser_run(browser, site, app, args.profile and i == 0)
+            result, sections, profile = browser_run(browser, site, app,
+                                                    args.profile and i == 0)
             runs.append(result)
             print(line("browser", result), flush=True)
+            if args.sections:
+                print("where the page's frames go (ms per frame):\n" + sections)
             if profile:
                 print(profile)
     site.close()

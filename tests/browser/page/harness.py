@@ -12,7 +12,8 @@ pygame's (``tick(60)``) until told ``fast`` (``install(root, "fast")`` or
 ``set_clock("fast")``): then ``tick`` returns at once with 17-100 ms (seeded, irregular), so
 the frame loop cuts simulated time at irregular instants as fast as the page can draw (the
 same-run test), or with 100 ms (``"skip"``: the benchmark fast-forwards to its scene).
-``profile(frames)`` runs cProfile over the next frames' step and draw.
+``profile(frames)`` runs cProfile over the next frames' step and draw; ``time_sections``
+times named functions per frame (the benchmark's breakdown, without cProfile's overhead).
 """
 
 import json
@@ -68,6 +69,9 @@ def install(app_root, clock="real"):
         if state.app is not None:
             state.people.append(state.app.people_drawn)
             state.sim_t.append(state.app.sim.now)
+        if state.timing is not None:
+            state.sections.append(state.timing)
+            state.timing = {}
 
     cls.__init__, cls.step, cls.draw = kept_init, timed_step, timed_draw
     cls.handle = counted_handle
@@ -107,6 +111,8 @@ class _State:
         self.last_flip = None
         self.interval_ms, self.step_ms, self.draw_ms, self.flip_ms = [], [], [], []
         self.people, self.sim_t = [], []
+        self.timing = None                 # section -> ms in this frame (time_sections)
+        self.sections = []                 # one such dict per frame
         self.profiler = None
         self.profile_left = 0
         self.profile_text = ""
@@ -146,8 +152,33 @@ class _Module:
     def clear(self):
         """Forget the timings so far (the benchmark measures a window)."""
         s = self.state
-        for samples in (s.interval_ms, s.step_ms, s.draw_ms, s.flip_ms, s.people, s.sim_t):
+        for samples in (s.interval_ms, s.step_ms, s.draw_ms, s.flip_ms, s.people, s.sim_t,
+                        s.sections):
             samples.clear()
+
+    def time_sections(self, names):
+        """Time each ``"module:Class.method"`` (or ``"module:function"``, or ``"gc"``: the
+        collector's pauses) per frame; returns the names that do not exist (JSON)."""
+        import gc
+        import importlib
+
+        state = self.state
+        state.timing = {}
+        missing = []
+        for name in names:
+            if name == "gc":
+                gc.callbacks.append(_gc_timer(state))
+                continue
+            module_name, _, attr = name.partition(":")
+            try:
+                owner = importlib.import_module(module_name)
+                *path, last = attr.split(".")
+                for part in path:
+                    owner = getattr(owner, part)
+                setattr(owner, last, _timed(getattr(owner, last), name, state))
+            except (ImportError, AttributeError):
+                missing.append(name)
+        return json.dumps(missing)
 
     def set_clock(self, mode):
         _Clock.mode = mode
@@ -173,7 +204,8 @@ class _Module:
         s = self.state
         out = {"frames": s.frames, "app": s.app is not None, "apps": s.apps,
                "events": dict(s.events)}
-        for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "people", "sim_t"):
+        for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "people", "sim_t",
+                     "sections"):
             out[name] = getattr(s, name)[-last:]
         app = s.app
         if app is not None:
@@ -182,6 +214,32 @@ class _Module:
             except Exception:  # noqa: BLE001 -- the report must say why, not vanish
                 out["report_error"] = traceback.format_exc()
         return json.dumps(out)
+
+
+def _timed(fn, name, state):
+    def timed(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            ms = (time.perf_counter() - t0) * 1000.0
+            state.timing[name] = state.timing.get(name, 0.0) + ms
+
+    return timed
+
+
+def _gc_timer(state):
+    started = [0.0]
+
+    def callback(phase, info):
+        if phase == "start":
+            started[0] = time.perf_counter()
+        elif state.timing is not None:
+            name = f"gc (generation {info['generation']})"
+            ms = (time.perf_counter() - started[0]) * 1000.0
+            state.timing[name] = state.timing.get(name, 0.0) + ms
+
+    return callback
 
 
 def _app_state(app):
