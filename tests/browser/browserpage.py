@@ -20,6 +20,7 @@ import shutil
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -73,10 +74,13 @@ def app_zip(extra: dict[str, bytes] | None = None) -> bytes:
 
 
 class Site:
-    """The files the page may load, by URL path, served on 127.0.0.1 (``add`` adds more)."""
+    """The files the page may load, by URL path, served on 127.0.0.1 (``add`` adds more).
+
+    A route is a file, bytes, or a function returning bytes, called when the page asks
+    (so a slow build can run while the page loads Pyodide)."""
 
     def __init__(self, pyodide: Path) -> None:
-        self.routes: dict[str, Path | bytes] = {}
+        self.routes: dict[str, Path | bytes | Callable[[], bytes]] = {}
         for f in PAGE.iterdir():
             self.routes["/" + f.name] = f
         for name in fetch_pyodide.FILES:
@@ -93,7 +97,7 @@ class Site:
         self.server.shutdown()
         self.server.server_close()
 
-    def add(self, path: str, data: Path | bytes) -> str:
+    def add(self, path: str, data: Path | bytes | Callable[[], bytes]) -> str:
         self.routes[path] = data
         return path.lstrip("/")
 
@@ -116,7 +120,16 @@ def _handler(site: Site):
             if body is None:
                 self.send_error(404)
                 return
-            data = body if isinstance(body, bytes) else body.read_bytes()
+            if isinstance(body, Path):
+                data = body.read_bytes()
+            elif isinstance(body, bytes):
+                data = body
+            else:
+                try:
+                    data = body()
+                except BaseException:  # noqa: BLE001 -- the test reports the cause itself
+                    self.send_error(500)
+                    return
             self.send_response(200)
             self.send_header("Content-Type", TYPES.get(Path(path).suffix,
                                                        "application/octet-stream"))

@@ -70,25 +70,29 @@ def site(pyodide_dir):
 
 
 @pytest.fixture(scope="session")
-def browser(site):
+def browser_context(site):
+    """One Chromium and one context for the session: its pages share the HTTP cache (the
+    Pyodide files), nothing else (each page has its own Pyodide and app)."""
     with bp.launch() as chromium:
-        yield chromium
+        context = chromium.new_context(viewport=bp.VIEWPORT)
+        yield context
+        context.close()
 
 
 @pytest.fixture
-def new_page(browser, site):
-    """``new_page()`` -> a RiverPage in a fresh context (1280x720); all closed afterwards."""
-    contexts = []
+def new_page(browser_context, site):
+    """``new_page()`` -> a RiverPage (1280x720) of its own; all closed after the test."""
+    pages = []
 
     def make() -> bp.RiverPage:
-        context = browser.new_context(viewport=bp.VIEWPORT)
-        contexts.append(context)
-        return bp.RiverPage(context.new_page(), site)
+        page = browser_context.new_page()
+        pages.append(page)
+        return bp.RiverPage(page, site)
 
     yield make
-    for context in contexts:
+    for page in pages:
         with contextlib.suppress(Exception):
-            context.close()
+            page.close()
 
 
 _seconds: dict[str, float] = {}

@@ -10,8 +10,10 @@ draw Chinese labels (the L key, the font in assets/).
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
+import time
 
 import test_packaging as packaging
 
@@ -40,14 +42,22 @@ json.dumps({{"main": main.__file__, "root": str(root),
 """
 
 
-def test_the_page_runs_from_pygbags_apk(new_page, site, tmp_path):
+def _build(tmp_path) -> bytes:
     app = packaging._copy_project(tmp_path)
     packaging._pygbag(app, "--template", str(packaging.WEB / "tiny.tmpl"),
                       "--icon", str(packaging.WEB / "fav.png"), "--no_opt")
-    apk = app / "build" / "web" / f"{packaging.APP}.apk"
+    return (app / "build" / "web" / f"{packaging.APP}.apk").read_bytes()
+
+
+def test_the_page_runs_from_pygbags_apk(new_page, site, tmp_path):
     page = new_page()
-    start = page.open(site.url(site.add(f"/{apk.name}", apk.read_bytes()),
-                               ["--scenario", "default", "--seed", "7"], root="assets"))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:   # pygbag packs while the page
+        apk = pool.submit(_build, tmp_path)                   # loads Pyodide
+        url = site.url(site.add(f"/{packaging.APP}.apk", apk.result),
+                       ["--scenario", "default", "--seed", "7"], root="assets")
+        page.goto(url)
+        apk.result()                     # a failed build fails here, with pygbag's output
+        start = page.wait_running(time.perf_counter())
     assert start["scenario"] == "default"
 
     expected = _packed_files()
