@@ -104,7 +104,7 @@ class Site:
     def url(self, app: str = "app.zip", args: list[str] | tuple = (), root: str = "",
             clock: str = "real") -> str:
         """The page running ``main.main(args)`` from archive ``app`` (main.py under ``root``);
-        ``clock``: "real", or frames as fast as the page draws them ("fast": 17-100 ms
+        ``clock``: "real", or frames as fast as the page draws them ("fast": 40-100 ms
         each, "skip": 100 ms each; ``page/harness.py``)."""
         query = (f"app={quote(app)}&root={quote(root)}&args={quote(json.dumps(list(args)))}"
                  f"&clock={clock}")

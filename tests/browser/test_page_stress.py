@@ -88,7 +88,10 @@ def test_resize_and_input_burst_during_a_crowd(new_page, site):
     page.page.keyboard.press("Escape")
     page.page.wait_for_timeout(500)
     end = page.report()
-    assert end["speed"] == 600.0 and end["lang"] == "zh" and end["scenario"] == "rush-hour"
+    # playing at the operator's x600 (shown slower while it eases around the commands the
+    # burst's keys sent)
+    assert end["cruise"] == 600.0 and end["speed"] > 0
+    assert end["lang"] == "zh" and end["scenario"] == "rush-hour"
     assert end["sim_now"] > crowd["sim_now"] and end["sim_error"] == ""
     assert max(end["people"][-60:]) >= 250
     assert _colours(page.screenshot(tuple(L.WORLD_RECT))) >= 12

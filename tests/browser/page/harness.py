@@ -9,7 +9,7 @@ changes what the app does.
 
 The clock: pygame's ``Clock`` is swapped for :class:`_Clock`, which paces frames like
 pygame's (``tick(60)``) until told ``fast`` (``install(root, "fast")`` or
-``set_clock("fast")``): then ``tick`` returns at once with 17-100 ms (seeded, irregular), so
+``set_clock("fast")``): then ``tick`` returns at once with 40-100 ms (seeded, irregular), so
 the frame loop cuts simulated time at irregular instants as fast as the page can draw (the
 same-run test), or with 100 ms (``"skip"``: the benchmark fast-forwards to its scene).
 ``profile(frames)`` runs cProfile over the next frames' step and draw; ``time_sections``
@@ -93,7 +93,7 @@ class _Clock:
 
     def tick(self, framerate=0):
         if _Clock.mode == "fast":
-            return self._rng.randint(17, 100)
+            return self._rng.randint(40, 100)
         if _Clock.mode == "skip":
             return 100
         return self._clock.tick(framerate)
@@ -242,6 +242,14 @@ def _gc_timer(state):
     return callback
 
 
+def _plain(view):
+    """A snapshot record (a slots dataclass of numbers and mappings) as JSON-ready data."""
+    import dataclasses
+
+    return {f.name: (dict(v) if hasattr(v := getattr(view, f.name), "items") else v)
+            for f in dataclasses.fields(view)}
+
+
 def _app_state(app):
     sliders = {}
     for name, slider in app.controls.sliders.items():
@@ -250,7 +258,9 @@ def _app_state(app):
                          "values": list(slider.values), "shown": slider.shown()}
     buttons = {name: list(app.controls.on_screen(b.rect))
                for name, b in app.controls.buttons.items()}
+    presenter = getattr(app, "presenter", None)
     return {"sim_now": app.sim.now, "speed": app.speed, "lang": app.lang,
+            "cruise": getattr(presenter, "cruise", None),     # the operator's speed
             "scenario": app.scenario_name, "seed": app.seed, "model": app.model,
             "show_help": app.show_help, "sim_error": app.sim_error,
             "people_drawn": app.people_drawn,
@@ -259,6 +269,6 @@ def _app_state(app):
             "base_slots": {st.name: sum(1 for s in st.slots
                                         if not s.rented and s.state.value != "draining")
                            for st in app.snap.stations},
-            "controls": {k: v for k, v in app.snap.controls.items()},
+            "controls": _plain(app.snap.controls),
             "sliders": sliders, "buttons": buttons,
             "labels": [b.label() for b in app.controls.buttons.values()]}
