@@ -13,12 +13,13 @@ from render.sprites import Sprites
 
 
 def _contains(big: pygame.Surface, small: pygame.Surface, at: tuple[int, int]) -> bool:
-    """Every opaque pixel of ``small`` is in ``big`` at offset ``at``."""
+    """Every opaque pixel of ``small`` (alpha or colour key) is in ``big`` at offset ``at``."""
     w, h = small.get_size()
+    opaque = pygame.mask.from_surface(small)
     for y in range(h):
         for x in range(w):
             c = small.get_at((x, y))
-            if c.a and big.get_at((at[0] + x, at[1] + y)) != c:
+            if opaque.get_at((x, y)) and big.get_at((at[0] + x, at[1] + y)) != c:
                 return False
     return True
 

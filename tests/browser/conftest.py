@@ -46,7 +46,7 @@ if WHY_NOT is not None and not MANDATORY:
     collect_ignore_glob = ["test_*.py"]     # one line in the summary instead of five skips
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pyodide_dir() -> Path:
     """Pyodide's folder; a missing piece fails the tests (RIVER_BROWSER_TESTS=1)."""
     if WHY_NOT is not None:
@@ -61,18 +61,20 @@ def pyodide_dir() -> Path:
     raise AssertionError("unreachable")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(pyodide_dir):
-    """The loopback server (127.0.0.1, a free port) for the whole session."""
+    """The loopback server (127.0.0.1, a free port) for the browser tests."""
     s = bp.Site(pyodide_dir)
     yield s
     s.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_context(site):
-    """One Chromium and one context for the session: its pages share the HTTP cache (the
-    Pyodide files), nothing else (each page has its own Pyodide and app)."""
+    """One Chromium and one context for the browser tests: its pages share the HTTP cache
+    (the Pyodide files), nothing else (each page has its own Pyodide and app).  Package
+    scope, not session: playwright's sync API keeps an asyncio loop running while it is
+    open, and later tests call ``asyncio.run``."""
     with bp.launch() as chromium:
         context = chromium.new_context(viewport=bp.VIEWPORT)
         yield context
