@@ -2,10 +2,10 @@
 
 Why: main.main keeps its App in a local variable and loops forever; the tests need to read
 the app (simulation clock, sliders, recorded commands, event-log hash) and time its frames.
-``install`` wraps ``App.__init__`` to keep the instance, ``App.step``/``App.draw`` and
-``pygame.display.flip`` to time them, ``App.handle`` to count events by type, and registers
-``river_harness`` so JavaScript can call ``river_harness.report()`` and friends.  Nothing here
-changes what the app does.
+``install`` wraps ``App.__init__`` to keep the instance, ``App.step``/``App.draw``,
+``Display.present`` and ``pygame.display.flip`` to time them, ``App.handle`` to count events
+by type, and registers ``river_harness`` so JavaScript can call ``river_harness.report()``
+and friends.  Nothing here changes what the app does.
 
 The clock: pygame's ``Clock`` is swapped for :class:`_Clock`, which paces frames like
 pygame's (``tick(60)``) until told ``fast`` (``install(root, "fast")`` or
@@ -75,10 +75,29 @@ def install(app_root, clock="real"):
 
     cls.__init__, cls.step, cls.draw = kept_init, timed_step, timed_draw
     cls.handle = counted_handle
+    _time_present(state)
     pygame.display.flip = counted_flip
     _Clock.mode = clock
     _Clock.real = pygame.time.Clock
     pygame.time.Clock = _Clock
+
+
+def _time_present(state):
+    """Time ``render.display.Display.present`` (the canvas shown in the window), if any."""
+    try:
+        from render.display import Display
+    except ImportError:
+        return
+    present = Display.present
+
+    def timed_present(self, *args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return present(self, *args, **kwargs)
+        finally:
+            state.present_ms.append((time.perf_counter() - t0) * 1000.0)
+
+    Display.present = timed_present
 
 
 class _Clock:
@@ -110,6 +129,7 @@ class _State:
         self.events = {}                   # pygame event name -> count the app handled
         self.last_flip = None
         self.interval_ms, self.step_ms, self.draw_ms, self.flip_ms = [], [], [], []
+        self.present_ms = []
         self.people, self.sim_t = [], []
         self.timing = None                 # section -> ms in this frame (time_sections)
         self.sections = []                 # one such dict per frame
@@ -152,8 +172,8 @@ class _Module:
     def clear(self):
         """Forget the timings so far (the benchmark measures a window)."""
         s = self.state
-        for samples in (s.interval_ms, s.step_ms, s.draw_ms, s.flip_ms, s.people, s.sim_t,
-                        s.sections):
+        for samples in (s.interval_ms, s.step_ms, s.draw_ms, s.flip_ms, s.present_ms,
+                        s.people, s.sim_t, s.sections):
             samples.clear()
 
     def time_sections(self, names):
@@ -204,8 +224,8 @@ class _Module:
         s = self.state
         out = {"frames": s.frames, "app": s.app is not None, "apps": s.apps,
                "events": dict(s.events)}
-        for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "people", "sim_t",
-                     "sections"):
+        for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "present_ms", "people",
+                     "sim_t", "sections"):
             out[name] = getattr(s, name)[-last:]
         app = s.app
         if app is not None:
