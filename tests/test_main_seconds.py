@@ -34,9 +34,9 @@ def test_the_frame_loop_stops_at_the_given_second(tmp_path, capsys):
     cmds = tmp_path / "cmds.json"
     cmds.write_text(json.dumps(COMMANDS))
     rec = tmp_path / "rec.json"
-    # 2400 frames x 1/60 s x 600 = 24000 simulated seconds asked for (less where playback eases
-    # around the two commands): the clamp keeps 1234.5
-    code = asyncio.run(app_main.main(["--headless", "--frames", "2400", "--speed", "600",
+    # 200 frames x 1/60 s x 600 = 2000 simulated seconds asked for (headless playback does not
+    # ease around the two commands): the clamp keeps 1234.5
+    code = asyncio.run(app_main.main(["--headless", "--frames", "200", "--speed", "600",
                                       "--scenario", "rush-hour", "--seed", "7",
                                       "--commands", str(cmds), "--seconds", "1234.5",
                                       "--record", str(rec)]))
