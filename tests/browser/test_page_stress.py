@@ -1,10 +1,11 @@
 """Bad things in the browser: the page is resized and flooded with input during a crowd.
 
 Rush-hour at 600x with the spawn rate turned up to 60/min from the start (a flash crowd in
-the first simulated minutes, ~300 people on screen).  Then the viewport changes size four
-times (the canvas scales with it, as in pygbag's page), and at each size a burst arrives:
-real mouse moves and clicks over the factory, a few hundred synthetic mouse events dispatched
-within one task (many per frame), wheel turns and shortcut keys.  Nothing may raise, the
+the first simulated minutes: ~150 customers inside, as many people on screen).  Then the
+viewport changes size four times (the canvas scales with it, as in pygbag's page), and at
+each size a burst arrives: real mouse moves and clicks over the factory, a few hundred
+synthetic mouse events dispatched within one task (many per frame), wheel turns and shortcut
+keys.  Nothing may raise, the
 simulation keeps advancing, the canvas keeps showing the factory, and a click on the
 language button still lands on it at the scaled size.
 """
@@ -67,7 +68,8 @@ def test_resize_and_input_burst_during_a_crowd(new_page, site):
     page.open(site.url(app, ["--scenario", "rush-hour", "--seed", "7", "--speed", "600",
                              "--commands", "crowd.json"]))
     loaded = time.perf_counter()
-    crowd = page.wait_for(lambda r: r["people_drawn"] >= 250, 30, "a crowd of 250 people")
+    crowd = page.wait_for(lambda r: r["inside_now"] >= 130 and r["people_drawn"] >= 100, 30,
+                          "a crowd of 130 customers inside")
     handled = crowd["events"]
     crowded = time.perf_counter()
     rng = random.Random(11)
@@ -93,7 +95,7 @@ def test_resize_and_input_burst_during_a_crowd(new_page, site):
     assert end["cruise"] == 600.0 and end["speed"] > 0
     assert end["lang"] == "zh" and end["scenario"] == "rush-hour"
     assert end["sim_now"] > crowd["sim_now"] and end["sim_error"] == ""
-    assert max(end["people"][-60:]) >= 250
+    assert max(end["people"][-60:]) >= 30          # people still drawn (C cleared the queue)
     assert _colours(page.screenshot(tuple(L.WORLD_RECT))) >= 12
     assert page.tracebacks() == [] and page.errors == [] and page.foreign == []
     more = {k: end["events"].get(k, 0) - handled.get(k, 0) for k in end["events"]}

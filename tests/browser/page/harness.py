@@ -68,6 +68,7 @@ def install(app_root, clock="real"):
         state.frames += 1
         if state.app is not None:
             state.people.append(state.app.people_drawn)
+            state.inside.append(len(state.app.snap.people))
             state.sim_t.append(state.app.sim.now)
         if state.timing is not None:
             state.sections.append(state.timing)
@@ -130,7 +131,7 @@ class _State:
         self.last_flip = None
         self.interval_ms, self.step_ms, self.draw_ms, self.flip_ms = [], [], [], []
         self.present_ms = []
-        self.people, self.sim_t = [], []
+        self.people, self.inside, self.sim_t = [], [], []
         self.timing = None                 # section -> ms in this frame (time_sections)
         self.sections = []                 # one such dict per frame
         self.profiler = None
@@ -173,7 +174,7 @@ class _Module:
         """Forget the timings so far (the benchmark measures a window)."""
         s = self.state
         for samples in (s.interval_ms, s.step_ms, s.draw_ms, s.flip_ms, s.present_ms,
-                        s.people, s.sim_t, s.sections):
+                        s.people, s.inside, s.sim_t, s.sections):
             samples.clear()
 
     def time_sections(self, names):
@@ -225,7 +226,7 @@ class _Module:
         out = {"frames": s.frames, "app": s.app is not None, "apps": s.apps,
                "events": dict(s.events)}
         for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "present_ms", "people",
-                     "sim_t", "sections"):
+                     "inside", "sim_t", "sections"):
             out[name] = getattr(s, name)[-last:]
         app = s.app
         if app is not None:
@@ -283,7 +284,7 @@ def _app_state(app):
             "cruise": getattr(presenter, "cruise", None),     # the operator's speed
             "scenario": app.scenario_name, "seed": app.seed, "model": app.model,
             "show_help": app.show_help, "sim_error": app.sim_error,
-            "people_drawn": app.people_drawn,
+            "people_drawn": app.people_drawn, "inside_now": len(app.snap.people),
             "event_log_sha256": app.sim.event_log_sha256(),
             "commands": [c.to_json() for c in app.sim.recorded_commands()],
             "base_slots": {st.name: sum(1 for s in st.slots
