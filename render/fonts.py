@@ -49,7 +49,6 @@ class Fonts:
                 # sprites.keyed)
                 if surf.get_colorkey() is not None:
                     surf = surf.convert()
-                    surf.set_colorkey(surf.get_colorkey(), pygame.RLEACCEL)
                 else:
                     surf = surf.convert_alpha()
             self._cache[key] = surf

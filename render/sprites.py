@@ -68,7 +68,7 @@ def keyed(surf: pygame.Surface) -> pygame.Surface:
     if pygame.mask.from_threshold(out, KEY, (1, 1, 1, 255)).count() + opaque != \
             out.get_width() * out.get_height():
         return surf.convert_alpha()          # the key colour is used: keep real alpha
-    out.set_colorkey(KEY, pygame.RLEACCEL)
+    out.set_colorkey(KEY)   # no RLEACCEL: transforms (grayscale) crash on RLE surfaces
     return out
 
 

@@ -41,6 +41,9 @@ def test_every_sprite_is_colour_keyed(screen):
     for surf in _all(S.Sprites()):
         assert surf.get_colorkey() is not None
         assert not surf.get_flags() & pygame.SRCALPHA
+        # not RLE-accelerated: pygame.transform.grayscale (machines' broken look) segfaults
+        # on an RLE surface
+        assert not surf.get_flags() & (pygame.RLEACCEL | pygame.RLEACCELOK)
 
 
 def test_keyed_sprites_show_the_same_pixels_as_alpha(screen):
@@ -67,6 +70,7 @@ def test_labels_are_colour_keyed_and_show_the_same_pixels(screen):
     for text in ("River Factory 03:28", "中文 退款"):
         label = fonts.label(text, (250, 220, 90))
         assert label.get_colorkey() is not None and not label.get_flags() & pygame.SRCALPHA
+        assert not label.get_flags() & (pygame.RLEACCEL | pygame.RLEACCELOK)
         alpha = fonts.font().render(text, False, (250, 220, 90)).convert_alpha()
         backdrop = _backdrop((label.get_width() + 2, label.get_height() + 2))
         assert _shown(label, backdrop) == _shown(alpha, backdrop)
