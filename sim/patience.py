@@ -109,9 +109,7 @@ class WaitBreaker:
     def remaining_wait(self, o: Order) -> float:
         st = self.stations[o.model]
         now = self.engine.now
-        queue = st.lanes.ordered(now)
-        ahead = queue.index(o) if o in queue else 0
-        return st.est_wait(ahead, now)
+        return st.est_wait(st.lanes.position(o, now), now)
 
     def ask(self, cust: Customer, o: Order, est_wait_s: float) -> None:
         if cust.state is not INSIDE or o.asked:
