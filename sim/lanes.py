@@ -93,9 +93,17 @@ class Lanes:
 
     def waiting_since(self, cutoff_s: float) -> int:
         """Orders waiting for their first start since before ``cutoff_s`` (retries, which
-        started once already, are not counted)."""
-        return sum(1 for lane in (self.vip, self.normal) for t, o in lane
-                   if o.qtoken == t and o.started_s < 0 and o.submitted_s < cutoff_s)
+        started once already, are not counted).  Orders that never started enter at the back
+        in submission order, so the walk stops at the first one submitted after the cutoff."""
+        count = 0
+        for lane in (self.vip, self.normal):
+            for t, o in lane:
+                if o.qtoken != t or o.started_s >= 0:
+                    continue
+                if o.submitted_s >= cutoff_s:
+                    break
+                count += 1
+        return count
 
     def position(self, order, now: float) -> int:
         """``order``'s place in :meth:`ordered` (0 if it is not waiting), found by walking the
