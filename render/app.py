@@ -93,6 +93,9 @@ class App:
             "_reset": lambda a: self.load(str(self.scenario_path), self.seed + 1),
             "_scenario": lambda a: self._next_scenario(),
             "_lang": lambda a: self._toggle_lang(),
+            # the window is main.py's Display: ask it as F11 does, through the event queue
+            "_fullscreen": lambda a: pygame.event.post(
+                pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F11, mod=0, unicode="")),
             "_help": lambda a: setattr(self, "show_help", not self.show_help),
             "_close_help": lambda a: setattr(self, "show_help", False),
             "_jump": lambda a: self.presenter.jump(self.sim, a["t_s"]),

@@ -43,10 +43,12 @@ def _stats(samples: list[float]) -> dict:
     return {"median": statistics.median(ms), "p95": ms[int(0.95 * (len(ms) - 1))]}
 
 
-async def ceiling_frames(screen: pygame.Surface, app: App, frames: int = 120) -> dict:
-    """Background + ``PEOPLE`` cached sprites + the cached labels, scaled and flipped."""
+async def ceiling_frames(screen: pygame.Surface, app: App, frames: int = 120,
+                         people: int = PEOPLE) -> dict:
+    """Background + ``people`` cached sprites + the cached labels, scaled and flipped: the
+    least a frame showing that many people can cost (pass the real frame's count)."""
     sprites = list(app.sprites.people.values())
-    rng = [(i * 37 % (L.WORLD_W - 8), 14 + i * 53 % (L.WORLD_H - 16)) for i in range(PEOPLE)]
+    rng = [(i * 37 % (L.WORLD_W - 8), 14 + i * 53 % (L.WORLD_H - 16)) for i in range(people)]
     blits = [(sprites[i % len(sprites)], pos) for i, pos in enumerate(rng)]
     world = app.world
     labels = app.labels

@@ -47,7 +47,8 @@ LIT_FACES = {"danger": P.RED_DARK, "good": P.GREEN_DARK, "neutral": P.BLUE_DARK}
 BUTTON_ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("model", 132), ("outage", 112), ("dispatch", 140), ("clear", 112), ("rent", 96),
      ("return", 96)),
-    (("autoscaler", 168), ("reset", 150), ("scenario", 224), ("lang", 88), ("help", 96)),
+    (("autoscaler", 168), ("reset", 150), ("scenario", 224), ("lang", 88), ("help", 96),
+     ("fullscreen", 112)),
 )
 
 
@@ -176,6 +177,8 @@ class Controls:
             "lang": (lambda: tr("bt_lang", lang()), lambda: ("_lang", {}), None),
             "help": (lambda: tr("bt_help", lang()), lambda: ("_help", {}),
                      lambda: v.show_help),
+            "fullscreen": (lambda: tr("bt_fullscreen", lang()), lambda: ("_fullscreen", {}),
+                           None),
         }
 
     def _buttons(self, top: int) -> dict[str, Button]:

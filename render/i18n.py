@@ -135,6 +135,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bt_reset": ("reset: new seed", "重置: 新种子"),
     "bt_scenario": ("scenario: {}", "场景: {}"),
     "bt_lang": ("中文", "English"),
+    "bt_fullscreen": ("F11 full", "F11 全屏"),
     "bt_help": ("help [H]", "帮助 [H]"),
     # tooltips
     "tt_person": ("customer #{}", "顾客 #{}"),

@@ -69,8 +69,10 @@ def test_bench_last_line_format():
                        env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
     assert r.returncode == 0, r.stderr
     last = r.stdout.strip().splitlines()[-1]
-    m = re.fullmatch(r"frame_ms median=(\d+\.\d+) p95=(\d+\.\d+) people=(\d+)", last)
+    m = re.fullmatch(r"frame_ms median=(\d+\.\d+) p95=(\d+\.\d+) people=(\d+) "
+                     r"ceiling_ms=(\d+\.\d+) ratio=(\d+\.\d+)", last)
     assert m, last
+    assert float(m.group(5)) == pytest.approx(float(m.group(1)) / float(m.group(4)), rel=0.03)
     # the lobby's places hold ~210 sprites (the rest of the 490 inside are "+N" badges)
     assert int(m.group(3)) >= 150
 

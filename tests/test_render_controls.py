@@ -219,3 +219,10 @@ def test_machine_tooltip(app, screen):
 def test_no_tooltip_over_empty_floor(app):
     assert app.hover_lines(L.to_screen(300, 246)) is None
     assert app.hover_lines((L.SCREEN_W - 5, 5)) is None
+
+
+def test_the_fullscreen_button_asks_the_window_as_f11_does(app):
+    pygame.event.clear()
+    click(app, "fullscreen")
+    keys = [e.key for e in pygame.event.get(pygame.KEYDOWN)]
+    assert keys == [pygame.K_F11]          # main.py's Display toggles on it (test_display)
