@@ -19,7 +19,7 @@ import pathlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.schema import TOO_DEEP, TOO_LONG, InputError, Spec, check_value, read_user_text, shown
+from sim.schema import InputError, Spec, check_value, parse_user_text, read_user_text, shown
 
 
 class CommandError(InputError):
@@ -132,16 +132,8 @@ def load_commands(path: str | pathlib.Path, models: tuple[str, ...] | None = Non
     numbers), nested too deep, or a number too long."""
     source = str(path)
     text = read_user_text(path, source, "command file", CommandError)
-    try:
-        data = json.loads(text, parse_constant=_no_constant(source))
-    except CommandError:
-        raise
-    except json.JSONDecodeError as e:
-        raise CommandError(f"{source}: not valid JSON: {e}") from None
-    except RecursionError:
-        raise CommandError(f"{source}: not valid JSON: {TOO_DEEP}") from None
-    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string ..."
-        raise CommandError(f"{source}: not valid JSON: {TOO_LONG}") from None
+    data = parse_user_text(text, lambda t: json.loads(t, parse_constant=_no_constant(source)),
+                           json.JSONDecodeError, "JSON", source, CommandError)
     if not isinstance(data, list):
         raise CommandError(f"{source}: expected a JSON list of commands")
     return parse_commands(data, source, models)

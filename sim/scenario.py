@@ -22,12 +22,11 @@ from typing import Any
 from sim import schema
 from sim.commands import parse_commands
 from sim.schema import (
-    TOO_DEEP,
-    TOO_LONG,
     InputError,
     Spec,
     check_value,
     clip,
+    parse_user_text,
     read_user_text,
     shown,
 )
@@ -93,14 +92,8 @@ def read_toml(path: str | pathlib.Path, source: str) -> dict[str, Any]:
     """A TOML file as a dict, or one :class:`ScenarioError` line: unreadable, not UTF-8, not
     TOML, nested too deep for Python's stack, or an integer too long to convert."""
     text = read_user_text(path, source, "scenario file", ScenarioError)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{source}: not valid TOML: {e}") from None
-    except RecursionError:
-        raise ScenarioError(f"{source}: not valid TOML: {TOO_DEEP}") from None
-    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string ..."
-        raise ScenarioError(f"{source}: not valid TOML: {TOO_LONG}") from None
+    return parse_user_text(text, tomllib.loads, tomllib.TOMLDecodeError, "TOML", source,
+                           ScenarioError)
 
 
 def load_scenario(path: str | pathlib.Path | None = None,

@@ -114,6 +114,23 @@ def read_user_text(path: Any, source: str, what: str, error: type[InputError]) -
                     f"offset {e.start})") from None
 
 
+def parse_user_text(text: str, parse: Any, syntax_error: type[Exception], fmt: str,
+                    source: str, error: type[InputError]) -> Any:
+    """``parse(text)`` (TOML, JSON) with one-line errors: bad syntax, nested too deep for
+    Python's stack, or an integer too long to convert.  ``error`` raised by ``parse`` itself
+    (a JSON ``NaN``) passes through."""
+    try:
+        return parse(text)
+    except error:
+        raise
+    except syntax_error as e:
+        raise error(f"{source}: not valid {fmt}: {e}") from None
+    except RecursionError:
+        raise error(f"{source}: not valid {fmt}: {TOO_DEEP}") from None
+    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string ..."
+        raise error(f"{source}: not valid {fmt}: {TOO_LONG}") from None
+
+
 def check_value(spec: Spec, value: Any, dotted: str, source: str,
                 error: type[InputError] = InputError) -> Any:
     """Type- and range-check one value and return it (ints are accepted where floats are
