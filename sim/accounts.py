@@ -31,44 +31,31 @@ class Accounts:
 
     def hold(self, o: Order) -> bool:
         """Freeze the order's price in its customer's wallet; False if it cannot be covered."""
-        cust = o.customer
-        price = o.price_cents
-        if price > cust.wallet_cents:
+        if not self._freeze(o.customer, o.price_cents):
             return False
-        cust.wallet_cents -= price
-        cust.held_cents += price
-        o.held_cents = price
-        self.ledger.hold(price)
+        o.held_cents = o.price_cents
         return True
 
     def settle(self, o: Order) -> int:
         """The order was delivered: its hold becomes revenue.  Returns the cents."""
         cents = o.held_cents
-        o.customer.held_cents -= cents
+        self._release(o.customer, cents, to_revenue=True)
         o.held_cents = 0
-        self.ledger.settle(cents)
         return cents
 
     def refund(self, o: Order) -> int:
         """Give the order's hold back to the wallet (nothing held: nothing moves)."""
         cents = o.held_cents
         if cents:
-            cust = o.customer
-            cust.held_cents -= cents
-            cust.wallet_cents += cents
+            self._release(o.customer, cents, to_revenue=False)
             o.held_cents = 0
-            self.ledger.refund(cents)
-            self.refunded_cents += cents
         return cents
 
     def hold_vip_fee(self, cust: Customer, fee: int) -> bool:
         """Hold the VIP add-on's fee once per visit; False if the wallet cannot cover it."""
-        if fee > cust.wallet_cents:
+        if not self._freeze(cust, fee):
             return False
-        cust.wallet_cents -= fee
-        cust.held_cents += fee
         cust.vip_fee_cents = fee
-        self.ledger.hold(fee)
         return True
 
     def close_vip_fee(self, cust: Customer) -> tuple[str, int] | None:
@@ -77,15 +64,29 @@ class Accounts:
         fee = cust.vip_fee_cents
         if not fee:
             return None
-        cust.held_cents -= fee
         cust.vip_fee_cents = 0
-        if cust.delivered:
-            self.ledger.settle(fee)
-            return "settle", fee
-        cust.wallet_cents += fee
-        self.ledger.refund(fee)
-        self.refunded_cents += fee
-        return "refund", fee
+        delivered = cust.delivered > 0
+        self._release(cust, fee, to_revenue=delivered)
+        return ("settle" if delivered else "refund"), fee
+
+    def _freeze(self, cust: Customer, cents: int) -> bool:
+        """Move ``cents`` from the wallet to the held money, if the wallet has them."""
+        if cents > cust.wallet_cents:
+            return False
+        cust.wallet_cents -= cents
+        cust.held_cents += cents
+        self.ledger.hold(cents)
+        return True
+
+    def _release(self, cust: Customer, cents: int, to_revenue: bool) -> None:
+        """End a hold: into revenue (settle) or back into the wallet (refund)."""
+        cust.held_cents -= cents
+        if to_revenue:
+            self.ledger.settle(cents)
+        else:
+            cust.wallet_cents += cents
+            self.ledger.refund(cents)
+            self.refunded_cents += cents
 
     def pay_upstream(self, kind: str, cents: int) -> None:
         """River pays a supplier: slot fees, rentals, per-task fees."""
