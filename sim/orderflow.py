@@ -71,17 +71,19 @@ class OrderFlow:
     def feed(self, cust: Customer) -> None:
         """Submit pending orders while the tier's concurrency allows; end a finished visit."""
         while cust.active < cust.concurrency and cust.pending:
-            self._submit(cust.pending.popleft())
+            self._submit(cust.pending[0])
         if cust.active == 0 and not cust.pending and cust.state in (INSIDE, ASKED):
             self.visitors.finish(cust, DONE)
         self._release_quotas()
 
     def _submit(self, o: Order) -> None:
+        """The customer's next pending order goes in: held and queued, or declined."""
         now = self.engine.now
         cust = o.customer
         if not self.accounts.hold(o):
             self.end(o, DECLINED, "insufficient_funds")
             return
+        cust.pending.popleft()
         cust.active += 1
         st = self.stations[o.model]
         lanes = st.lanes
@@ -169,7 +171,7 @@ class OrderFlow:
             call = o.slot.call
             if call is not None and o in call.orders:   # still running: cancel it
                 self.dispatchers[o.model].cancel_running(o)
-        elif prev is PENDING and state is not DECLINED:
+        elif prev is PENDING:
             cust.pending.remove(o)
         counts = self.counts
         if state is DELIVERED:
