@@ -48,7 +48,8 @@ def money(sim) -> dict[str, int]:
     }
 
 
-def kpis(sim) -> dict[str, Any]:
+def kpis(sim, money_cents: dict[str, int] | None = None) -> dict[str, Any]:
+    """The key figures now (``money_cents``: :func:`money` if the caller has it already)."""
     stations = list(sim.stations.values())
     service = sim.scenario.service
     started = sum(st.waits.count for st in stations)
@@ -61,7 +62,7 @@ def kpis(sim) -> dict[str, Any]:
     waits = sim.factory_waits.with_gave_up
     counts = sim.counts
     lost = dict(sim.flow.lost_cents, turned_away=sim.arrivals.turned_away_cents)
-    m = money(sim)
+    m = money(sim) if money_cents is None else money_cents
     rental_revenue = sum(st.rented_revenue_cents for st in stations)
     return {
         "target_wait_s": service.target_wait_s,

@@ -258,11 +258,11 @@ def station_view(sim, st) -> StationView:
         series_queue=tuple(st.series_queue.points), series_wait_p95=tuple(st.series_wait.points))
 
 
-def _gauges(sim, stations: tuple[StationView, ...], m: dict[str, int]) -> dict[str, float]:
+def _gauges(sim, stations: tuple[StationView, ...], m: dict[str, int],
+            k: dict[str, Any]) -> dict[str, float]:
     q = sim.window_quantiles()
     n = sim.counts
     arrived = n["arrived"]
-    budget = sim.scenario.autoscaler.budget_cents
     return {
         "num_requests_waiting": float(sum(s.num_requests_waiting for s in stations)),
         "num_requests_running": float(sum(s.num_requests_running for s in stations)),
@@ -274,7 +274,8 @@ def _gauges(sim, stations: tuple[StationView, ...], m: dict[str, int]) -> dict[s
         "throughput_per_min": q["count"] / (sim.scenario.metrics.window_s / 60.0),
         "rented_slots": float(sum(s.rented_slots for s in stations)),
         "spend_cents": float(m["upstream_cost"] + m["rental_cost"]),
-        "remaining_budget_cents": float(budget - m["rental_cost"]) if budget else -1.0,
+        "remaining_budget_cents": (-1.0 if k["rental_budget_left_cents"] is None
+                                   else float(k["rental_budget_left_cents"])),
         "estimate_mean_abs_error_s": sim.estimate_error()["mean_abs_error_s"],
     }
 
@@ -294,14 +295,15 @@ def take(sim) -> Snapshot:
 
     stations = tuple(station_view(sim, st) for st in sim.stations.values())
     m = money(sim)
+    k = kpis(sim, m)
     return Snapshot(
         now_s=sim.engine.now, seed=sim.seed, events=sim.log.total(),
         tiers=tuple(sim.scenario.tiers), people=tuple(sim.customers.values()),
         departures=tuple(sim.departures), stations=stations,
-        gauges=MappingProxyType(_gauges(sim, stations, m)), money_cents=MappingProxyType(m),
+        gauges=MappingProxyType(_gauges(sim, stations, m, k)), money_cents=MappingProxyType(m),
         counts=MappingProxyType(dict(sim.counts)),
         series=MappingProxyType({k: tuple(v.points) for k, v in sim.series.items()}),
         alerts=tuple(AlertView(a.name, a.threshold, a.active, a.since_s, a.value)
                      for a in sim.alerts.items.values()),
-        ticker=tuple(sim.log.recent(TICKER_RECORDS)), kpi=MappingProxyType(kpis(sim)),
+        ticker=tuple(sim.log.recent(TICKER_RECORDS)), kpi=MappingProxyType(k),
         controls=_controls(sim), plan=plan(sim))
