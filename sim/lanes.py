@@ -106,65 +106,47 @@ class Lanes:
         return count
 
     def position(self, order, now: float) -> int:
-        """``order``'s place in :meth:`ordered` (0 if it is not waiting), found by walking the
-        same merge lazily: a waiting order is usually near the front, so this stops early
-        instead of listing a long queue (the 3x breaker asks for it on every check)."""
-        vip = (o for t, o in self.vip if o.qtoken == t)
-        normal = (o for t, o in self.normal if o.qtoken == t)
-        v, n = next(vip, None), next(normal, None)
-        k = vips_taken = 0
-        aging = self.aging_s
-        while n is not None and now - n.submitted_s >= aging:
-            if v is not None and v.submitted_s <= n.submitted_s:
-                if v is order:
-                    return k
-                v = next(vip, None)
-                vips_taken += 1
-            else:
-                if n is order:
-                    return k
-                n = next(normal, None)
-            k += 1
-        if not order.vip:                 # every VIP left comes first: count, don't walk
-            k += self.n_vip - vips_taken
-            v = None
-        while v is not None:
-            if v is order:
+        """``order``'s place in :meth:`ordered` (0 if it is not waiting), without listing
+        the queue (the 3x breaker asks on every check).  A normal order not yet aged is
+        behind every VIP: count those, walk only the normal lane up to it."""
+        if not order.vip and now - order.submitted_s < self.aging_s:
+            k = self.n_vip
+            for t, o in self.normal:
+                if o.qtoken == t:
+                    if o is order:
+                        return k
+                    k += 1
+            return 0
+        for k, o in enumerate(self._in_order(now)):
+            if o is order:
                 return k
-            v = next(vip, None)
-            k += 1
-        while n is not None:
-            if n is order:
-                return k
-            n = next(normal, None)
-            k += 1
         return 0
 
     def ordered(self, now: float) -> list:
-        """Live orders in the order ``pop`` would take them now (for positions and views).
+        """Live orders in the order ``pop`` would take them now (for positions and views)."""
+        return list(self._in_order(now))
 
-        Only aged normal orders interleave with the VIP lane (by submission time); once the
-        normal head is not aged, every VIP comes first, then the normal lane in order.
-        """
-        vip = [o for t, o in self.vip if o.qtoken == t]
-        normal = [o for t, o in self.normal if o.qtoken == t]
-        if not normal:
-            return vip
-        out = []
-        i = j = 0
-        nv, nn = len(vip), len(normal)
+    def _in_order(self, now: float):
+        """Live orders in effective order, lazily.  Only aged normal orders interleave with
+        the VIP lane (by submission time); once the normal head is not aged, every VIP comes
+        first, then the normal lane in order."""
+        vip = (o for t, o in self.vip if o.qtoken == t)
+        normal = (o for t, o in self.normal if o.qtoken == t)
+        v, n = next(vip, None), next(normal, None)
         aging = self.aging_s
-        while j < nn and now - normal[j].submitted_s >= aging:
-            if i < nv and vip[i].submitted_s <= normal[j].submitted_s:
-                out.append(vip[i])
-                i += 1
+        while n is not None and now - n.submitted_s >= aging:
+            if v is not None and v.submitted_s <= n.submitted_s:
+                yield v
+                v = next(vip, None)
             else:
-                out.append(normal[j])
-                j += 1
-        out.extend(vip[i:])
-        out.extend(normal[j:])
-        return out
-
+                yield n
+                n = next(normal, None)
+        if v is not None:
+            yield v
+            yield from vip
+        if n is not None:
+            yield n
+            yield from normal
 
 def _live(lane: deque) -> deque:
     """The lane's live entries, in order (dead ones are orders that left the queue)."""
