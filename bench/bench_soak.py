@@ -52,7 +52,10 @@ def largest(key: str) -> str:
 
 
 def settled_memory(sim: Simulation) -> int:
-    """Traced memory with the log's buffer empty and the free lists cleared."""
+    """Traced memory just after the event log folded a chunk into its hash, after a full
+    collection: the log's unhashed buffer (up to CHUNK records) fills and empties all the
+    time, and the interpreter's free lists keep freed tuples; neither swing is growth.
+    (``tests/test_core_reliability.py`` measures with it too.)"""
     while sim.log.total() % CHUNK >= 8:
         sim.engine.run_until(math.inf, 1)
     sim.log.settle()

@@ -118,10 +118,6 @@ class Simulation:
         """The base arrival rate in force (the spawn-rate slider)."""
         return self.arrivals.rate_per_min
 
-    @property
-    def dead_letters(self) -> deque:
-        return self.flow.dead_letters
-
     # ---------------------------------------------------------------------------- driving
     @property
     def now(self) -> float:

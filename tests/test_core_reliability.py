@@ -6,15 +6,13 @@ checks the behaviour that replaced it, with numbers.
 
 from __future__ import annotations
 
-import gc
-import math
 import statistics
 import tracemalloc
 
 import pytest
 
+from bench.bench_soak import settled_memory
 from sim import Simulation, load_scenario
-from sim.eventlog import CHUNK
 
 HOUR = 3600.0
 
@@ -141,17 +139,6 @@ def test_default_backoff_ceiling_is_five_minutes():
 
 
 # -- item 10: memory is flat at the largest breaker multiplier --------------------------------
-def _traced_with_an_empty_log_buffer(sim: Simulation) -> int:
-    """Traced memory just after the event log folded a chunk into its hash, after a full
-    collection: the log's unhashed buffer (up to CHUNK records) fills and empties all the
-    time, and the interpreter's free lists keep freed tuples; neither swing is growth."""
-    while sim.log.total() % CHUNK >= 8:
-        sim.engine.run_until(math.inf, 1)
-    sim.log.settle()
-    gc.collect()              # also empties CPython's free lists
-    return tracemalloc.get_traced_memory()[0]
-
-
 def test_memory_flat_over_a_week_at_multiplier_1000():
     """Traced memory on day 7 stays within 5 % of day 1's (the median of samples taken over
     the last 12 hours of each, each with an empty log buffer)."""
@@ -161,7 +148,7 @@ def test_memory_flat_over_a_week_at_multiplier_1000():
         samples = []
         for h in range(first_h, last_h + 1):
             sim.advance_to(h * HOUR)
-            samples.append(_traced_with_an_empty_log_buffer(sim))
+            samples.append(settled_memory(sim))
         return statistics.median(samples)
 
     tracemalloc.start()
