@@ -33,7 +33,7 @@ import sys
 
 from render.i18n import LANGS
 from sim import load_scenario, schema
-from sim.cli import SECONDS, Parser, ParserExit, path_arg, print_error, spec_arg
+from sim.cli import SECONDS, Parser, ParserExit, path_arg, print_error, quiet_stdout, spec_arg
 from sim.commands import load_commands
 from sim.schema import InputError, Spec
 
@@ -234,8 +234,7 @@ def say(text: str) -> None:
     try:
         print(text, flush=True)
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        quiet_stdout()
 
 
 def record_session(app, path: str) -> int:
