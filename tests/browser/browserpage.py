@@ -247,6 +247,13 @@ class RiverPage:
         return box[0] + x * box[2] / CANVAS_W, box[1] + y * box[3] / CANVAS_H
 
     def screenshot(self, rect) -> bytes:
-        """PNG of a canvas rectangle ``(x, y, w, h)`` as shown at the 1:1 viewport."""
+        """PNG of a canvas rectangle ``(x, y, w, h)`` as shown at the 1:1 viewport.  With
+        ``RIVER_BROWSER_SHOTS=DIR`` the whole page is also saved there at each call, so a
+        person can look at what the tests saw."""
         x, y, w, h = rect
+        keep = os.environ.get("RIVER_BROWSER_SHOTS")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            n = len(list(Path(keep).glob("*.png")))
+            self.page.screenshot(path=str(Path(keep) / f"shot-{n:03d}.png"))
         return self.page.screenshot(clip={"x": x, "y": y, "width": w, "height": h})
