@@ -143,7 +143,9 @@ async def main(argv: list[str] | None = None) -> int:
         app = App(opts["scenario"], opts["seed"], opts["lang"],
                   DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay,
                   ease=not opts["headless"],   # headless: --frames N at --speed X is exact
-                  stop_at_s=opts["seconds"])
+                  stop_at_s=opts["seconds"],
+                  # on screen a burst of events is spread over frames; headless plays exactly
+                  frame_budget_s=None if opts["headless"] else FRAME_BUDGET_S)
     except InputError as e:
         print_error(e)
         return 2
@@ -226,6 +228,7 @@ def calm_collector() -> None:
 
 
 GC_YOUNG = 20_000
+FRAME_BUDGET_S = 0.0055 # wall time of a frame's step and draw (then playback waits: App.step)
 
 
 def say(text: str) -> None:

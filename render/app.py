@@ -15,6 +15,8 @@ choice...) are a table of handlers, :attr:`App.actions`, beside the simulation's
 from __future__ import annotations
 
 import pathlib
+import time
+from collections import deque
 from collections.abc import Callable
 
 import pygame
@@ -36,7 +38,9 @@ from render.timeline import Timeline
 from sim import CommandError, SimulationPort, Snapshot, open_run, resolve_path, scenario_names
 
 MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame
-SNAP_EVERY_S = 1 / 20   # snapshots (and re-seating) per real second; walking runs every frame
+SNAP_EVERY_S = 1 / 10   # snapshots (and re-seating) per real second; walking runs every frame
+DRAWS_KEPT = 8        # a frame's playback sets aside the longest of the last draws
+QUIET_WAIT_S = 0.25   # the longest the panel's timed repaint waits for a frame without heavy work
 DEFAULT_SPEED = 30.0
 
 __all__ = ["DEFAULT_SPEED", "App", "scenario_names"]
@@ -62,8 +66,14 @@ class App:
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
                  speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = (),
                  commands: list | tuple = (), ease: bool = True,
-                 stop_at_s: float | None = None) -> None:
+                 stop_at_s: float | None = None, frame_budget_s: float | None = None) -> None:
         self.stop_at_s = stop_at_s         # main.py --seconds: playback halts there
+        # the wall time of a frame's step and draw; playback stops for the frame when it is
+        # spent and plays the rest on the next frames (Presenter.advance); None: play exactly
+        self.frame_budget_s = frame_budget_s
+        # recent draws' wall times, apart for the frames that paint a band of the panel
+        self._draw_s = {False: deque([0.0], maxlen=DRAWS_KEPT),
+                        True: deque([0.0], maxlen=DRAWS_KEPT)}
         self._replay = list(commands)      # a recorded session, replayed on the first load
         self.ease = ease                   # presenter: slow to x30 around scripted events
         self.overrides = overrides
@@ -145,6 +155,8 @@ class App:
         self._snap_clock = -1.0
         self._snapped = True
         self._caught_up = True
+        self._quiet = False
+        self._quiet_at = 0.0
         self._blitted: tuple | None = None
         self._full_blit_at = 0.0
         self.contents = {st.name: st.content for st in snap.stations}
@@ -234,32 +246,45 @@ class App:
     # -- the frame ------------------------------------------------------------------------------
     def step(self, dt_real: float) -> None:
         """Advance the simulation by ``dt_real`` x speed and update every layer."""
+        start = time.perf_counter()
         dt = max(0.0, min(MAX_DT_S, dt_real))
         self.clock += dt
-        if not self.sim_error:
-            try:   # playback, eased around markers, or a slice of a timeline jump
-                self.speed = self.presenter.advance(self.sim, dt, self.speed)
-                if self.presenter.ready is not None:
-                    self.adopt(self.presenter.take_ready())
-            except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
-                self.sim_error = f"{type(e).__name__}: {e}"
         # One heavy piece of Python per frame.  A snapshot frame takes the snapshot and
         # nothing else; the next frame brings the layers up to it (machines, ticker) and
         # starts the re-seating, whose second slice runs on the frame after (People.settle).
         # A snapshot waits until the last re-seating has finished.
+        # The frames with none of that are quiet: the panel's timed repaint waits for them.
         self._snapped = (self.clock - self._snap_clock >= SNAP_EVERY_S
                          and not self.people.busy)
+        self.machines.clock = self.clock
         if self._snapped:
             self._snap_clock = self.clock
             self.snap = self.sim.snapshot()
             self._caught_up = False
-            self.machines.clock = self.clock
+            self._quiet = False
         else:
-            self.machines.clock = self.clock
+            # (on a slow machine every frame may carry some: then the oldest wait goes first)
+            self._quiet = ((self._caught_up and not self.people.busy)
+                           or self.clock - self._quiet_at >= QUIET_WAIT_S)
+            if self._quiet:
+                self._quiet_at = self.clock
             if not self._caught_up:
                 self._catch_up(self.snap)
             self.people.settle()
         self.people.walk(dt, self.speed)
+        # Then the simulation, with what is left of the frame's budget once the drawing to
+        # come is set aside (the longest of the last few draws of its kind: with or without
+        # a band of the panel): a frame that carries heavy work plays less, the others catch up.
+        if not self.sim_error:
+            budget = self.frame_budget_s
+            banded = self._quiet and self.dashboard.stepping(self.clock)
+            deadline = None if budget is None else start + budget - max(self._draw_s[banded])
+            try:   # playback, eased around markers, or a slice of a timeline jump
+                self.speed = self.presenter.advance(self.sim, dt, self.speed, deadline)
+                if self.presenter.ready is not None:
+                    self.adopt(self.presenter.take_ready())
+            except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
+                self.sim_error = f"{type(e).__name__}: {e}"
 
     def _catch_up(self, snap: Snapshot) -> None:
         """Bring the layers up to the latest snapshot (the frame after it was taken)."""
@@ -277,6 +302,12 @@ class App:
         The panel and the desk are blitted only when they changed, or when something was
         drawn over them last frame (tooltip, help, message): the display keeps its pixels.
         """
+        start = time.perf_counter()
+        banded = self._quiet and self.dashboard.stepping(self.clock)
+        self._draw(screen)
+        self._draw_s[banded].append(time.perf_counter() - start)
+
+    def _draw(self, screen: pygame.Surface) -> None:
         fresh = not self._snapped
         world = self.world
         world.blit(self.background, (0, 0))
@@ -294,9 +325,9 @@ class App:
         # costs never add up in one frame; input repaints at once
         if self.dashboard.dirty:
             self.dashboard.redraw(self.view, self.clock)
-        elif fresh:
+        elif self._quiet:
             self.dashboard.step(self.view, self.clock)
-        self.controls.paint(self.fonts, self.clock, timed=fresh)
+        self.controls.paint(self.fonts, self.clock, timed=self._quiet)
         shown = (self.dashboard.version, self.controls.version)
         # ...and at least once a second anyway: a display that lost its pixels (a browser
         # canvas resized or re-created) heals itself instead of staying black

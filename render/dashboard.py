@@ -91,10 +91,10 @@ SECTIONS: tuple[tuple[str, Callable[[int, int], int] | None, int], ...] = (
     ("kpi", lambda n, h: RULE + len(GRID) * (2 * h + 4), 0),
     ("money", lambda n, h: RULE + 2 * h + 4, 0),
     ("table", lambda n, h: RULE + (h + 2) + (h + 1) * n + 2, 1),
-    ("sparks", lambda n, h: RULE + 2 * h + SPARK_H + 8, 1),
-    ("counts", lambda n, h: RULE + (len(COUNTS) + 1) // 2 * h + 2, 1),
-    ("alerts", lambda n, h: h + 8, 1),
-    ("ticker", None, 2),
+    ("sparks", lambda n, h: RULE + 2 * h + SPARK_H + 8, 2),
+    ("counts", lambda n, h: RULE + (len(COUNTS) + 1) // 2 * h + 2, 3),
+    ("alerts", lambda n, h: h + 8, 3),
+    ("ticker", None, 4),
 )
 
 
@@ -201,6 +201,10 @@ class Dashboard:
     def due(self, clock_s: float) -> bool:
         return self.dirty or clock_s - self.last_draw >= REFRESH_S
 
+    def stepping(self, clock_s: float) -> bool:
+        """Whether :meth:`step` would paint a band now (a repaint under way, or one due)."""
+        return self._parts is not None or self.due(clock_s)
+
     def redraw(self, view: ViewState, clock_s: float) -> None:
         """Repaint the whole panel now (after input, a language switch, a new scenario)."""
         self.last_draw = clock_s
@@ -211,7 +215,8 @@ class Dashboard:
         self.version += 1
 
     def step(self, view: ViewState, clock_s: float) -> None:
-        """The timed repaint, one band per call: top table, gauges, ticker.
+        """The timed repaint, one band per call: key figures, table, sparklines, counts and
+        alerts, ticker.
 
         Why in bands: the whole panel is about a hundred text blits, as much as a snapshot;
         painted a band per frame it never lands on top of other heavy work in one frame.

@@ -430,6 +430,9 @@ class People:
             a.over = (sp.icon(a.carry), (x + 6, y + 6))
         else:
             a.over = None
+        if a.over is not None and a.over[1][1] < L.CASHIER.bottom:
+            # on the counter aisle a sign above the head would reach the counters' signs
+            a.over = (a.over[0], (x + 8, y + 1))
 
     def draw(self, surf: pygame.Surface) -> int:
         """Blit every person sorted by depth, with their signs; return how many were drawn.

@@ -36,6 +36,8 @@ FRAME_BUDGET_S = 0.008   # wall time a jump may take per frame
 FIRST_SLICE_S = 60.0     # simulated seconds of the first slice; later ones fit the budget
 MAX_SLICE_S = 3600.0
 MIN_SLICE_S = 1.0
+PLAY_SLICES = 8          # a frame's playback runs in this many slices (see play_within)
+MAX_BEHIND_REAL_S = 1.0  # playback owed to the clock is kept up to this many real seconds
 FLASH_FACTOR = 3.0       # a profile step to at least this factor is a flash crowd
 RUSH_FACTOR = 1.5
 
@@ -104,6 +106,21 @@ def play(sim: SimulationPort, t_s: float, pending: list[Command]) -> None:
     sim.advance_to(t_s)
 
 
+def play_within(sim: SimulationPort, t_s: float, pending: list[Command], slice_s: float,
+                deadline: float) -> None:
+    """:func:`play` towards ``t_s`` in slices of ``slice_s`` simulated seconds, stopping at
+    the first slice that ends past ``deadline`` (a ``time.perf_counter`` instant).
+
+    Why: the events of a frame come in bursts (a flash crowd's arrivals, a batch of calls
+    ending together); a frame that had to run all of a burst would be a visible hitch, while
+    the same work spread over the next frames is not.  Where it stops changes nothing in the
+    run: a simulation sliced at any instants logs the same events."""
+    while True:
+        play(sim, min(t_s, sim.now + slice_s), pending)
+        if sim.now >= t_s or time.perf_counter() >= deadline:
+            return
+
+
 class Jump:
     """A jump in progress: ``sim`` advanced one slice per frame until it stands at the target."""
 
@@ -148,6 +165,8 @@ class Presenter:
         self.ready: SimulationPort | None = None            # a rebuilt run for the app to show
         self.budget_s = budget_s
         self.max_slice_s = max_slice_s
+        # playback a frame's deadline left undone is owed to the clock, played on the next
+        self.owed_s = 0.0                               # simulated seconds behind the clock
         self.cruise: float | None = None                # the operator's speed
         self.easing = True     # slow down around markers (off: playback speed is exact)
         self._out: float | None = None                  # the speed returned last frame
@@ -179,8 +198,11 @@ class Presenter:
         sim, self.ready = self.ready, None
         return sim
 
-    def advance(self, sim: SimulationPort, dt_real: float, speed: float) -> float:
-        """One frame: a slice of the jump in progress, else play ``sim`` at the eased speed.
+    def advance(self, sim: SimulationPort, dt_real: float, speed: float,
+                deadline: float | None = None) -> float:
+        """One frame: a slice of the jump in progress, else play ``sim`` at the eased speed,
+        all of the frame's simulated time or, with a ``deadline`` (a ``time.perf_counter``
+        instant), as much of it (and of what earlier frames owe) as fits before it.
 
         Returns the playback speed to show (the operator's, or eased around a marker)."""
         job = self.job
@@ -193,8 +215,14 @@ class Presenter:
             return speed
         if self.easing:
             speed = self.ease(sim, speed)
-        if speed > 0:
+        if speed <= 0:
+            self.owed_s = 0.0
+        elif deadline is None:
             play(sim, min(self.stop_at_s, sim.now + dt_real * speed), self.pending)
+        else:
+            goal = min(self.stop_at_s, sim.now + self.owed_s + dt_real * speed)
+            play_within(sim, goal, self.pending, dt_real * speed / PLAY_SLICES, deadline)
+            self.owed_s = min(goal - sim.now, MAX_BEHIND_REAL_S * speed)
         return speed
 
     def marker_times(self, sim: SimulationPort) -> tuple[float, ...]:

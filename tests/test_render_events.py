@@ -196,7 +196,7 @@ def test_machine_tooltip_says_what_it_makes(screen):
                                                 "making order 344 for #156, 98% done",
                                                 "~20 s left"]
     app.lang = "zh"
-    assert app.hover_lines(at["text"])[:3] == ["LLM 槽位 0", "正在为 #186 生产订单 400, 完成 77%",
+    assert app.hover_lines(at["text"])[:3] == ["LLM 槽位 0", "正在为 #186 生产订单 400, 完成 76%",
                                               "剩约10秒"]
     st = app.snap.station("text")
     call = SimpleNamespace(start_s=0.0, end_s=10.0, size=7, outcome="ok", orders=[])

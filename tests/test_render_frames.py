@@ -14,7 +14,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from render.app import App, scenario_names  # noqa: E402
+from render.app import SNAP_EVERY_S, App, scenario_names  # noqa: E402
 
 
 def run(app: App, screen, frames: int) -> None:
@@ -73,7 +73,7 @@ def test_rented_machines_and_coin_bag_appear(screen):
     app.apply("rent", {"model": "image", "slots": 5})
     st = app.station("image")
     assert st.provisioning_slots == 5
-    for _ in range(4):              # layers follow the snapshot at 20 Hz
+    for _ in range(round(SNAP_EVERY_S * 60) + 2):   # layers follow the next snapshot
         app.step(1 / 60)
     assert any(a.kind == "throw" for a in app.machines.anims)
     app.speed = 600.0
