@@ -233,7 +233,7 @@ def station_view(sim, st) -> StationView:
 
     now = sim.engine.now
     queue = st.lanes.ordered(now)
-    est = tuple(now + w for w in st.est_waits(len(queue), now))
+    est = tuple([now + w for w in st.est_waits(len(queue), now)])
     running = provisioning = 0
     for s in st.slots.values():
         if s.state in (SlotState.BUSY, SlotState.DRAINING):

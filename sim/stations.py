@@ -306,8 +306,12 @@ class Station:
         extra = (max(0.0, self.breaker.open_until_s - now)
                  if self.breaker.state == OPEN else 0.0)
         out = [0.0] * min(n, head)
-        for k in range(head, n):
-            out.append(min(((k - head) // batch + 1) * per_call + extra, NO_ESTIMATE_S))
+        if n > head:   # one value per call to come, repeated for the orders it will take
+            calls = [(c + 1) * per_call + extra for c in range((n - head - 1) // batch + 1)]
+            if calls[-1] > NO_ESTIMATE_S:
+                calls = [min(w, NO_ESTIMATE_S) for w in calls]
+            out += calls if batch == 1 else [w for w in calls for _ in range(batch)]
+            del out[n:]
         return out
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:

@@ -3,6 +3,8 @@ breakers, batching, autoscaling and the operator's commands."""
 
 from __future__ import annotations
 
+import pytest
+
 from sim import Simulation, load_scenario, record_field
 from sim.orders import OrderState
 
@@ -272,3 +274,22 @@ def test_set_price_applies_to_orders_placed_after_it():
                      commands=sim.recorded_commands())
     replay.advance_to(3 * 3600)
     assert replay.event_log_sha256() == sim.event_log_sha256()
+
+
+@pytest.mark.parametrize("scenario", ["rush-hour", "outage"])
+def test_the_snapshot_estimates_follow_the_per_order_rule(scenario):
+    """``est_waits`` (one pass, for a snapshot's whole queue) gives each place what
+    ``est_wait`` gives it alone: free slots first, then one call's time per batch ahead,
+    plus an open breaker's cool-down; batched models (text, 8 a call) included."""
+    sim = Simulation(load_scenario(scenario), seed=3)
+    seen_batched = 0
+    for t in range(1800, 14400, 1800):
+        sim.advance_to(float(t))
+        for st in sim.stations.values():
+            n = max(3 * st.batch_max + 5, len(st.lanes))
+            waits = st.est_waits(n, sim.now)
+            assert len(waits) == n
+            assert waits == pytest.approx([st.est_wait(k, sim.now) for k in range(n)],
+                                          rel=1e-12)
+            seen_batched += st.batch_max > 1
+    assert seen_batched
