@@ -37,6 +37,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import browserpage as bp  # noqa: E402
 
+from render.presenter import MAX_BEHIND_REAL_S  # noqa: E402
+
 SEED = 7
 SPEED = 600.0
 COMMANDS = [{"at_s": 10200.0, "name": "spawn_rate", "rate_per_min": 60.0}]
@@ -82,7 +84,7 @@ def stats(report: dict) -> dict:
             "inside": int(statistics.median(report["inside"])),
             "flip": statistics.median(flip), "present": statistics.median(present),
             "people_min": min(report["people"]), "frames": n,
-            "speed": _speed(report)}
+            "speed": _speed(report), "owed": report.get("owed") or [0.0]}
 
 
 def _speed(report: dict) -> float:
@@ -99,7 +101,9 @@ def line(where: str, s: dict) -> str:
             f"inside={s['inside']} speed=x{s['speed']:.0f} "
             f"(step p95 {s['step_p95']:.2f}, draw p95 {s['draw_p95']:.2f}, "
             f"present {s['present']:.2f}, flip {s['flip']:.2f}, min people {s['people_min']}, "
-            f"{s['frames']} frames)")
+            f"{s['frames']} frames; playback owed the clock {s['owed'][0]:.0f} s at the "
+            f"start, at most {max(s['owed']):.0f} s, {s['owed'][-1]:.0f} s at the end, "
+            f"cap {MAX_BEHIND_REAL_S * SPEED:.0f} s)")
 
 
 def breakdown(frames: list[dict]) -> str:
@@ -179,7 +183,7 @@ def native_run() -> dict:
     app = App(str(path), seed=SEED, speed=SPEED, commands=cmds,
               frame_budget_s=main.FRAME_BUDGET_S)   # as main.py runs it on screen
     report = {"step_ms": [], "draw_ms": [], "present_ms": [], "flip_ms": [], "people": [],
-              "inside": [], "sim_t": [], "interval_ms": []}
+              "inside": [], "sim_t": [], "interval_ms": [], "owed": []}
     while app.sim.now < MEASURE_S[1]:
         dt = 0.1 if app.sim.now < REAL_FROM_S else 1 / 60
         t0 = time.perf_counter()
@@ -200,6 +204,7 @@ def native_run() -> dict:
             report["inside"].append(len(app.snap.people))
             report["sim_t"].append(app.sim.now)
             report["interval_ms"].append(1000 / 60)
+            report["owed"].append(app.presenter.owed_s)
     return stats(report)
 
 
