@@ -186,6 +186,7 @@ class Presenter:
         """Start a jump of the shown run ``sim`` to simulated time ``t_s``."""
         t_s = min(max(0.0, float(t_s)), self.stop_at_s)
         self._next = self._behind = None
+        self.owed_s = 0.0      # playback owed before the jump would carry it past its target
         if t_s >= sim.now:
             self.job = Jump(sim, t_s, self.pending, rebuilt=False)
             return

@@ -92,3 +92,19 @@ def test_without_a_budget_every_frame_plays_exactly_its_time(screen):
         app.draw(screen)
     assert app.sim.now == pytest.approx(60 * FRAME * SPEED)
     assert app.presenter.owed_s == 0.0
+
+
+def test_a_jump_forgets_what_was_owed(screen):
+    """A jump lands where it was asked to, not there plus the playback owed before it."""
+    app = App("rush-hour", seed=4, speed=SPEED, ease=False, frame_budget_s=1e-9)
+    for _ in range(30):
+        app.step(FRAME)
+    assert app.presenter.owed_s > 0
+    target = app.sim.now + 1200.0
+    app.presenter.jump(app.sim, target)
+    while app.presenter.busy:                 # the jump runs its own slices
+        app.step(FRAME)
+    assert app.sim.now == pytest.approx(target)
+    app.frame_budget_s = 1.0                  # room for everything owed: none is
+    app.step(FRAME)
+    assert app.sim.now == pytest.approx(target + FRAME * SPEED)
