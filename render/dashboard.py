@@ -60,12 +60,21 @@ class Spark:
     threshold: Callable[[Snapshot], float | None]  # its alert's threshold (None: none)
 
 
+def span_label(seconds: float) -> str:
+    """A time span in whole units: ``2h``, ``1.5h``, ``45m`` (also a wait scale's top: it
+    must fit beside the span under a sparkline in either language)."""
+    if seconds >= 3600:
+        h = seconds / 3600
+        return f"{h:.0f}h" if abs(h - round(h)) < 0.05 else f"{h:.1f}h"
+    return f"{max(1, round(seconds / 60))}m"
+
+
 def _count(v: float) -> str:
     return f"{v:.0f}"
 
 
 SPARKS = (
-    Spark("kpi_wait_p95", "wait_p95", P.YELLOW, wait, wait, lambda s: s.kpi["wait_p95_s"],
+    Spark("kpi_wait_p95", "wait_p95", P.YELLOW, wait, span_label, lambda s: s.kpi["wait_p95_s"],
           lambda s: s.kpi["target_wait_s"]),
     Spark("spark_queue", "queue", P.CYAN, _count, _count,
           lambda s: s.gauges["num_requests_waiting"], lambda s: _threshold(s, "queue_len")),
@@ -165,14 +174,6 @@ def compact(cents: int) -> str:
     if d >= 1000:
         return f"{sign}${d / 1000:.1f}k"
     return f"{sign}${d:.0f}"
-
-
-def span_label(seconds: float) -> str:
-    """A time span in whole units: ``2h``, ``1.5h``, ``45m``."""
-    if seconds >= 3600:
-        h = seconds / 3600
-        return f"{h:.0f}h" if abs(h - round(h)) < 0.05 else f"{h:.1f}h"
-    return f"{max(1, round(seconds / 60))}m"
 
 
 class Dashboard:

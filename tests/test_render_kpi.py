@@ -8,6 +8,7 @@ last sample is then up to a minute old, and the panel must still show the live f
 
 from __future__ import annotations
 
+import itertools
 import os
 import pathlib
 from collections import Counter
@@ -187,3 +188,29 @@ def test_a_rental_budget_shows_what_is_left_in_the_tile():
     assert tiles(kpi, "en")["rentals"].heading == "rental cost, $0.72 left"
     assert tiles({**kpi, "rental_budget_cents": 0, "rental_budget_left_cents": None},
                  "en")["rentals"].heading == "rental cost"
+
+
+@pytest.mark.parametrize("scenario,t_s,speed,lang", [
+    ("rush-hour", 3.4 * 3600, 600.0, "en"), ("rush-hour", 3.4 * 3600, 600.0, "zh"),
+    ("outage", 3600 + 1100, 600.0, "zh"), ("outage", 3600 + 900, 30.0, "en")])
+def test_no_two_texts_of_the_panel_overlap(screen, monkeypatch, scenario, t_s, speed, lang):
+    """Every label the panel painted, where ``blit`` put it: no two share a pixel (the
+    sparkline's span and scale once touched in Chinese: "-1.6h最大 15m00s")."""
+    app = App(scenario, speed=speed, lang=lang)
+    app.presenter.ease = lambda sim, s: s
+    app.sim.advance_to(t_s - 120 * speed / 60)
+    for _ in range(120):
+        app.step(1 / 60)
+    drawn: list[tuple[pygame.Rect, str]] = []
+    real = D.Dashboard._text
+
+    def noted(self, t, *args, **kwargs):
+        at = real(self, t, *args, **kwargs)
+        drawn.append((at, t))
+        return at
+
+    monkeypatch.setattr(D.Dashboard, "_text", noted)
+    app.dashboard.redraw(app.view, app.clock)
+    assert len(drawn) > 60
+    for (a, ta), (b, tb) in itertools.combinations([d for d in drawn if d[0].w], 2):
+        assert not a.colliderect(b), (ta, a, tb, b)
