@@ -81,6 +81,9 @@ def stats(report: dict) -> dict:
             "step": statistics.median(step), "step_p95": sorted(step)[int(0.95 * (n - 1))],
             "draw": statistics.median(draw), "draw_p95": sorted(draw)[int(0.95 * (n - 1))],
             "people": int(statistics.median(report["people"])),
+            "on_screen": int(statistics.median(
+                d + b for d, b in zip(report["people"], report.get("badged") or
+                                      [0] * len(report["people"]), strict=True))),
             "inside": int(statistics.median(report["inside"])),
             "flip": statistics.median(flip), "present": statistics.median(present),
             "people_min": min(report["people"]), "frames": n,
@@ -97,10 +100,11 @@ def _speed(report: dict) -> float:
 
 def line(where: str, s: dict) -> str:
     return (f"{where} frame_ms median={s['median']:.2f} p95={s['p95']:.2f} "
-            f"step_ms={s['step']:.2f} draw_ms={s['draw']:.2f} people={s['people']} "
+            f"step_ms={s['step']:.2f} draw_ms={s['draw']:.2f} people={s['on_screen']} "
+            f"(drawn {s['people']}, the rest in +N badges) "
             f"inside={s['inside']} speed=x{s['speed']:.0f} "
             f"(step p95 {s['step_p95']:.2f}, draw p95 {s['draw_p95']:.2f}, "
-            f"present {s['present']:.2f}, flip {s['flip']:.2f}, min people {s['people_min']}, "
+            f"present {s['present']:.2f}, flip {s['flip']:.2f}, min drawn {s['people_min']}, "
             f"{s['frames']} frames; playback owed the clock {s['owed'][0]:.0f} s at the "
             f"start, at most {max(s['owed']):.0f} s, {s['owed'][-1]:.0f} s at the end, "
             f"cap {MAX_BEHIND_REAL_S * SPEED:.0f} s)")
@@ -183,7 +187,7 @@ def native_run() -> dict:
     app = App(str(path), seed=SEED, speed=SPEED, commands=cmds,
               frame_budget_s=main.FRAME_BUDGET_S)   # as main.py runs it on screen
     report = {"step_ms": [], "draw_ms": [], "present_ms": [], "flip_ms": [], "people": [],
-              "inside": [], "sim_t": [], "interval_ms": [], "owed": []}
+              "inside": [], "sim_t": [], "interval_ms": [], "owed": [], "badged": []}
     while app.sim.now < MEASURE_S[1]:
         dt = 0.1 if app.sim.now < REAL_FROM_S else 1 / 60
         t0 = time.perf_counter()
@@ -201,6 +205,7 @@ def native_run() -> dict:
             report["present_ms"].append((t3 - t2) * 1000)
             report["flip_ms"].append((t4 - t3) * 1000)
             report["people"].append(app.people_drawn)
+            report["badged"].append(sum(n for n in app.people.badges.values() if n > 0))
             report["inside"].append(len(app.snap.people))
             report["sim_t"].append(app.sim.now)
             report["interval_ms"].append(1000 / 60)

@@ -68,6 +68,8 @@ def install(app_root, clock="real"):
         state.frames += 1
         if state.app is not None:
             state.people.append(state.app.people_drawn)
+            state.badged.append(sum(n for n in getattr(state.app.people, "badges", {}).values()
+                                    if n > 0))
             state.inside.append(len(state.app.snap.people))
             state.sim_t.append(state.app.sim.now)
             state.owed.append(getattr(state.app.presenter, "owed_s", 0.0))
@@ -134,6 +136,7 @@ class _State:
         self.present_ms = []
         self.people, self.inside, self.sim_t = [], [], []
         self.owed = []                     # simulated seconds playback owes the clock
+        self.badged = []                   # customers counted in "+N" badges
         self.timing = None                 # section -> ms in this frame (time_sections)
         self.sections = []                 # one such dict per frame
         self.profiler = None
@@ -176,7 +179,7 @@ class _Module:
         """Forget the timings so far (the benchmark measures a window)."""
         s = self.state
         for samples in (s.interval_ms, s.step_ms, s.draw_ms, s.flip_ms, s.present_ms,
-                        s.people, s.inside, s.sim_t, s.owed, s.sections):
+                        s.people, s.badged, s.inside, s.sim_t, s.owed, s.sections):
             samples.clear()
 
     def time_sections(self, names):
@@ -233,7 +236,7 @@ class _Module:
         out = {"frames": s.frames, "app": s.app is not None, "apps": s.apps,
                "events": dict(s.events)}
         for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "present_ms", "people",
-                     "inside", "sim_t", "owed", "sections"):
+                     "badged", "inside", "sim_t", "owed", "sections"):
             out[name] = getattr(s, name)[-last:]
         app = s.app
         if app is not None:
