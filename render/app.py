@@ -31,7 +31,7 @@ from render.help import HelpOverlay
 from render.i18n import next_lang
 from render.machines import Machines
 from render.people import People
-from render.presenter import Presenter
+from render.presenter import Presenter, two_digits
 from render.sprites import Sprites
 from render.state import ViewState
 from render.timeline import Timeline
@@ -39,6 +39,8 @@ from sim import CommandError, SimulationPort, Snapshot, open_run, resolve_path, 
 
 MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame
 SNAP_EVERY_S = 1 / 10   # snapshots (and re-seating) per real second; walking runs every frame
+KEPT_SPAN_S = 1.0     # the header's "plays xN" is measured over this many real seconds
+KEPT_SHORT = 0.1      # ...and shown when playback falls short of the asked speed by this share
 DRAWS_KEPT = 8        # a frame's playback sets aside the longest of the last draws
 QUIET_WAIT_S = 0.25   # the longest the panel's timed repaint waits for a frame without heavy work
 DEFAULT_SPEED = 30.0
@@ -157,6 +159,7 @@ class App:
         self._caught_up = True
         self._quiet = False
         self._quiet_at = 0.0
+        self._pace: deque[tuple[float, float]] = deque()   # (clock, playback given up)
         self._blitted: tuple | None = None
         self._full_blit_at = 0.0
         self.contents = {st.name: st.content for st in snap.stations}
@@ -285,6 +288,22 @@ class App:
                     self.adopt(self.presenter.take_ready())
             except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
                 self.sim_error = f"{type(e).__name__}: {e}"
+            self._note_kept(dt)
+
+    def _note_kept(self, dt: float) -> None:
+        """The speed this machine actually keeps over the last second, shown beside the
+        asked one when it falls short by more than ``KEPT_SHORT`` (playback given up past
+        the cap of what may be owed: :attr:`Presenter.dropped_s`)."""
+        pace = self._pace
+        pace.append((self.clock, self.presenter.dropped_s))
+        while len(pace) > 2 and self.clock - pace[1][0] >= KEPT_SPAN_S:
+            pace.popleft()
+        (t0, d0), (t1, d1) = pace[0], pace[-1]
+        if t1 - t0 < KEPT_SPAN_S / 2 or self.speed <= 0:
+            self.view.kept = None
+            return
+        kept = max(0.0, self.speed - (d1 - d0) / (t1 - t0))
+        self.view.kept = two_digits(kept) if kept < self.speed * (1 - KEPT_SHORT) else None
 
     def _catch_up(self, snap: Snapshot) -> None:
         """Bring the layers up to the latest snapshot (the frame after it was taken)."""

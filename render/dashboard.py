@@ -277,6 +277,8 @@ class Dashboard:
         self._text(tr("clock", lang, int(snap.now_s // 86400) + 1, clock(snap.now_s)),
                    right, y, P.WHITE, right=True)
         speed = tr("speed", lang, "||" if view.speed <= 0 else f"×{view.speed:g}")
+        if view.kept is not None and view.speed > 0:    # honest when the machine falls short
+            speed = tr("speed_kept", lang, f"×{view.speed:g}", f"×{view.kept:g}")
         name = word(view.scenario_name, lang, SCENARIO_NAMES)
         self._text(f"{name}  {tr('seed', lang, snap.seed)}  {speed}", X0,
                    y + pitch(lang) + 2, P.TEXT_DIM)

@@ -45,6 +45,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # dashboard
     "clock": ("day {} {}", "第{}天 {}"),
     "speed": ("speed {}", "速度 {}"),
+    "speed_kept": ("speed {} (plays {})", "速度 {}（实际 {}）"),
     "speed_paused": ("PAUSED", "暂停"),
     "revenue": ("revenue", "收入"),
     "costs": ("costs", "成本"),

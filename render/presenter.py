@@ -167,6 +167,7 @@ class Presenter:
         self.max_slice_s = max_slice_s
         # playback a frame's deadline left undone is owed to the clock, played on the next
         self.owed_s = 0.0                               # simulated seconds behind the clock
+        self.dropped_s = 0.0          # owed beyond the cap, given up: played slower than asked
         self.cruise: float | None = None                # the operator's speed
         self.easing = True     # slow down around markers (off: playback speed is exact)
         self._out: float | None = None                  # the speed returned last frame
@@ -223,7 +224,10 @@ class Presenter:
         else:
             goal = min(self.stop_at_s, sim.now + self.owed_s + dt_real * speed)
             play_within(sim, goal, self.pending, dt_real * speed / PLAY_SLICES, deadline)
-            self.owed_s = min(goal - sim.now, MAX_BEHIND_REAL_S * speed)
+            behind, cap = goal - sim.now, MAX_BEHIND_REAL_S * speed
+            if behind > cap:            # more than the cap: this machine cannot keep up
+                self.dropped_s += behind - cap
+            self.owed_s = min(behind, cap)
         return speed
 
     def marker_times(self, sim: SimulationPort) -> tuple[float, ...]:

@@ -18,6 +18,7 @@ class ViewState:
     snap: Snapshot                  # the latest snapshot (the only thing read of the model)
     lang: str = "en"
     speed: float = 30.0             # playback: simulated seconds per real second (0: paused)
+    kept: float | None = None       # the speed actually played when this machine falls short
     model: str = ""                 # the model the desk's buttons act on
     show_help: bool = False
     scenario_name: str = ""

@@ -108,3 +108,30 @@ def test_a_jump_forgets_what_was_owed(screen):
     app.frame_budget_s = 1.0                  # room for everything owed: none is
     app.step(FRAME)
     assert app.sim.now == pytest.approx(target + FRAME * SPEED)
+
+
+def test_the_header_says_when_the_machine_plays_slower_than_asked(screen, monkeypatch):
+    """Past the cap of what may be owed, playback is given up; the header then shows the
+    speed actually kept beside the asked one (here one slice of eight a frame: x75)."""
+    from render import dashboard as D
+
+    texts: list[str] = []
+    real = D.Dashboard._text
+    monkeypatch.setattr(D.Dashboard, "_text",
+                        lambda self, t, *a, **k: texts.append(t) or real(self, t, *a, **k))
+    slow = App("rush-hour", seed=4, speed=SPEED, ease=False, frame_budget_s=1e-9)
+    for _ in range(240):        # ~70 frames to reach the cap, then a second of giving up
+        slow.step(FRAME)
+    assert slow.presenter.dropped_s > 0
+    assert slow.view.kept == pytest.approx(SPEED / PR.PLAY_SLICES)
+    texts.clear()
+    slow.dashboard.redraw(slow.view, slow.clock)
+    assert any("speed ×600 (plays ×75)" in t for t in texts), texts[:3]
+
+    fine = App("rush-hour", seed=4, speed=SPEED, ease=False, frame_budget_s=1.0)
+    for _ in range(240):
+        fine.step(FRAME)
+    assert fine.presenter.dropped_s == 0.0 and fine.view.kept is None
+    texts.clear()
+    fine.dashboard.redraw(fine.view, fine.clock)
+    assert any(t.endswith("speed ×600") for t in texts), texts[:3]
