@@ -159,6 +159,7 @@ class App:
         self._caught_up = True
         self._quiet = False
         self._quiet_at = 0.0
+        self._banded = False        # this frame paints a band of the panel (quiet and due)
         self._pace: deque[tuple[float, float]] = deque()   # (clock, playback given up)
         self._blitted: tuple | None = None
         self._full_blit_at = 0.0
@@ -278,19 +279,20 @@ class App:
         # Then the simulation, with what is left of the frame's budget once the drawing to
         # come is set aside (the longest of the last few draws of its kind: with or without
         # a band of the panel): a frame that carries heavy work plays less, the others catch up.
+        self._banded = self._quiet and self.dashboard.stepping(self.clock)
         if not self.sim_error:
             budget = self.frame_budget_s
-            banded = self._quiet and self.dashboard.stepping(self.clock)
-            deadline = None if budget is None else start + budget - max(self._draw_s[banded])
+            deadline = (None if budget is None
+                        else start + budget - max(self._draw_s[self._banded]))
             try:   # playback, eased around markers, or a slice of a timeline jump
                 self.speed = self.presenter.advance(self.sim, dt, self.speed, deadline)
                 if self.presenter.ready is not None:
                     self.adopt(self.presenter.take_ready())
             except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
                 self.sim_error = f"{type(e).__name__}: {e}"
-            self._note_kept(dt)
+            self._note_kept()
 
-    def _note_kept(self, dt: float) -> None:
+    def _note_kept(self) -> None:
         """The speed this machine actually keeps over the last second, shown beside the
         asked one when it falls short by more than ``KEPT_SHORT`` (playback given up past
         the cap of what may be owed: :attr:`Presenter.dropped_s`)."""
@@ -322,9 +324,8 @@ class App:
         drawn over them last frame (tooltip, help, message): the display keeps its pixels.
         """
         start = time.perf_counter()
-        banded = self._quiet and self.dashboard.stepping(self.clock)
         self._draw(screen)
-        self._draw_s[banded].append(time.perf_counter() - start)
+        self._draw_s[self._banded].append(time.perf_counter() - start)
 
     def _draw(self, screen: pygame.Surface) -> None:
         fresh = not self._snapped
