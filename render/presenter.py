@@ -32,7 +32,7 @@ EASE_SPEED = 30.0
 HOLD_S = 60.0            # simulated seconds at EASE_SPEED on each side of a marker
 LEAD_REAL_S = 1.5        # easing: the marker stays this many real seconds away
 PRE_ROLL_S = 90.0        # a jump to a marker lands this long before it
-FRAME_BUDGET_S = 0.008   # wall time a jump may take per frame
+JUMP_BUDGET_S = 0.008    # wall time a jump may take per frame
 FIRST_SLICE_S = 60.0     # simulated seconds of the first slice; later ones fit the budget
 MAX_SLICE_S = 3600.0
 MIN_SLICE_S = 1.0
@@ -156,7 +156,7 @@ class Presenter:
     """Jumps and eased playback for one loaded run (the app makes one per load)."""
 
     def __init__(self, sim: SimulationPort, restart: Callable[[tuple], SimulationPort],
-                 budget_s: float = FRAME_BUDGET_S, max_slice_s: float = MAX_SLICE_S,
+                 budget_s: float = JUMP_BUDGET_S, max_slice_s: float = MAX_SLICE_S,
                  stop_at_s: float | None = None) -> None:
         self.restart = restart                          # commands -> a new run from t=0
         # main.py --seconds: neither playback nor a jump goes past it
