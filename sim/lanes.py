@@ -106,9 +106,9 @@ class Lanes:
         return count
 
     def position(self, order, now: float) -> int:
-        """``order``'s place in :meth:`ordered` (0 if it is not waiting), without listing
-        the queue (the 3x breaker asks on every check).  A normal order not yet aged is
-        behind every VIP: count those, walk only the normal lane up to it."""
+        """``order``'s place in :meth:`ordered` (0 if it is not waiting).  A normal order
+        not yet aged is behind every VIP: count those and walk only the normal lane up to
+        it, without listing the queue (the 3x breaker asks on every check)."""
         if not order.vip and now - order.submitted_s < self.aging_s:
             k = self.n_vip
             for t, o in self.normal:
@@ -117,7 +117,7 @@ class Lanes:
                         return k
                     k += 1
             return 0
-        for k, o in enumerate(self._in_order(now)):
+        for k, o in enumerate(self.ordered(now)):
             if o is order:
                 return k
         return 0
@@ -125,9 +125,9 @@ class Lanes:
     def ordered(self, now: float) -> list:
         """Live orders in the order ``pop`` would take them now (for positions and views).
 
-        The merge of :meth:`_in_order` over two lists (a snapshot lists every queue, ten
-        times a second on screen): the aged head of the normal lane interleaves with the VIP
-        lane by submission time; once either runs out the rest follows as it stands."""
+        Only aged normal orders interleave with the VIP lane (by submission time); once the
+        normal head is not aged, or either lane runs out, the rest follows as it stands:
+        every VIP first, then the normal lane in order."""
         vip = [o for t, o in self.vip if o.qtoken == t]
         normal = [o for t, o in self.normal if o.qtoken == t]
         if not vip:
@@ -151,27 +151,6 @@ class Lanes:
         out += normal[j:]
         return out
 
-    def _in_order(self, now: float):
-        """Live orders in effective order, lazily.  Only aged normal orders interleave with
-        the VIP lane (by submission time); once the normal head is not aged, every VIP comes
-        first, then the normal lane in order."""
-        vip = (o for t, o in self.vip if o.qtoken == t)
-        normal = (o for t, o in self.normal if o.qtoken == t)
-        v, n = next(vip, None), next(normal, None)
-        aging = self.aging_s
-        while n is not None and now - n.submitted_s >= aging:
-            if v is not None and v.submitted_s <= n.submitted_s:
-                yield v
-                v = next(vip, None)
-            else:
-                yield n
-                n = next(normal, None)
-        if v is not None:
-            yield v
-            yield from vip
-        if n is not None:
-            yield n
-            yield from normal
 
 def _live(lane: deque) -> deque:
     """The lane's live entries, in order (dead ones are orders that left the queue)."""
