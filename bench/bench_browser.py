@@ -208,7 +208,7 @@ def native_run() -> dict:
             report["present_ms"].append((t3 - t2) * 1000)
             report["flip_ms"].append((t4 - t3) * 1000)
             report["people"].append(app.people_drawn)
-            report["badged"].append(sum(n for n in app.people.badges.values() if n > 0))
+            report["badged"].append(app.people.badged)
             report["inside"].append(len(app.snap.people))
             report["sim_t"].append(app.sim.now)
             report["interval_ms"].append(1000 / 60)

@@ -473,6 +473,11 @@ class People:
         counts = self.seating.counts
         self.badges = {name: counts.get(name, 0) - n for name, n in drawn.items()}
 
+    @property
+    def badged(self) -> int:
+        """Customers counted in the "+N" badges (on screen, not drawn)."""
+        return sum(n for n in self.badges.values() if n > 0)
+
     def badge_blits(self, fonts) -> list[tuple]:
         """The "+N" badges (screen resolution, drawn over the world like its signs), each on
         a dark plate in its place's reserved back seats; made again only when a count moves."""

@@ -68,8 +68,7 @@ def install(app_root, clock="real"):
         state.frames += 1
         if state.app is not None:
             state.people.append(state.app.people_drawn)
-            state.badged.append(sum(n for n in getattr(state.app.people, "badges", {}).values()
-                                    if n > 0))
+            state.badged.append(getattr(state.app.people, "badged", 0))
             state.inside.append(len(state.app.snap.people))
             state.sim_t.append(state.app.sim.now)
             state.owed.append(getattr(state.app.presenter, "owed_s", 0.0))
