@@ -343,11 +343,15 @@ class App:
         self.machines.draw_headers(screen, self.snap, self.fonts, self.lang, fresh)
         # timed repaints (a panel band, the desk) go on frames without a snapshot, so the
         # costs never add up in one frame; input repaints at once
-        if self.dashboard.dirty:
+        # The desk checks its values when the panel begins a repaint: the speed on the slider
+        # and in the panel's header then always read the same instant (they differed while
+        # the presenter eased the speed: x290 above, x240 below).
+        began = self.dashboard.dirty
+        if began:
             self.dashboard.redraw(self.view, self.clock)
         elif self._quiet:
-            self.dashboard.step(self.view, self.clock)
-        self.controls.paint(self.fonts, self.clock, timed=self._quiet)
+            began = self.dashboard.step(self.view, self.clock)
+        self.controls.paint(self.fonts, self.clock, timed=began)
         shown = (self.dashboard.version, self.controls.version)
         # ...and at least once a second anyway: a display that lost its pixels (a browser
         # canvas resized or re-created) heals itself instead of staying black

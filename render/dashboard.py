@@ -215,23 +215,25 @@ class Dashboard:
         self._parts = None
         self.version += 1
 
-    def step(self, view: ViewState, clock_s: float) -> None:
+    def step(self, view: ViewState, clock_s: float) -> bool:
         """The timed repaint, one band per call: key figures, table, sparklines, counts and
-        alerts, ticker.
+        alerts, ticker.  True when this call began a repaint (its header took this instant).
 
         Why in bands: the whole panel is about a hundred text blits, as much as a snapshot;
         painted a band per frame it never lands on top of other heavy work in one frame.
         Each band clears its own strip, so the panel is never half blank, and all of them
         read the view (and snapshot) the repaint started from, so the panel shows one instant.
         """
-        if self._parts is None:
+        began = self._parts is None
+        if began:
             if not self.due(clock_s):
-                return
+                return False
             self.last_draw = clock_s
             self._parts = self._paint(view)
         self.version += 1
         if next(self._parts, _DONE) is _DONE:
             self._parts = None
+        return began
 
     def _paint(self, view: ViewState) -> Iterator[None]:
         """Paint the sections band by band, yielding between bands."""

@@ -220,3 +220,27 @@ def test_the_curve_is_profile_times_rate_and_follows_spawn_rate_commands():
     assert steps[1] == (at, pytest.approx(6.0))
     assert TL.rate_at(steps, 3 * 3600.0 + 1) == pytest.approx(50.0)
     assert TL.rate_at(steps, 5 * 3600.0) == pytest.approx(7.0)
+
+
+def test_the_desk_and_the_panel_show_the_same_eased_speed(screen, monkeypatch):
+    """While the speed eases around a marker it changes every frame; the slider's label and
+    the panel's header must read it at the same instant (they once said x290 and x240)."""
+    from render import dashboard as D
+
+    app = App("rush-hour", seed=1, speed=600.0)
+    app.sim.advance_to(3600.0 - 2000.0)
+    header: list[float] = []
+    real = D.Dashboard._paint_header
+    monkeypatch.setattr(D.Dashboard, "_paint_header",
+                        lambda self, view, y: header.append(view.speed) or real(self, view, y))
+    at = app.controls.widgets.index(app.controls.sliders["speed"])
+    compared = 0
+    while app.sim.now < 3600.0 + 1500.0:
+        app.step(FRAME)
+        app.draw(screen)
+        painted = app.controls._shown          # what the desk last painted, widget by widget
+        if header and painted is not None:
+            desk = painted[1][at][1]
+            assert desk == header[-1], (app.sim.now, desk, header[-1])
+            compared += 1
+    assert compared > 100 and len(set(header)) > 5      # the speed did move meanwhile
