@@ -55,7 +55,10 @@ class Autoscaler:
             if room > 0:
                 s.high_since_s = now
                 return ("rent", min(cfg.step, room))
-        if low and now - s.low_since_s >= cfg.downscale_delay_s and st.rented_slots > 0:
+        # only what the autoscaler rented: the operator's rentals stay until the operator
+        # returns them (or the rental budget runs out)
+        own = st.leased_by("autoscaler") if st.rented_slots else 0
+        if low and now - s.low_since_s >= cfg.downscale_delay_s and own > 0:
             s.low_since_s = now
-            return ("return", min(cfg.step, st.rented_slots))
+            return ("return", min(cfg.step, own))
         return None

@@ -82,7 +82,7 @@ class RentalBudget:
         now = self.engine.now
         shed(st, slot, now, self.log)
         st.return_events += 1
-        self.log.add((now, "return", st.name, 1, "budget"))
+        self.log.add((now, "return", st.name, 1, "budget", "budget"))
         self.changed()
 
     def changed(self) -> None:
@@ -112,7 +112,7 @@ class RentalBudget:
                 for slot in sorted(leased, key=lambda s: s.index):
                     shed(st, slot, now, self.log)
                 st.return_events += 1
-                self.log.add((now, "return", st.name, len(leased), "budget"))
+                self.log.add((now, "return", st.name, len(leased), "budget", "budget"))
         self._token += 1
 
 
@@ -140,6 +140,7 @@ class Capacity:
         new = [st.add_slot(True, PROVISIONING, now) for _ in range(n)]
         for slot in new:
             slot.arrive_s = arrive_s
+            slot.rented_by = by
         st.rent_events += 1
         self.log.add((now, "rent", st.name, n, by))
         self.engine.at(arrive_s, self._on_provisioned, (st, new))
@@ -159,16 +160,19 @@ class Capacity:
         if self.budget is not None:
             self.budget.changed()
 
-    def give_back(self, st: Station, n: int, by: str) -> None:
-        """Return ``n`` rented slots: not yet arrived first, then idle, then busy (drain)."""
+    def give_back(self, st: Station, n: int, by: str, reason: str = "operator") -> None:
+        """Return ``n`` rented slots: not yet arrived first, then idle, then busy (drain).
+
+        The operator's rentals are the operator's: the autoscaler hands back only slots it
+        rented itself; the operator may return any (the budget's guard does its own)."""
         now = self.engine.now
-        slots = st.slots_to_shed(True, n)
+        slots = st.slots_to_shed(True, n, "autoscaler" if by == "autoscaler" else "")
         if not slots:
             return
         for slot in slots:
             shed(st, slot, now, self.log)
         st.return_events += 1
-        self.log.add((now, "return", st.name, len(slots), by))
+        self.log.add((now, "return", st.name, len(slots), by, reason))
         if self.budget is not None:
             self.budget.changed()
 

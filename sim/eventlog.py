@@ -46,12 +46,16 @@ KINDS: dict[str, tuple[tuple[str, type], ...]] = {
     "outage": (("model", str), ("until_s", float)),
     "slot": (("model", str), ("slot", int), ("rented", bool), ("state", str)),
     "rent": (("model", str), ("slots", int), ("by", str)),   # by: operator | autoscaler
-    "return": (("model", str), ("slots", int), ("by", str)), # ... | budget
+    # by: operator | autoscaler | budget; reason: why -- RETURN_REASONS
+    "return": (("model", str), ("slots", int), ("by", str), ("reason", str)),
     "accrue": (("model", str), ("slot_cents", int), ("rental_cents", int)),
     "alert": (("name", str), ("on", bool)),
     "command": (("name", str), ("args", str)),
     "batch": (("model", str), ("slot", SLOT_KEY), ("orders", int)),
 }
+#: why rented slots went back (a ``return`` record's ``reason``): the operator's command, the
+#: autoscaler after load stayed low for its downscale delay, the rental budget running out
+RETURN_REASONS = ("operator", "autoscaler_low_load", "budget")
 #: the values the ``why`` of a ``fail`` record takes (a reader filtering on it uses these)
 FAIL_REASONS = ("error", "throttle", "outage")
 _POSITIONS = {kind: {name: i + 2 for i, (name, _) in enumerate(spec)}

@@ -203,7 +203,7 @@ class Simulation:
                 if action == "rent":
                     self.capacity.rent(st, slots, "autoscaler")
                 else:
-                    self.capacity.give_back(st, slots, "autoscaler")
+                    self.capacity.give_back(st, slots, "autoscaler", "autoscaler_low_load")
         self.engine.at(now + self.scenario.autoscaler.check_every_s, self._on_autoscale_tick)
 
     # ---------------------------------------------------------------------- reading

@@ -53,6 +53,8 @@ class SlotView(Protocol):
     def last_fail_s(self) -> float: ...   # -1: never failed
     @property
     def arrive_s(self) -> float: ...   # when a rented slot arrives (or arrived)
+    @property
+    def rented_by(self) -> str: ...    # operator | autoscaler ("" for a base slot)
 
 
 class OrderView(Protocol):
@@ -129,7 +131,8 @@ class StationView:
     num_requests_waiting_vip: int
     num_requests_running: int
     rented_slots: int
-    provisioning_slots: int
+    provisioning_slots: int          # rented slots on their way (machines to draw arriving)
+    provisioning_arrive_s: tuple[float, ...]   # when each of them arrives, soonest first
     utilization: float      # busy / working slots now
     utilization_total: float
     delivered: int
@@ -234,12 +237,13 @@ def station_view(sim, st) -> StationView:
     now = sim.engine.now
     queue = st.lanes.ordered(now)
     est = tuple([now + w for w in st.est_waits(len(queue), now)])
-    running = provisioning = 0
+    running = 0
+    arriving = []
     for s in st.slots.values():
         if s.state in (SlotState.BUSY, SlotState.DRAINING):
             running += s.call.size if s.call is not None else 0
         elif s.state == SlotState.PROVISIONING:
-            provisioning += 1
+            arriving.append(s.arrive_s)
     q = st.wait_window.quantiles(now)
     return StationView(
         name=st.name, label=st.label, content=st.content, mean_task_s=st.mean_task_s,
@@ -251,7 +255,8 @@ def station_view(sim, st) -> StationView:
         circuit=st.breaker.state, circuit_since_s=st.breaker.since_s,
         outage_until_s=st.outage_until_s, num_requests_waiting=len(st.lanes),
         num_requests_waiting_vip=st.lanes.n_vip, num_requests_running=running,
-        rented_slots=st.rented_slots, provisioning_slots=provisioning,
+        rented_slots=st.rented_slots, provisioning_slots=len(arriving),
+        provisioning_arrive_s=tuple(sorted(arriving)),
         utilization=st.utilization_now(), utilization_total=st.utilization(now),
         delivered=st.delivered, failed=st.failed, retries=st.retries,
         queue_time_p50_s=q["p50"], queue_time_p95_s=q["p95"],

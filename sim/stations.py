@@ -60,7 +60,7 @@ class FactoryWaits:
 
 class Slot:
     __slots__ = ("key", "index", "rented", "state", "since_s", "call", "lease_start_s",
-                 "last_fail_s", "arrive_s")
+                 "last_fail_s", "arrive_s", "rented_by")
 
     def __init__(self, index: int, rented: bool, state: SlotState, now: float) -> None:
         self.index = index
@@ -72,6 +72,7 @@ class Slot:
         self.lease_start_s = now
         self.last_fail_s = -1.0
         self.arrive_s = now
+        self.rented_by = ""     # who rented it: operator | autoscaler ("" for a base slot)
 
 
 class Call:
@@ -214,12 +215,19 @@ class Station:
         else:
             self.billed_base.add(now, -1)
 
-    def slots_to_shed(self, rented: bool, n: int) -> list[Slot]:
-        """The ``n`` slots of a kind to give up first: not yet working, idle, then busy."""
+    def slots_to_shed(self, rented: bool, n: int, rented_by: str = "") -> list[Slot]:
+        """The ``n`` slots of a kind to give up first: not yet working, idle, then busy
+        (``rented_by``: only the rented slots that party rented)."""
         order = {SlotState.PROVISIONING: 0, SlotState.IDLE: 1, SlotState.BUSY: 2}
-        cands = [s for s in self.slots.values() if s.rented == rented and s.state in order]
+        cands = [s for s in self.slots.values() if s.rented == rented and s.state in order
+                 and (not rented_by or s.rented_by == rented_by)]
         cands.sort(key=lambda s: (order[s.state], -s.index))
         return cands[:n]
+
+    def leased_by(self, rented_by: str) -> int:
+        """Rented slots under lease (on their way, idle or busy) that ``rented_by`` rented:
+        what that party may hand back."""
+        return len(self.slots_to_shed(True, len(self.slots), rented_by))
 
     def working_slots(self) -> int:
         """Slots that can take new work (idle or busy, not draining or provisioning)."""
