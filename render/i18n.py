@@ -75,14 +75,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ticker": ("events", "事件"),
     "seed": ("seed {}", "种子 {}"),
     # KPI strip, sparkline scales, alert lamp tooltips (one name per figure: the strip's)
-    "kpi_service_level": ("service level", "服务水平"),
+    "kpi_service_level": ("service level · run", "服务水平 · 开始后"),
     "kpi_service_target": ("goal ≥{} in {}", "目标 {1}内≥{0}"),
     "kpi_wait_p95": ("wait p95", "等待 p95"),
-    "kpi_wait_target": ("target ≤{}", "目标 ≤{}"),
+    "kpi_wait_p95_window": ("wait p95 · last {}", "等待 p95 · 最近{}"),
+    "kpi_wait_target": ("incl. gave up", "计入放弃"),
     "kpi_margin": ("margin", "利润率"),
     "kpi_margin_detail": ("profit/revenue", "利润/收入"),
+    "kpi_margin_none": ("no revenue yet", "未有收入"),
     "kpi_customers_lost": ("customers lost", "流失顾客"),
+    "kpi_customers_n": ("{} cust.", "{} 位顾客"),
     "kpi_lost_detail": ("turned away + left", "拒入 + 离开"),
+    # one line per tile, shown on hover: what the figure counts, over which span, and when
+    # it is green (each definition is written once, in sim/kpi.py)
+    "kpi_tip_service_level": (
+        "share of all orders asked for since the start (turned away and left included) "
+        "started within {}; green at ≥{} and no alert against it",
+        "开始后全部订单(计入拒入和离开的)中{}内开始的比率;≥{}并没有警报时为绿"),
+    "kpi_tip_wait_p95": (
+        "95th percentile wait over the last {}, orders that gave up counted with the time "
+        "they waited; red above {} (the wait alert)",
+        "最近{}等待的第95百分位,放弃的订单用已等时间计入;超过{}为红(等待警报)"),
+    "kpi_tip_customers_lost": ("customers turned away at the door or gone at the 3x "
+                               "breaker, since the start",
+                               "开始后在门口被拒或在3倍等待时离开的顾客"),
+    "kpi_tip_revenue_lost": ("what turned-away customers came to buy plus every order "
+                             "refunded undelivered, since the start",
+                             "开始后被拒顾客的订单加上全部未交付退款的订单"),
+    "kpi_tip_margin": ("profit over revenue since the start; — while there is no revenue",
+                       "开始后利润/收入;未有收入时为 —"),
+    "kpi_tip_rentals": ("what rented slots cost since the start, against the revenue of "
+                        "the orders they delivered",
+                        "开始后租用槽位的成本,比这种槽位交付订单的收入"),
     "kpi_revenue_lost": ("revenue lost", "损失收入"),
     "kpi_failed_detail": ("{} failed", "{} 单失败"),
     "kpi_rentals": ("rental cost", "租用成本"),
@@ -359,6 +383,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "auto": ("auto", "自动"),
     "autoscaler": ("autoscaler", "自动扩容"),
     "operator": ("operator", "操作员"),
+    "autoscaler_low_load": ("autoscaler: load low", "自动扩容:空闲"),   # a return's reason
+    "budget": ("rental budget used up", "租用预算用完"),
     "refunded_failure": ("failure", "失败"),
     "refunded_abandon": ("abandon", "放弃"),
     "refunded_cancel": ("cancel", "取消"),

@@ -91,7 +91,8 @@ def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None 
     if kind == "outage":
         return tr("ev_outage", lang, lab(f["model"]))
     if kind in ("rent", "return"):
-        return tr("ev_" + kind, lang, lab(f["model"]), f["slots"], word(f["by"], lang))
+        why = f["reason"] if kind == "return" else f["by"]   # a return says why
+        return tr("ev_" + kind, lang, lab(f["model"]), f["slots"], word(why, lang))
     if kind == "alert":
         return tr("ev_alert_on" if f["on"] else "ev_alert_off", lang,
                   tr("alert_" + f["name"], lang))       # the lamp's name

@@ -38,7 +38,10 @@ The API the renderer and tools drive
   person, order and slot carries ``since_s``: the simulated time of its last state change.
   :class:`sim.snapshot.SimulationPort` lists all a view may call on a simulation.
 * ``record_field(record, name)`` / ``record_fields(record)`` -- an event record's fields by
-  name (:data:`sim.eventlog.KINDS`); ``FAIL_REASONS`` -- the ``why`` of a ``fail`` record.
+  name (:data:`sim.eventlog.KINDS`); ``FAIL_REASONS`` -- the ``why`` of a ``fail`` record;
+  ``RETURN_REASONS`` -- the ``reason`` of a ``return`` record.
+* ``CONTRADICTED_BY`` -- headline figure -> the alerts that hold its tile back from green;
+  ``KPI_ALIASES`` -- old ``kpi`` keys of the summary and what they now alias (sim.kpi).
 * ``open_run(scenario, seed=None, overrides=(), commands=())`` -- a simulation of a scenario
   path or packaged name (``scenario_names()``), on the scenario's own seed unless given.
 * ``run(scenario, seed, hours, commands=())`` -- run headless and return the summary dict.
@@ -51,9 +54,10 @@ from __future__ import annotations
 import pathlib
 
 from sim.commands import Command, CommandError
-from sim.eventlog import FAIL_REASONS
+from sim.eventlog import FAIL_REASONS, RETURN_REASONS
 from sim.eventlog import field as record_field
 from sim.eventlog import fields as record_fields
+from sim.kpi import CONTRADICTED_BY, KPI_ALIASES
 from sim.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, resolve_path
 from sim.simulation import Simulation, run
 from sim.snapshot import (
@@ -69,7 +73,10 @@ from sim.snapshot import (
 )
 
 __all__ = [
+    "CONTRADICTED_BY",
     "FAIL_REASONS",
+    "KPI_ALIASES",
+    "RETURN_REASONS",
     "AlertView",
     "CallView",
     "Command",

@@ -3,9 +3,11 @@
 Checked on the metrics tick, not per event: an alert is a state with a start time, so the
 ticker shows one line when it fires and one when it clears, never a flood.  The alerts are
 a table (:data:`ALERT_KINDS`): each reads one figure of the metrics tick and compares it
-with a scenario threshold.  The wait alert reads the live p95 wait against the service
-target (``service.target_wait_s``): the statistic the KPI strip judges, so the lamp and the
-strip never tell two stories.
+with a scenario threshold.  The wait alert reads the live p95 wait -- orders that started
+and orders that gave up, with the time they had waited -- against the service target
+(``service.target_wait_s``): the strip's wait p95 (:mod:`sim.kpi`), so the lamp and the strip
+never tell two stories; ``sim.kpi.CONTRADICTED_BY`` says which lamps hold which tile back
+from green.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 class Tick:
     """What the metrics tick hands the alerts: the live figures they may compare."""
 
-    wait: dict[str, float]      # live wait quantiles over metrics.window_s (p50 p95 p99 mean)
+    wait: dict[str, float]      # live wait quantiles over metrics.window_s, gave-ups included
     abandon_rate: float         # left at the breaker / admitted, over the same window
     waiting: int                # orders in every lane
     circuits: tuple[str, ...]   # each model's circuit-breaker state

@@ -24,7 +24,8 @@ SLOT_KEY = tuple    # (1 if rented else 0, index)
 #: table (:func:`problem`), so a record and its readers cannot drift apart.
 KINDS: dict[str, tuple[tuple[str, type], ...]] = {
     "arrive": (("customer", int), ("tier", str), ("vip", bool), ("wallet_cents", int)),
-    "reject": (("customer", int), ("reason", str)),          # rate_limited | lobby_full
+    # reason: rate_limited | lobby_full; orders: the shopping list they came to buy
+    "reject": (("customer", int), ("reason", str), ("orders", int)),
     "admit": (("customer", int), ("orders", int)),
     "vip": (("customer", int), ("action", str), ("cents", int)),  # hold|settle|refund|decline
     "place": (("order", int), ("customer", int), ("model", str)),

@@ -1,26 +1,54 @@
 """Money so far and the key figures a stakeholder reads in two seconds, defined once.
 
 The dashboard's strip and the JSON summary (``kpi``) both call :func:`kpis`, so the screen
-and the report can never disagree.  Everything covers the run so far:
+and the report can never disagree.  Every headline figure counts everyone who came, and its
+key says what it covers: ``_run`` (the run so far) or ``_window`` (the live window of
+``metrics.window_s``, the alerts' window).
 
-* **service level** -- of the orders that started, gave up waiting, or are still waiting
-  past ``service.target_wait_s``, the share that started within it; met when at least
-  ``service.target_share`` (an outage shows at once: the queue behind it counts);
-* **wait p95** -- the 95th percentile of the wait before production over the live window
-  (``metrics.window_s``): the statistic the wait alert compares with the target and the
-  wait sparkline draws; ``wait_p95_run_s`` is the same over the whole run, orders that gave
-  up counted with the time they had waited;
+* **service level** (``service_level_run``) -- of every order that was asked for, the share
+  that started within ``service.target_wait_s``; met when at least ``service.target_share``.
+  The orders judged are those that started, those that gave up waiting (refunded before they
+  started), those still waiting past the target (an outage shows at once), the shopping-list
+  items of customers turned away at the door (DOMAIN section 10 never makes them orders, but
+  they came to buy them) and the orders of customers who left at the breaker before those
+  orders reached a queue -- as contact centres count abandoned calls as not answered;
+* **wait p95** (``wait_p95_last_window_s``) -- the 95th percentile of the wait before
+  production over the live window, of orders that started *and of orders that gave up*, with
+  the time they had waited (the 3x breaker cannot flatter it by sending the longest waits
+  away): the figure the wait alert compares with the target and the wait sparkline draws.
+  ``wait_p95_run_s`` is the same over the whole run;
 * **lost** -- customers turned away at the door or gone at the 3x breaker, and the revenue
   lost: what turned-away customers came to buy, and the price of every order refunded
   undelivered (failed after retries, left behind, cancelled);
-* **margin** -- profit over revenue;
+* **margin** -- profit over revenue; None (shown "—") while there is no revenue;
 * **rentals** -- what rented slots cost against the revenue of the orders they delivered,
   and the rental budget with what is left of it (the strip shows cost/budget).
+
+Old keys stay as aliases (:data:`KPI_ALIASES`): ``service_level`` is ``service_level_run``;
+``wait_p95_s`` is ``wait_p95_last_window_s`` (it now counts orders that gave up, too);
+``wait_p95_window_s`` is ``window_s``, the window's length (not a wait).
+
+A headline tile is green only when its figure meets its target *and* no alert that
+contradicts it is on (:data:`CONTRADICTED_BY`, read by :mod:`render.kpistrip`): the strip
+and the lamps never tell two stories.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+#: old key -> the key it is an alias of (kept so older readers of the JSON keep working)
+KPI_ALIASES = {"service_level": "service_level_run", "wait_p95_s": "wait_p95_last_window_s",
+           "wait_p95_window_s": "window_s"}
+
+#: headline figure -> the alerts that contradict it when they are on (sim/alerts.py names):
+#: the service level cannot be "met" while people abandon, the queue overflows, the live
+#: wait is over the target or an upstream is cut off; the wait p95 not while the wait alert
+#: is on.  The property test (tests/test_core_kpi_property.py) names the same pairs.
+CONTRADICTED_BY: dict[str, tuple[str, ...]] = {
+    "service_level": ("abandon_rate", "queue_len", "wait_p95", "breaker_open"),
+    "wait_p95": ("wait_p95",),
+}
 
 
 def money(sim) -> dict[str, int]:
@@ -57,22 +85,28 @@ def kpis(sim, money_cents: dict[str, int] | None = None) -> dict[str, Any]:
     within = sum(st.started_within_target for st in stations)
     # orders still waiting past the target have missed it already
     overdue = sum(st.lanes.waiting_since(sim.now - service.target_wait_s) for st in stations)
-    judged = started + gave_up + overdue
+    turned_away = sim.arrivals.turned_away_orders
+    left_unqueued = sim.flow.left_unqueued
+    judged = started + gave_up + overdue + turned_away + left_unqueued
     level = within / judged if judged else 1.0
+    window = sim.window_quantiles_with_gave_up()
     waits = sim.factory_waits.with_gave_up
     counts = sim.counts
     lost = dict(sim.flow.lost_cents, turned_away=sim.arrivals.turned_away_cents)
     m = money(sim) if money_cents is None else money_cents
     rental_revenue = sum(st.rented_revenue_cents for st in stations)
-    return {
+    out = {
         "target_wait_s": service.target_wait_s,
         "target_share": service.target_share,
-        "service_level": level,
-        "service_level_met": level >= service.target_share,
+        "service_level_run": level,
+        "service_level_met": within >= service.target_share * judged,
         "orders_judged": judged,
         "orders_waiting_past_target": overdue,
-        "wait_p95_s": sim.window_quantiles()["p95"],
-        "wait_p95_window_s": sim.scenario.metrics.window_s,
+        "orders_turned_away": turned_away,
+        "orders_left_unqueued": left_unqueued,
+        "window_s": sim.scenario.metrics.window_s,
+        "wait_p95_last_window_s": window["p95"],
+        "wait_p95_last_window_count": window["count"],
         "wait_p95_run_s": waits.quantile(0.95),
         "customers_lost": counts["rejected"] + counts["left"],
         "customers_turned_away": counts["rejected"],
@@ -80,11 +114,16 @@ def kpis(sim, money_cents: dict[str, int] | None = None) -> dict[str, Any]:
         "orders_failed": counts["refunded_failure"],
         "revenue_lost_cents": sum(lost.values()),
         "revenue_lost_by_cause_cents": lost,
-        "margin": m["profit"] / m["revenue"] if m["revenue"] else 0.0,
+        "margin": m["profit"] / m["revenue"] if m["revenue"] else None,
         "rental_cost_cents": m["rental_cost"],
         "rental_revenue_cents": rental_revenue,
         # the rental budget (0: none) and what is left of it (LiteLLM's "remaining budget")
         "rental_budget_cents": sim.scenario.autoscaler.budget_cents,
         "rental_budget_left_cents": (sim.scenario.autoscaler.budget_cents - m["rental_cost"]
                                      if sim.scenario.autoscaler.budget_cents else None),
+        # the alerts on at this instant (their lamps): what may contradict a tile
+        "alerts_on": [a.name for a in sim.alerts.items.values() if a.active],
     }
+    for alias, key in KPI_ALIASES.items():
+        out[alias] = out[key]
+    return out

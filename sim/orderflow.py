@@ -60,6 +60,9 @@ class OrderFlow:
             maxlen=scenario.retry.dead_letter_keep)
         #: prices of orders that ended undelivered, by cause: revenue the factory lost
         self.lost_cents = {"failed": 0, "left": 0, "cancelled": 0}
+        # orders of customers who left at the breaker before the order reached a queue
+        # (still with the customer): the service level counts them as not served
+        self.left_unqueued = 0
         self._ended: deque[tuple[Order, bool]] = deque()  # quota still to release
         self._releasing = False
 
@@ -187,7 +190,9 @@ class OrderFlow:
             cents = self.accounts.refund(o)
             self.lost_cents[cause or LOST_TO[state]] += o.price_cents
             if o.started_s < 0 <= o.submitted_s:
-                st.record_gave_up(now - o.submitted_s)
+                st.record_gave_up(now, now - o.submitted_s)
+            elif prev is PENDING and state is REFUNDED_ABANDON:
+                self.left_unqueued += 1
             o.slot = None
             record = (now, "refund", o.id, cust.id, state.value, cents)
         o.state = state

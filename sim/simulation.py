@@ -88,6 +88,7 @@ class Simulation:
                        for k in ("wait_p50", "wait_p95", "queue", "profit_cents", "in_building")}
         self.model_names = tuple(self.stations)
         self._window_q: tuple | None = None
+        self._window_all: tuple | None = None
         self.recorded: list[Command] = []
         commands = validate_commands(commands, self.model_names)
         for cmd in [*scenario.commands, *commands]:
@@ -168,7 +169,9 @@ class Simulation:
 
     def _on_metrics_tick(self, _: Any = None) -> None:
         now = self.engine.now
-        q = self.window_quantiles()
+        # the headline wait: started and gave-up orders alike (sim.kpi), the figure the
+        # wait alert compares and the wait sparkline draws
+        q = self.window_quantiles_with_gave_up()
         s = self.series
         s["wait_p50"].add(now, q["p50"])
         s["wait_p95"].add(now, q["p95"])
@@ -225,6 +228,17 @@ class Simulation:
             self._window_q = (key, Window.merged_quantiles(
                 (st.wait_window for st in self.stations.values()), self.engine.now))
         return self._window_q[1]
+
+    def window_quantiles_with_gave_up(self) -> dict[str, float]:
+        """Live wait percentiles over the sliding window of every order that started *or
+        gave up before starting* (with the time it had waited), all models: the headline
+        wait (:mod:`sim.kpi`), which the breaker cannot flatter by sending people away."""
+        key = (self.engine.now, self.log.total())
+        if self._window_all is None or self._window_all[0] != key:
+            windows = [w for st in self.stations.values()
+                       for w in (st.wait_window, st.gave_up_window)]
+            self._window_all = (key, Window.merged_quantiles(windows, self.engine.now))
+        return self._window_all[1]
 
     def state_digest(self) -> str:
         """A SHA-256 of the whole model state (clock, pending events, random streams, log,

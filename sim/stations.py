@@ -139,6 +139,7 @@ class Station:
         # orders refunded before they ever started: how long they had waited (a wait
         # measure of started orders alone looks better the more people give up)
         self.gave_up = Histogram()
+        self.gave_up_window = Window(scenario.metrics.window_s)   # ... in the live window
         self.wait_window = Window(scenario.metrics.window_s)
         self.asks_window = Window(scenario.autoscaler.window_s)
         self.lane_sum = {"vip": [0.0, 0], "normal": [0.0, 0]}
@@ -333,9 +334,10 @@ class Station:
         lane[0] += wait
         lane[1] += 1
 
-    def record_gave_up(self, waited_s: float) -> None:
+    def record_gave_up(self, now: float, waited_s: float) -> None:
         """An order refunded before it ever started had waited this long."""
         self.gave_up.add(waited_s)
+        self.gave_up_window.add(now, waited_s)
         self.factory.with_gave_up.add(waited_s)
 
     # -- money -----------------------------------------------------------------------------

@@ -98,6 +98,7 @@ class Arrivals:
         self._order_ids = count(1)
         self._token = 0          # a rate change invalidates the arrival already scheduled
         self.turned_away_cents = 0   # what turned-away customers came to buy
+        self.turned_away_orders = 0  # ... and how many orders (their shopping-list items)
 
     def rate_factor(self, t: float) -> tuple[float, float]:
         """The profile factor in force at ``t`` and when it next changes."""
@@ -151,10 +152,11 @@ class Arrivals:
             cust.reason = reason
             prices = self.crowd.prices
             self.turned_away_cents += sum(prices[m] for m in wants)
+            self.turned_away_orders += len(wants)
             counts["rejected"] += 1
             counts[reason] += 1
             self.visitors.depart(cust)
-            log((now, "reject", cust.id, reason))
+            log((now, "reject", cust.id, reason, len(wants)))
             return
         self.visitors.inside[cust.id] = cust
         log((now, "admit", cust.id, len(wants)))

@@ -65,3 +65,13 @@ def test_budget_may_return_the_operators_rentals():
     budget = [r for r in returns(sim) if record_field(r, "by") == "budget"]
     assert budget and {record_field(r, "reason") for r in budget} == {"budget"}
     assert operator_image_slots(sim) == []
+
+
+def test_the_ticker_says_why_slots_went_back():
+    from render.ticker import line
+
+    for reason, en in (("autoscaler_low_load", "autoscaler: load low"),
+                       ("budget", "rental budget used up"), ("operator", "operator")):
+        text = line((630.0, "return", "image", 5, "autoscaler", reason), "en", {"image": "SD1.5"})
+        assert en in text and "SD1.5" in text
+        assert line((630.0, "return", "image", 5, "autoscaler", reason), "zh", {"image": "SD1.5"}) != text

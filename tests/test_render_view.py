@@ -273,7 +273,7 @@ def test_ticker_folds_repeats_into_one_line():
     t = Ticker()
     base = sim.open_run("default").snapshot()
     recs = ((5.0, "deliver", 1, 1, 30), (6.0, "deliver", 2, 1, 30),
-            (7.0, "reject", 3, "rate_limited"))
+            (7.0, "reject", 3, "rate_limited", 2))
     t.update(replace(base, events=3, ticker=recs))
     t.update(replace(base, events=3, ticker=recs))     # the same snapshot again: nothing new
     assert t.lines(5) == [(recs[2], 1), (recs[1], 2)]
