@@ -44,7 +44,14 @@ class ParserExit(Exception):
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage block) that raise instead of exiting, so a
-    caller running it in-process (a test, ``main.py`` in a browser) keeps control."""
+    caller running it in-process (a test, ``main.py`` in a browser) keeps control.  Flags
+    must be spelled whole: argparse's prefix matching would take ``--hour 2`` as
+    ``--hours 2`` without a word (``sim run``, ``sweep``, ``plan``, ``main.py`` all use
+    this class, their subcommands too)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         raise UsageError(f"{self.prog}: {clip(message, 300)}")

@@ -94,35 +94,44 @@ def make_command(at_s: Any, name: Any, args: dict[str, Any], where: str = "comma
     return Command(float(at_s), name, out, where)
 
 
-def validate_commands(commands: list[Command] | tuple[Command, ...], models: tuple[str, ...],
-                      source: str = "commands") -> list[Command]:
+def validate_commands(commands: list[Command] | tuple[Command, ...] | list[dict],
+                      models: tuple[str, ...], source: str = "commands") -> list[Command]:
     """Every command checked again, against the scenario's ``models``: the one check, whoever
     loaded the list (a command file read before its scenario was known cannot name the
-    models; a hand-made :class:`Command` was never checked at all).  Returns equal commands."""
+    models; a hand-made :class:`Command` was never checked at all).  Returns equal commands.
+    Entries may also be the JSON objects of a command file, as the README shows them
+    (``{"at_s": 600, "name": "capacity", "model": "image", "slots": 30}``).
+    """
     out = []
     for i, cmd in enumerate(commands):
+        if isinstance(cmd, dict):
+            out.append(from_json(cmd, f"{source}[{i}]", models))
+            continue
         if not isinstance(cmd, Command):
-            raise CommandError(f"{source}[{i}]: expected a sim.commands.Command, "
+            raise CommandError(f"{source}[{i}]: expected a command object "
+                               f'{{"at_s": ..., "name": ..., ...}} or a sim.commands.Command, '
                                f"got {type(cmd).__name__}")
         where = cmd.where if cmd.where != "command" else f"{source}[{i}]"
         out.append(make_command(cmd.at_s, cmd.name, cmd.args, where, models))
     return out
 
 
+def from_json(entry: Any, where: str, models: tuple[str, ...] | None = None) -> Command:
+    """One command from its JSON object ``{"at_s": ..., "name": ..., **args}``."""
+    if not isinstance(entry, dict):
+        raise CommandError(f"{where}: expected an object with 'at_s' and 'name'")
+    entry = dict(entry)
+    at_s = entry.pop("at_s", None)
+    name = entry.pop("name", None)
+    if at_s is None:
+        raise CommandError(f"{where}: missing 'at_s' (seconds >= 0)")
+    return make_command(at_s, name, entry, where, models)
+
+
 def parse_commands(entries: list[Any], source: str,
                    models: tuple[str, ...] | None = None) -> list[Command]:
-    out = []
-    for i, entry in enumerate(entries):
-        where = f"{source}: commands[{i}]"
-        if not isinstance(entry, dict):
-            raise CommandError(f"{where}: expected an object with 'at_s' and 'name'")
-        entry = dict(entry)
-        at_s = entry.pop("at_s", None)
-        name = entry.pop("name", None)
-        if at_s is None:
-            raise CommandError(f"{where}: missing 'at_s' (seconds >= 0)")
-        out.append(make_command(at_s, name, entry, where, models))
-    return out
+    return [from_json(entry, f"{source}: commands[{i}]", models)
+            for i, entry in enumerate(entries)]
 
 
 def load_commands(path: str | pathlib.Path, models: tuple[str, ...] | None = None
