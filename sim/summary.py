@@ -4,6 +4,10 @@ Field names are a contract other tools read (``planning/``, CI checks): keep the
 beside them.  ``wait_seconds`` covers orders that started production (submission to start);
 ``wait_seconds_with_gave_up`` adds, for orders refunded before they ever started, the time they
 had waited -- with the 3x breaker on, the first alone looks better the more people leave.
+Every figure outside ``kpi`` covers the whole run.  ``kpi`` (:mod:`sim.kpi`) names its window
+figures ``..._last_window...`` and its run figures ``..._run...``; its older keys stay as
+aliases (``kpi.wait_p95_s`` = ``kpi.wait_p95_last_window_s``, the last window's, not the
+run's; ``kpi.service_level`` = ``kpi.service_level_run``; see ``sim.kpi.KPI_ALIASES``).
 Identities that must hold at any instant (tests check them):
 ``orders.submitted = delivered + declined + refunded_* + in_flight`` and
 ``money.wallets_initial = wallets_final + held_open + revenue``.

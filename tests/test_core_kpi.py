@@ -155,3 +155,19 @@ def test_the_rental_budget_and_what_is_left_of_it():
     unlimited = Simulation(load_scenario("scenarios/rush-hour.toml"), seed=1)
     unlimited.advance_to(HOUR)
     assert unlimited.summary()["kpi"]["rental_budget_left_cents"] is None
+
+
+def test_aliases_and_planning_columns_name_what_they_cover(rush):
+    """Old keys are aliases of the named figures; a sweep's columns take the run's."""
+    from planning.metrics import PLATFORM, extract, metric_names
+    from sim import KPI_ALIASES
+
+    s = rush.summary()
+    k = s["kpi"]
+    assert all(k[old] == k[new] for old, new in KPI_ALIASES.items())
+    assert k["wait_p95_s"] == k["wait_p95_last_window_s"] != k["wait_p95_run_s"]
+    row = dict(zip(metric_names(list(rush.stations)), extract(s, list(rush.stations)),
+                   strict=True))
+    assert row["service_level_run"] == k["service_level_run"]
+    assert row["wait_p95_run_s"] == k["wait_p95_run_s"]
+    assert all("run" in PLATFORM[name] for name in ("wait_p95_s", "service_level_run"))
