@@ -72,6 +72,7 @@ def test_the_ticker_says_why_slots_went_back():
 
     for reason, en in (("autoscaler_low_load", "autoscaler: load low"),
                        ("budget", "rental budget used up"), ("operator", "operator")):
-        text = line((630.0, "return", "image", 5, "autoscaler", reason), "en", {"image": "SD1.5"})
+        record = (630.0, "return", "image", 5, "autoscaler", reason)
+        text = line(record, "en", {"image": "SD1.5"})
         assert en in text and "SD1.5" in text
-        assert line((630.0, "return", "image", 5, "autoscaler", reason), "zh", {"image": "SD1.5"}) != text
+        assert line(record, "zh", {"image": "SD1.5"}) != text
