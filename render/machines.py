@@ -218,7 +218,10 @@ class Machines:
         looks = {(r, b): big(self.broken(st.content, r) if down else
                              sp.machine(st.content, r, b), k)
                  for r in (False, True) for b in (False, True)}
-        look_names = {b: "down" if down else ("busy" if b else "idle") for b in (False, True)}
+        # a call still running on a down model is drawn as one (crossed out, its bar running
+        # to the failure): the table's running count and the picture tell the same truth
+        look_names = {b: ("down_busy" if b else "down") if down else ("busy" if b else "idle")
+                      for b in (False, True)}
         side = L.MACHINE * k
         hidden = 0
         for slot in st.slots:
@@ -241,7 +244,7 @@ class Machines:
             self.drawn[(name, rented, slot.index)] = (look_names[busy],
                                                       pygame.Rect(x, y, side, side))
             call = slot.call
-            if busy and call is not None and not down:
+            if busy and call is not None:
                 span = call.end_s - call.start_s
                 frac = 1.0 if span <= 0 else min(1.0, max(0.0, (now - call.start_s) / span))
                 overs.append((big(ov.progress[(rented, max(1, int(12 * frac)))], k),
