@@ -34,6 +34,7 @@ from render.people import People
 from render.presenter import Presenter, two_digits
 from render.sprites import Sprites
 from render.state import ViewState
+from render.ticker import Ticker
 from render.timeline import Timeline
 from sim import CommandError, SimulationPort, Snapshot, open_run, resolve_path, scenario_names
 
@@ -285,9 +286,14 @@ class App:
             deadline = (None if budget is None
                         else start + budget - max(self._draw_s[self._banded]))
             try:   # playback, eased around markers, or a slice of a timeline jump
+                jumping = self.presenter.busy
                 self.speed = self.presenter.advance(self.sim, dt, self.speed, deadline)
                 if self.presenter.ready is not None:
                     self.adopt(self.presenter.take_ready())
+                elif jumping and not self.presenter.busy:
+                    # a jump forward landed: the ticker starts over from the records there,
+                    # as a jump back's fresh panel does, so both read as the run did live
+                    self.dashboard.ticker = Ticker()
             except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
                 self.sim_error = f"{type(e).__name__}: {e}"
             self._note_kept()
@@ -315,7 +321,8 @@ class App:
         self.machines.update(snap, self.clock)
         self.people.retarget(snap, snap.controls.multiplier, self.contents)
         self.dashboard.ticker.speed = self.speed      # the ticker folds more at high speed
-        self.dashboard.update(snap)
+        if not self.presenter.busy:     # mid-jump snapshots skip minutes: not the live run
+            self.dashboard.update(snap)
 
     def draw(self, screen: pygame.Surface) -> None:
         """Draw the frame; on a snapshot frame the slot and label layers wait one frame.

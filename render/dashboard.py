@@ -30,6 +30,7 @@ from render.i18n import SCENARIO_NAMES, tr, word
 from render.kpistrip import GRID, percent, tiles, wait
 from render.state import ViewState
 from render.ticker import Ticker, clock, money, short
+from render.wordwrap import ellipsize, wrap
 from sim import AlertView, Snapshot, StationView
 
 REFRESH_S = 0.4   # the panel reads calmly at 2.5 repaints a second (~1 ms native, 3-4 in wasm)
@@ -43,6 +44,7 @@ TABLE_COLUMNS = (("col_model", 0, False), ("col_waiting", 80, False),
                  ("col_running", 176, False), ("col_util", 256, False),
                  ("col_p50p95", 306, False), ("col_rented", 396, True))
 TILE_W = 197        # a KPI tile's width: two to a row
+TICKER_TEXT_X = 48  # a ticker line's words start here, after its clock
 SPARK_W, SPARK_H = 126, 30
 Format = Callable[[float], str]
 
@@ -200,6 +202,7 @@ class Dashboard:
         self.drawn_rows: dict[str, pygame.Rect] = {}     # model -> where its row landed
         self.drawn_sections: dict[str, pygame.Rect] = {}  # section -> where its text landed
         self.drawn_kpi: dict[str, str] = {}     # KPI tile -> the figure drawn (tests)
+        self.drawn_ticker: list[tuple[str, pygame.Rect]] = []   # ticker lines as drawn
         self.lamps: list[tuple[pygame.Rect, AlertView]] = []  # alert lamps, panel coordinates
         self.checked_s = 0.0            # when the alerts were last checked
         self._section = ""
@@ -271,12 +274,15 @@ class Dashboard:
         if view.sim_error:
             h = s.get_height()
             s.fill(P.RED_DARK, pygame.Rect(0, h - 36, s.get_width(), 36))
-            self._text(tr("sim_error", view.lang, view.sim_error)[:50], X0, h - 28, P.WHITE)
+            self._text(tr("sim_error", view.lang, view.sim_error), X0, h - 28, P.WHITE,
+                       width=s.get_width() - 2 * X0)
 
     def _text(self, t: str, x: int, y: int, color: P.Color = P.TEXT,
               right: bool = False, width: int | None = None) -> pygame.Rect:
-        """Blit a label (cut at ``width`` pixels); the rectangle it covered joins the current
-        section's."""
+        """Blit a label (ellipsized at a word to ``width`` pixels); the rectangle it covered
+        joins the current section's."""
+        if width is not None:
+            t = ellipsize(t, max(0, width), self.fonts.width)
         surf = self.fonts.label(t, color)
         clip = pygame.Rect(0, 0, surf.get_width() if width is None else max(0, width),
                            surf.get_height())
@@ -445,16 +451,25 @@ class Dashboard:
         return lines
 
     def _paint_ticker(self, view: ViewState, y: int) -> None:
+        """The newest lines, each wrapped at words to the panel's width (two lines at most,
+        the second ellipsized at a word): never cut at the panel's edge."""
         lang = view.lang
         h = pitch(lang)
         self._text(tr("ticker", lang), X0, y, P.TEXT_DIM)
         y += h + 2
         labels = {st.name: st.label for st in view.snap.stations}
-        rows = (self._canvas.get_height() - y - 4) // h
-        for t_s, msg, color in self.ticker.rows(rows, lang, labels):
+        bottom = self._canvas.get_height() - 4
+        x = X0 + TICKER_TEXT_X
+        width = self._canvas.get_width() - x - 8
+        self.drawn_ticker = []
+        for t_s, msg, color in self.ticker.rows((bottom - y) // h, lang, labels):
+            if y + h > bottom:
+                break
+            parts = wrap(msg, width, self.fonts.width, 2 if y + 2 * h <= bottom else 1)
             self._text(clock(t_s)[:5], X0, y, P.TEXT_DIM)
-            self._text(msg[:44], X0 + 48, y, color)
-            y += h
+            for part in parts:
+                self.drawn_ticker.append((part, self._text(part, x, y, color)))
+                y += h
 
     def draw(self, screen: pygame.Surface) -> None:
         screen.blit(self.surface, L.PANEL_RECT.topleft)

@@ -68,6 +68,8 @@ def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None 
         return None
     f = record_fields(record)
     lab = lambda m: labels.get(m, m)  # noqa: E731
+    if kind in ("deliver", "refund"):          # their records name the customer
+        customer = f["customer"]
     if kind in ORDER_KINDS and customer is not None:
         return _order_line(f, lang, lab, customer, tries)
     if kind == "reject":
@@ -75,7 +77,8 @@ def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None 
     if kind == "deliver":
         return tr("ev_deliver", lang, f["order"], money(f["cents"]))
     if kind == "fail":
-        return tr("ev_fail", lang, f["order"], lab(f["model"]), word(f["why"], lang))
+        return tr("ev_fail", lang, f["order"], lab(f["model"]), word(f["why"], lang),
+                  f["attempt"])
     if kind == "refund":
         return tr("ev_refund", lang, f["order"], money(f["cents"]))
     if kind == "dead_letter":
@@ -95,7 +98,56 @@ def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None 
     if kind == "alert":
         return tr("ev_alert_on" if f["on"] else "ev_alert_off", lang,
                   tr("alert_" + f["name"], lang))       # the lamp's name
-    return tr("ev_command", lang, f"{f['name']} {f['args']}".strip())
+    return tr("ev_command", lang, command_words(f["name"], parse_args(f["args"]),
+                                                lang, labels))
+
+
+def parse_args(text: str) -> dict:
+    """A command record's ``k=v,k=v`` arguments back as values: the core checked them and
+    wrote each by its kind (``True``, ``5``, ``600.0``, a model name)."""
+    out: dict = {}
+    for part in filter(None, text.split(",")):
+        key, _, value = part.partition("=")
+        if value in ("True", "False"):
+            out[key] = value == "True"
+            continue
+        for kind in (int, float):
+            try:
+                out[key] = kind(value)
+                break
+            except ValueError:
+                continue
+        else:
+            out[key] = value
+    return out
+
+
+#: command name -> the label fields taken from its arguments (the model by its display name)
+COMMAND_FIELDS = {
+    "outage": lambda a, m: (m, duration(a["duration_s"])),
+    "spawn_rate": lambda a, m: (f"{a['rate_per_min']:g}",),
+    "vip_share": lambda a, m: (f"{a['share'] * 100:.0f}%",),
+    "capacity": lambda a, m: (m, a["slots"]),
+    "breaker_multiplier": lambda a, m: (f"{a['multiplier']:g}",),
+    "rent": lambda a, m: (m, a["slots"]),
+    "return": lambda a, m: (m, a["slots"]),
+    "cancel_order": lambda a, m: (a["order_id"],),
+    "set_price": lambda a, m: (m, money(a["price_cents"])),
+}
+
+
+def command_words(name: str, args: dict, lang: str, labels: dict[str, str]) -> str:
+    """An operator's command in words, its model by display name ("SD1.5 outage 10m00s"),
+    as the timeline's flag and the ticker both say it."""
+    model = args.get("model", "")
+    shown_model = labels.get(model, model) or tr("mk_all_models", lang)
+    if name == "autoscaler":
+        return tr("mk_autoscaler", lang, tr("on" if args.get("on") else "off", lang))
+    try:
+        fields = COMMAND_FIELDS.get(name, lambda a, m: (m,))(args, shown_model)
+    except KeyError:                     # a record from another version: its name alone
+        fields = (shown_model,)
+    return tr("mk_" + name, lang, *fields)
 
 
 #: Kinds about one order, whose line names the order and its customer.
@@ -204,6 +256,7 @@ class Ticker:
         self.speed = 1.0                # playback speed (simulated s per real s)
         self.customers: dict[int, int] = {}     # order -> customer (from place/enqueue)
         self.tries: dict[int, int] = {}         # order -> failed attempts so far
+        self._owners: tuple | None = None       # (snapshot, order -> customer) when asked
 
     def update(self, snap: Snapshot) -> None:
         """Take the records logged since the last call."""
@@ -219,7 +272,7 @@ class Ticker:
                 self._remember(self.tries, record_field(rec, "order"),
                                record_field(rec, "attempt"))
             if shown(rec):
-                self._add(rec, window_s)
+                self._add(rec, window_s, snap)
 
     @staticmethod
     def _remember(table: dict[int, int], order: int, value: int) -> None:
@@ -228,12 +281,25 @@ class Ticker:
             for old in list(table)[:KEEP_ORDERS // 4]:
                 del table[old]
 
-    def _add(self, rec: tuple, window_s: float) -> None:
+    def _customer_in(self, snap: Snapshot, order: int) -> int | None:
+        """Whose order it is, from the snapshot's people, when its placing was not seen (a
+        ticker started by a timeline jump): the line then reads as it did live."""
+        if self._owners is None or self._owners[0] is not snap:
+            owners = {o.id: p.id for p in (*snap.people, *snap.departures) for o in p.orders}
+            self._owners = (snap, owners)
+        customer = self._owners[1].get(order)
+        if customer is not None:
+            self._remember(self.customers, order, customer)
+        return customer
+
+    def _add(self, rec: tuple, window_s: float, snap: Snapshot | None = None) -> None:
         """A new line, or the newest matching line folded over it and moved to the top."""
         customer = tries = None
         if rec[1] in ORDER_KINDS:
             order = record_field(rec, "order")
             customer = self.customers.get(order)
+            if customer is None and snap is not None:
+                customer = self._customer_in(snap, order)
             tries = self.tries.get(order)
         folds = self.folds
         for back in range(1, min(FOLD_BACK, len(folds)) + 1):

@@ -23,7 +23,7 @@ from render import tooltip
 from render.fonts import Fonts
 from render.i18n import tr
 from render.presenter import PRE_ROLL_S, Marker, markers
-from render.ticker import clock, duration
+from render.ticker import clock, command_words
 
 RECT = L.TIMELINE_RECT
 PAD_X = 10
@@ -40,19 +40,6 @@ FLAG = {"mk_flash": P.ORANGE, "mk_rush": P.YELLOW, "mk_busier": P.YELLOW, "mk_ca
 CHIP = {"mk_outage": (P.WHITE, P.RED_DARK)}   # (text, chip) where the flag colour is too dark
 OPERATOR = P.CYAN
 SCRIPTED = P.PINK
-
-#: command name -> the label fields taken from its arguments
-_FIELDS = {
-    "outage": lambda a, m: (m, duration(a["duration_s"])),
-    "spawn_rate": lambda a, m: (f"{a['rate_per_min']:g}",),
-    "vip_share": lambda a, m: (f"{a['share'] * 100:.0f}%",),
-    "capacity": lambda a, m: (m, a["slots"]),
-    "breaker_multiplier": lambda a, m: (f"{a['multiplier']:g}",),
-    "rent": lambda a, m: (m, a["slots"]),
-    "return": lambda a, m: (m, a["slots"]),
-    "cancel_order": lambda a, m: (a["order_id"],),
-}
-
 
 def span_s(day: dict, now_s: float) -> float:
     """The time the track spans: the scenario's day, grown by whole hours past its end."""
@@ -103,13 +90,7 @@ def marker_label(m: Marker, lang: str, labels: dict[str, str]) -> str:
     """The words on a flag: the profile step, or the command and its arguments."""
     if m.command is None:
         return tr(m.key, lang, f"{m.factor:g}")
-    args = m.command.args
-    model = labels.get(args.get("model", ""), args.get("model", "")) or tr("mk_all_models", lang)
-    name = m.command.name
-    if name == "autoscaler":
-        return tr(m.key, lang, tr("on" if args["on"] else "off", lang))
-    fields = _FIELDS.get(name, lambda a, m: (m,))(args, model)
-    return tr(m.key, lang, *fields)
+    return command_words(m.command.name, m.command.args, lang, labels)
 
 
 def flag_color(m: Marker) -> tuple[int, int, int]:
