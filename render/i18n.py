@@ -247,9 +247,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "橙色边框: 租用的槽位 (每小时更贵)"),
     "sym_failed": ("Red machine: an upstream call failed; the order retries",
                    "红色机器: 上游调用失败; 订单将重试"),
-    "sym_down": ("Grey machine, red cross: its model is in outage or its breaker is open; "
-                 "a bar below: a call still running there",
-                 "灰色机器, 红叉: 该模型故障中或熔断器打开; 下方有条: 仍在运行的调用"),
+    "sym_down": ("Grey machine, red cross: model down (outage, breaker); a bar: a call on it",
+                 "灰色机器, 红叉: 模型故障或熔断; 下方的条: 其上仍在运行的调用"),
     "sym_crate": ("Crate: a rented slot on its way; the bar is its delivery",
                   "木箱: 租用的槽位正在送来; 条为送达进度"),
     "sym_bag": ("Coin bag: the manager pays the supplier for rented slots",
