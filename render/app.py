@@ -95,6 +95,7 @@ class App:
         self.message_until = 0.0
         self.people_drawn = 0
         self.resume_speed = DEFAULT_SPEED  # what SPACE resumes to
+        self._landing: Ticker | None = None  # the ticker a timeline jump fills as it lands
         self.actions: dict[str, Callable[[dict], None]] = {
             "_speed": lambda a: setattr(self, "speed", float(a["speed"])),
             "_faster": lambda a: self._nudge_speed(+1),
@@ -111,7 +112,7 @@ class App:
                 pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F11, mod=0, unicode="")),
             "_help": lambda a: setattr(self, "show_help", not self.show_help),
             "_close_help": lambda a: setattr(self, "show_help", False),
-            "_jump": lambda a: self.presenter.jump(self.sim, a["t_s"]),
+            "_jump": lambda a: self._jump(a["t_s"]),
         }
         self.load(scenario or "default", seed, lang, speed)
 
@@ -213,6 +214,17 @@ class App:
         self.snap = self.sim.snapshot()
         self.dashboard.dirty = True
 
+    def _jump(self, t_s: float) -> None:
+        """Start a timeline jump; a ticker of its own reads the jump's last minutes, and
+        takes over when it lands, so the lines read as they did when that moment played."""
+        self.presenter.jump(self.sim, t_s)
+        job = self.presenter.job
+        if job is None:
+            return
+        ticker = self._landing = Ticker()
+        ticker.speed = self.presenter.cruise or self.speed or 1.0
+        job.on_slice = lambda sim: ticker.update(sim.snapshot())
+
     def _nudge_speed(self, by: int) -> None:
         i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - self.speed))
         self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i + by))]
@@ -290,10 +302,9 @@ class App:
                 self.speed = self.presenter.advance(self.sim, dt, self.speed, deadline)
                 if self.presenter.ready is not None:
                     self.adopt(self.presenter.take_ready())
-                elif jumping and not self.presenter.busy:
-                    # a jump forward landed: the ticker starts over from the records there,
-                    # as a jump back's fresh panel does, so both read as the run did live
-                    self.dashboard.ticker = Ticker()
+                if jumping and not self.presenter.busy and self._landing is not None:
+                    # the jump landed: its ticker read the last minutes before the target
+                    self.dashboard.ticker, self._landing = self._landing, None
             except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
                 self.sim_error = f"{type(e).__name__}: {e}"
             self._note_kept()

@@ -9,7 +9,7 @@ customer placed an order and how often it failed, so an order's line names both.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from render import palette as P
 from render.i18n import tr, word
@@ -171,7 +171,7 @@ def fold_line(fold: Fold, lang: str, labels: dict[str, str]) -> str | None:
     """Several records read as one line: a rate per simulated minute when they come fast
     ("12 refunds/min"), else a count ("13 refunds, last order 430", "4 gave up"); None for
     the caller's "×n" after the last record's own line (breakers)."""
-    span_s = fold.last[0] - fold.first[0]
+    span_s = fold.last[0] - fold.first[0]      # within the last RATE_WINDOW_S (see Fold)
     per_min = (fold.n - 1) * 60.0 / span_s if span_s > 0 else 0.0
     if fold.n >= RATE_MIN and span_s >= RATE_SPAN_S and per_min >= RATE_MIN_PER_MIN:
         key, value = "rate_", f"{per_min:.0f}" if per_min >= 10 else f"{per_min:.1f}"
@@ -204,6 +204,10 @@ RATE_SPAN_S = 60.0    # ...over at least a simulated minute (a burst of 3 is not
 FOLD_BACK = 6         # a record may fold into any of the newest lines, not only the last
 FOLD_REAL_S = 2.0     # ...if that line's last record is at most this many real seconds old
 FOLD_MIN_S = 10.0     # (in simulated seconds at least: at x1 a burst still folds)
+#: a folded line counts (and rates) the records of its last this many simulated seconds: what
+#: it says depends on the recent run only, not on how long the ticker has been watching (a
+#: ticker started by a timeline jump reads as the one that played there)
+RATE_WINDOW_S = 600.0
 KEEP_ORDERS = 4096    # order -> customer / failed attempts remembered for the lines
 
 
@@ -231,14 +235,25 @@ def shown(rec: tuple) -> bool:
 
 @dataclass(slots=True)
 class Fold:
-    """One ticker line: ``n`` records read as one, from ``first`` to ``last``; ``customer``
-    and ``tries`` of the last one's order (None: not an order, or not seen placed)."""
+    """One ticker line: ``n`` records read as one, from ``first`` to ``last`` (the records
+    of the last ``RATE_WINDOW_S`` before ``last``); ``customer`` and ``tries`` of the last
+    one's order (None: not an order, or not seen placed)."""
 
     first: tuple
     last: tuple
     n: int = 1
     customer: int | None = None
     tries: int | None = None
+    recs: deque = field(default_factory=deque)   # the records counted, oldest first
+
+    def add(self, rec: tuple) -> None:
+        recs = self.recs
+        if not recs:
+            recs.append(self.first)
+        recs.append(rec)
+        while recs[0][0] < rec[0] - RATE_WINDOW_S:
+            recs.popleft()
+        self.first, self.last, self.n = recs[0], rec, len(recs)
 
 
 class Ticker:
@@ -306,7 +321,8 @@ class Ticker:
             fold = folds[-back]
             if _same(fold.last, rec) and rec[0] - fold.last[0] <= window_s:
                 del folds[-back]
-                fold.last, fold.n, fold.customer, fold.tries = rec, fold.n + 1, customer, tries
+                fold.add(rec)
+                fold.customer, fold.tries = customer, tries
                 folds.append(fold)
                 return
         folds.append(Fold(rec, rec, 1, customer, tries))
