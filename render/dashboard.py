@@ -41,8 +41,8 @@ LINE_H = 16
 PITCH = {"en": LINE_H, "zh": 19}    # line pitch by language: CJK glyphs fill the whole 16 px
 #: The per-model table: (column heading, x offset, right-aligned).
 TABLE_COLUMNS = (("col_model", 0, False), ("col_waiting", 80, False),
-                 ("col_running", 176, False), ("col_util", 256, False),
-                 ("col_p50p95", 306, False), ("col_rented", 396, True))
+                 ("col_running", 176, False), ("col_util", 246, False),
+                 ("col_p50p95", 298, False), ("col_rented", 396, True))
 TILE_W = 197        # a KPI tile's width: two to a row
 TICKER_TEXT_X = 48  # a ticker line's words start here, after its clock
 SPARK_W, SPARK_H = 126, 30

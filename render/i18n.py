@@ -284,9 +284,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "dead-letter list.",
                              "所有尝试都失败的订单: 已退款, 并记入死信列表。"),
     # -- events announce themselves (banners, per-order ticker, tooltips in words) ----------
-    "bn_outage": ("{} OUTAGE · back in {}", "{} 故障 · {}后恢复"),
-    "bn_breaker": ("{} BREAKER OPEN · no calls", "{} 熔断 · 暂停调用"),
-    "bn_paused": ("{} PAUSED · no new orders", "{} 已暂停派单"),
+    "bn_outage": ("OUTAGE · back in {}", "故障 · {}后恢复"),
+    "bn_breaker": ("BREAKER OPEN · no calls", "熔断 · 暂停调用"),
+    "bn_paused": ("PAUSED · no new orders", "已暂停派单"),
     "ev_deliver_of": ("order {} of #{} delivered {}", "#{1} 的订单 {0} 交付 {2}"),
     "ev_fail_of": ("order {} of #{}: {} {}, try {}", "#{1} 的订单 {0}: {2} {3}, 第{4}次"),
     "ev_refund_of": ("order {} of #{} refunded {} — failed {}×",

@@ -59,11 +59,15 @@ def test_machines_of_a_model_in_outage_are_drawn_broken_with_a_banner(screen):
     others = machine_screens(app, "audio")
     assert others and DOWN_SCREEN not in others.values()      # the other models work on
     text, rect = app.machines.banners["image"]
-    assert text == "SD1.5 OUTAGE · back in ~10 min"
+    assert text == "OUTAGE · back in ~10 min"          # after the header's "SD1.5 image"
     group = app.machines.groups["image"]
-    area = pygame.Rect(L.to_screen(*group.base_area.topleft),
-                       (group.base_area.w * L.SCALE, group.base_area.h * L.SCALE))
-    assert area.contains(rect)
+    header = pygame.Rect(L.to_screen(*group.header.topleft),
+                         (group.header.w * L.SCALE, group.header.h * L.SCALE))
+    assert header.contains(rect)                         # in the header: no machine hidden
+    for _, cell in app.machines.drawn.values():             # world pixels
+        on_screen = pygame.Rect(L.to_screen(cell.x, cell.y), (cell.w * L.SCALE,
+                                                              cell.h * L.SCALE))
+        assert not rect.colliderect(on_screen)
     assert tuple(screen.get_at(rect.topleft))[:3] == P.RED           # the plate's red edge
     assert tuple(screen.get_at((rect.x + 3, rect.y + 3)))[:3] == P.RED_DARK
     assert set(app.machines.banners) == {"image"}

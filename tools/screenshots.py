@@ -1,5 +1,6 @@
 """Make the README's screenshots in docs/: the peaks of rush-hour and outage, x30 and x600,
-English and Chinese, and the presenter's timeline.
+English and Chinese (among them rush-hour at 03:26 and the outage at 01:05), and the
+presenter's timeline.
 
     python tools/screenshots.py [--only NAME]
 
@@ -35,6 +36,12 @@ SHOTS = {
     "peak-outage-x600": ("outage", 1, 3600 + 1100, 600.0, "en"),
     "peak-outage-x600-zh": ("outage", 1, 3600 + 1100, 600.0, "zh"),
     "peak-mmc-x30": ("mmc", 1, 2 * 3600, 30.0, "en"),
+    # the moments issue 16 judged the figures at: rush-hour's peak at 03:26 and the SD1.5
+    # outage at 01:05, each in both languages, played at x30 (the presenter's pace there)
+    "rush-hour-0326": ("rush-hour", 1, 12360.0, 30.0, "en"),
+    "rush-hour-0326-zh": ("rush-hour", 1, 12360.0, 30.0, "zh"),
+    "outage-0105": ("outage", 1, 3900.0, 30.0, "en"),
+    "outage-0105-zh": ("outage", 1, 3900.0, 30.0, "zh"),
 }
 SETTLE_FRAMES = 600          # 10 real seconds at the picture's speed
 
