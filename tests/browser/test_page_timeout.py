@@ -15,7 +15,7 @@ def _page_without_runtime() -> bytes:
               "ume_block": "1", "can_close": "0", "archive": "river-factory",
               "autorun": "0", "width": "1280", "height": "720"}
     for key, value in values.items():
-        text = text.replace("{{cookiecutter.%s}}" % key, value)
+        text = text.replace("{{cookiecutter." + key + "}}", value)
     assert "{{" not in text
     return text.encode("utf-8")
 
