@@ -16,6 +16,7 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 
 from render import dashboard as D  # noqa: E402
+from render import tooltip  # noqa: E402
 from render.app import App  # noqa: E402
 from render.fonts import Fonts  # noqa: E402
 from render.machines import is_down  # noqa: E402
@@ -133,4 +134,8 @@ def test_in_an_outage_the_running_calls_are_the_machines_drawn_running():
                       if name == "image" and look == "down_busy")
         assert running == st.num_requests_running, (t, running, st.num_requests_running)
         seen += st.num_requests_running
+        for slot in st.slots:           # ...and its tooltip says both: down, and the call
+            if slot.call is not None and slot.state == "busy":
+                lines = tooltip.slot_lines(st, slot, app.snap.now_s, "en")
+                assert lines[1].startswith("down") and any("order" in ln for ln in lines)
     assert seen > 0, "the outage never had a running call: the test proves nothing"
