@@ -36,6 +36,7 @@ from render.sprites import Sprites
 from render.state import ViewState
 from render.ticker import Ticker
 from render.timeline import Timeline
+from render.wordwrap import ellipsize
 from sim import CommandError, SimulationPort, Snapshot, open_run, resolve_path, scenario_names
 
 MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame
@@ -382,7 +383,8 @@ class App:
                                   {st.name: st.label for st in self.snap.stations}, self.mouse)
         over = self._hover(screen) or over
         if self.message and self.clock < self.message_until:
-            surf = self.fonts.label(self.message[:100], P.WHITE)
+            text = ellipsize(self.message, L.WORLD_RECT.w - 28, self.fonts.width)
+            surf = self.fonts.label(text, P.WHITE)
             box = pygame.Rect(8, L.WORLD_RECT.bottom - 26, surf.get_width() + 12, 20)
             screen.fill(P.RED_DARK, box)
             screen.blit(surf, (box.x + 6, box.y + 2))
