@@ -19,7 +19,7 @@ from render.app import App  # noqa: E402
 from render.people import BAR_COLORS, wait_bar  # noqa: E402
 from render.seating import BAR_STEPS  # noqa: E402
 from render.sprites import Sprites  # noqa: E402
-from sim import load_scenario, open_run, resolve_path  # noqa: E402
+from sim import open_run, resolve_path  # noqa: E402
 
 SCALE = L.WORLD_RECT.w // L.WORLD_W          # world pixels to screen pixels
 
@@ -136,4 +136,3 @@ def test_the_overview_draws_them_that_big():
     assert id(app.sprites.bubble) in overs
     bars = [o[0] for o in app.people._overs if o[0].get_width() == BAR_STEPS]
     assert bars and all(b.get_height() >= 3 for b in bars)
-    assert load_scenario("scenarios/rush-hour.toml")
