@@ -98,11 +98,51 @@ def init_display(headless: bool):
 
     from render.display import LOGICAL, Display
 
-    pygame.display.init()
+    noise = _held_stderr(pygame.display.init) if not headless else pygame.display.init()
+    if noise and pygame.display.get_driver() != NO_DISPLAY_DRIVER:
+        sys.stderr.write(noise.decode(errors="replace"))    # SDL's own words, when it matters
     pygame.font.init()
     pygame.display.set_mode(LOGICAL)   # a fixed size (pygbag); a window manager may resize
     pygame.display.set_caption("River Factory")
     return pygame, Display()
+
+
+#: SDL's video driver when it found no display: it draws into memory, nothing shows.  Asked
+#: of SDL, not read from $DISPLAY: Wayland, macOS and Windows have no $DISPLAY at all.
+NO_DISPLAY_DRIVER = "offscreen"
+
+
+def _held_stderr(fn) -> bytes:
+    """Run ``fn`` with file descriptor 2 held in a buffer; return what was written there.
+    Why: SDL probing for a display that is not there prints its own errors ("XDG_RUNTIME_DIR
+    is invalid") before it falls back; the no-display case is then told in one line."""
+    if sys.platform == "emscripten":
+        fn()
+        return b""
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            fn()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        held.seek(0)
+        return held.read()
+
+
+def no_display_line(driver: str, headless: bool) -> str | None:
+    """The one line for a window asked where SDL found no display (None: all is well).
+    Without it the game ran off screen and looked hung."""
+    if headless or driver != NO_DISPLAY_DRIVER or sys.platform == "emscripten":
+        return None
+    return ("main.py: no display to open a window on (SDL chose its 'offscreen' driver); "
+            "run it on a desktop, or headless: python main.py --headless --frames 600 "
+            "--screenshot shot.png, or under a virtual display: xvfb-run python main.py "
+            "(Xvfb)")
 
 
 SCREENSHOT_SUFFIXES = (".png", ".bmp", ".tga", ".jpg", ".jpeg")
@@ -134,6 +174,11 @@ async def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     pygame, display = init_display(opts["headless"])
+    missing = no_display_line(pygame.display.get_driver(), opts["headless"])
+    if missing:
+        print(missing, file=sys.stderr)
+        pygame.quit()
+        return 1
     from render.app import DEFAULT_SPEED, App
 
     if opts["bench"]:

@@ -34,7 +34,9 @@ from render.people import People
 from render.presenter import Presenter, two_digits
 from render.sprites import Sprites
 from render.state import ViewState
+from render.ticker import Ticker
 from render.timeline import Timeline
+from render.wordwrap import ellipsize
 from sim import CommandError, SimulationPort, Snapshot, open_run, resolve_path, scenario_names
 
 MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame
@@ -94,6 +96,7 @@ class App:
         self.message_until = 0.0
         self.people_drawn = 0
         self.resume_speed = DEFAULT_SPEED  # what SPACE resumes to
+        self._landing: Ticker | None = None  # the ticker a timeline jump fills as it lands
         self.actions: dict[str, Callable[[dict], None]] = {
             "_speed": lambda a: setattr(self, "speed", float(a["speed"])),
             "_faster": lambda a: self._nudge_speed(+1),
@@ -110,7 +113,7 @@ class App:
                 pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F11, mod=0, unicode="")),
             "_help": lambda a: setattr(self, "show_help", not self.show_help),
             "_close_help": lambda a: setattr(self, "show_help", False),
-            "_jump": lambda a: self.presenter.jump(self.sim, a["t_s"]),
+            "_jump": lambda a: self._jump(a["t_s"]),
         }
         self.load(scenario or "default", seed, lang, speed)
 
@@ -212,6 +215,17 @@ class App:
         self.snap = self.sim.snapshot()
         self.dashboard.dirty = True
 
+    def _jump(self, t_s: float) -> None:
+        """Start a timeline jump; a ticker of its own reads the jump's last minutes, and
+        takes over when it lands, so the lines read as they did when that moment played."""
+        self.presenter.jump(self.sim, t_s)
+        job = self.presenter.job
+        if job is None:
+            return
+        ticker = self._landing = Ticker()
+        ticker.speed = self.presenter.cruise or self.speed or 1.0
+        job.on_slice = lambda sim: ticker.update(sim.snapshot())
+
     def _nudge_speed(self, by: int) -> None:
         i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - self.speed))
         self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i + by))]
@@ -285,9 +299,13 @@ class App:
             deadline = (None if budget is None
                         else start + budget - max(self._draw_s[self._banded]))
             try:   # playback, eased around markers, or a slice of a timeline jump
+                jumping = self.presenter.busy
                 self.speed = self.presenter.advance(self.sim, dt, self.speed, deadline)
                 if self.presenter.ready is not None:
                     self.adopt(self.presenter.take_ready())
+                if jumping and not self.presenter.busy and self._landing is not None:
+                    # the jump landed: its ticker read the last minutes before the target
+                    self.dashboard.ticker, self._landing = self._landing, None
             except Exception as e:  # noqa: BLE001 -- keep the page alive, show the fault
                 self.sim_error = f"{type(e).__name__}: {e}"
             self._note_kept()
@@ -315,7 +333,8 @@ class App:
         self.machines.update(snap, self.clock)
         self.people.retarget(snap, snap.controls.multiplier, self.contents)
         self.dashboard.ticker.speed = self.speed      # the ticker folds more at high speed
-        self.dashboard.update(snap)
+        if not self.presenter.busy:     # mid-jump snapshots skip minutes: not the live run
+            self.dashboard.update(snap)
 
     def draw(self, screen: pygame.Surface) -> None:
         """Draw the frame; on a snapshot frame the slot and label layers wait one frame.
@@ -364,7 +383,8 @@ class App:
                                   {st.name: st.label for st in self.snap.stations}, self.mouse)
         over = self._hover(screen) or over
         if self.message and self.clock < self.message_until:
-            surf = self.fonts.label(self.message[:100], P.WHITE)
+            text = ellipsize(self.message, L.WORLD_RECT.w - 28, self.fonts.width)
+            surf = self.fonts.label(text, P.WHITE)
             box = pygame.Rect(8, L.WORLD_RECT.bottom - 26, surf.get_width() + 12, 20)
             screen.fill(P.RED_DARK, box)
             screen.blit(surf, (box.x + 6, box.y + 2))

@@ -30,6 +30,7 @@ from render.i18n import SCENARIO_NAMES, tr, word
 from render.kpistrip import GRID, percent, tiles, wait
 from render.state import ViewState
 from render.ticker import Ticker, clock, money, short
+from render.wordwrap import ellipsize, wrap
 from sim import AlertView, Snapshot, StationView
 
 REFRESH_S = 0.4   # the panel reads calmly at 2.5 repaints a second (~1 ms native, 3-4 in wasm)
@@ -39,10 +40,11 @@ RULE = 4                 # a section's rule, above its first line
 LINE_H = 16
 PITCH = {"en": LINE_H, "zh": 19}    # line pitch by language: CJK glyphs fill the whole 16 px
 #: The per-model table: (column heading, x offset, right-aligned).
-TABLE_COLUMNS = (("col_model", 0, False), ("col_waiting", 84, False),
-                 ("col_running", 164, False), ("col_util", 244, False),
-                 ("col_p50p95", 298, False), ("col_rented", 394, True))
+TABLE_COLUMNS = (("col_model", 0, False), ("col_waiting", 80, False),
+                 ("col_running", 176, False), ("col_util", 246, False),
+                 ("col_p50p95", 298, False), ("col_rented", 396, True))
 TILE_W = 197        # a KPI tile's width: two to a row
+TICKER_TEXT_X = 48  # a ticker line's words start here, after its clock
 SPARK_W, SPARK_H = 126, 30
 Format = Callable[[float], str]
 
@@ -87,12 +89,19 @@ ALERT_FORMATS: dict[str, Callable[[float], str] | None] = {
     "wait_p95": wait, "abandon_rate": percent, "queue_len": _count,
     "breaker_open": None}
 STATE_COLORS = {"good": P.TEXT_GOOD, "bad": P.TEXT_BAD, "warn": P.ORANGE, "plain": P.TEXT}
-#: The counters, two per line: (label, where from: "count" | "gauge" | "money", key).
-COUNTS = (("in_building", "gauge", "customers_in_building"), ("arrived", "count", "arrived"),
-          ("delivered", "count", "delivered"), ("rejected", "count", "rejected"),
-          ("left", "count", "left"), ("dropout", "gauge", "dropout_rate"),
-          ("retries", "count", "retries"), ("asked", "count", "asked"),
+#: The counters, two per line: (label, where from: "count" | "gauge" | "money", key).  Each
+#: count says what it counts (COUNT_UNITS): orders beside customers read as one unit else.
+COUNTS = (("arrived", "count", "arrived"), ("left", "count", "left"),
+          ("rejected", "count", "rejected"), ("dropout", "gauge", "dropout_rate"),
+          ("in_building", "gauge", "customers_in_building"), ("asked", "count", "asked"),
+          ("delivered", "count", "delivered"), ("retries", "count", "retries"),
           ("dead_letters", "count", "dead_letters"), ("refunds", "money", "refunds"))
+#: The unit word each count's label carries (i18n keys).
+COUNT_UNITS = {"arrived": "u_customers", "left": "u_customers", "rejected": "u_customers",
+               "in_building": "u_customers", "asked": "u_customers",
+               "delivered": "u_orders", "dead_letters": "u_orders", "retries": "u_calls"}
+COUNT_COL_X = (X0, X0 + 228)    # the long labels (customers turned away) take the left column
+COUNT_W = (224, 170)            # each column's width: every count line fits its own
 #: The panel from top to bottom: (section, height from the number of models and the line
 #: pitch (None: the rest of the panel), band of the timed repaint that paints it).
 SECTIONS: tuple[tuple[str, Callable[[int, int], int] | None, int], ...] = (
@@ -181,9 +190,10 @@ class Dashboard:
 
     def __init__(self, fonts: Fonts) -> None:
         self.fonts = fonts
-        self.surface = pygame.Surface(L.PANEL_RECT.size)
+        self.surface = pygame.Surface(L.PANEL_RECT.size)   # what the screen shows
         if pygame.display.get_surface() is not None:
             self.surface = self.surface.convert()
+        self._canvas = self.surface.copy()      # where a repaint paints, swapped in when done
         self.ticker = Ticker()
         self.last_draw = -1e9
         self.dirty = True
@@ -192,6 +202,7 @@ class Dashboard:
         self.drawn_rows: dict[str, pygame.Rect] = {}     # model -> where its row landed
         self.drawn_sections: dict[str, pygame.Rect] = {}  # section -> where its text landed
         self.drawn_kpi: dict[str, str] = {}     # KPI tile -> the figure drawn (tests)
+        self.drawn_ticker: list[tuple[str, pygame.Rect]] = []   # ticker lines as drawn
         self.lamps: list[tuple[pygame.Rect, AlertView]] = []  # alert lamps, panel coordinates
         self.checked_s = 0.0            # when the alerts were last checked
         self._section = ""
@@ -213,6 +224,12 @@ class Dashboard:
         for _ in self._paint(view):
             pass
         self._parts = None
+        self._show()
+
+    def _show(self) -> None:
+        """Swap the finished repaint in: the screen shows one snapshot's panel, never the
+        bands of two (the header's profit and the sparkline's once differed on one screen)."""
+        self.surface, self._canvas = self._canvas, self.surface
         self.version += 1
 
     def step(self, view: ViewState, clock_s: float) -> bool:
@@ -221,8 +238,9 @@ class Dashboard:
 
         Why in bands: the whole panel is about a hundred text blits, as much as a snapshot;
         painted a band per frame it never lands on top of other heavy work in one frame.
-        Each band clears its own strip, so the panel is never half blank, and all of them
-        read the view (and snapshot) the repaint started from, so the panel shows one instant.
+        The bands paint a canvas off screen, all from the view (and snapshot) the repaint
+        started from, and the finished canvas is swapped in at once: every figure on the
+        screen comes from one snapshot.
         """
         began = self._parts is None
         if began:
@@ -230,15 +248,15 @@ class Dashboard:
                 return False
             self.last_draw = clock_s
             self._parts = self._paint(view)
-        self.version += 1
         if next(self._parts, _DONE) is _DONE:
             self._parts = None
+            self._show()
         return began
 
     def _paint(self, view: ViewState) -> Iterator[None]:
         """Paint the sections band by band, yielding between bands."""
         view = replace(view)        # a copy: every band shows the same instant
-        s = self.surface
+        s = self._canvas
         rects = stack(len(view.snap.stations), s.get_height(), pitch(view.lang))
         band = 0
         for name, _, part in SECTIONS:
@@ -256,16 +274,19 @@ class Dashboard:
         if view.sim_error:
             h = s.get_height()
             s.fill(P.RED_DARK, pygame.Rect(0, h - 36, s.get_width(), 36))
-            self._text(tr("sim_error", view.lang, view.sim_error)[:50], X0, h - 28, P.WHITE)
+            self._text(tr("sim_error", view.lang, view.sim_error), X0, h - 28, P.WHITE,
+                       width=s.get_width() - 2 * X0)
 
     def _text(self, t: str, x: int, y: int, color: P.Color = P.TEXT,
               right: bool = False, width: int | None = None) -> pygame.Rect:
-        """Blit a label (cut at ``width`` pixels); the rectangle it covered joins the current
-        section's."""
+        """Blit a label (ellipsized at a word to ``width`` pixels); the rectangle it covered
+        joins the current section's."""
+        if width is not None:
+            t = ellipsize(t, max(0, width), self.fonts.width)
         surf = self.fonts.label(t, color)
         clip = pygame.Rect(0, 0, surf.get_width() if width is None else max(0, width),
                            surf.get_height())
-        at = self.surface.blit(surf, (x - clip.w if right else x, y), clip)
+        at = self._canvas.blit(surf, (x - clip.w if right else x, y), clip)
         sec = self.drawn_sections.get(self._section)
         if sec is not None:
             self.drawn_sections[self._section] = sec.union(at) if sec.w else at
@@ -274,7 +295,7 @@ class Dashboard:
     def _paint_header(self, view: ViewState, y: int) -> None:
         snap = view.snap
         lang = view.lang
-        right = self.surface.get_width() - 8
+        right = self._canvas.get_width() - 8
         self._text(tr("title", lang), X0, y, P.YELLOW)
         self._text(tr("clock", lang, int(snap.now_s // 86400) + 1, clock(snap.now_s)),
                    right, y, P.WHITE, right=True)
@@ -295,7 +316,7 @@ class Dashboard:
                 tile = shown[name]
                 x = X0 + i * TILE_W
                 color = STATE_COLORS[tile.state]
-                self.surface.fill(color, pygame.Rect(x, y + 2, 2, 2 * h - 4))
+                self._canvas.fill(color, pygame.Rect(x, y + 2, 2, 2 * h - 4))
                 self._text(tile.heading, x + 6, y, P.TEXT_DIM)
                 value = self._text(tile.value, x + 6, y + h, color)
                 self._text(tile.detail, value.right + 8, y + h, P.TEXT_DIM,
@@ -327,19 +348,24 @@ class Dashboard:
         crowded = float("inf") if crowded is None else crowded
         self.drawn_rows = {}
         for st in snap.stations:
-            self.drawn_rows[st.name] = self._row(st, y, snap.now_s, crowded)
+            self.drawn_rows[st.name] = self._row(st, y, snap.now_s, crowded, view.lang)
             y += h + 1
 
-    def _row(self, st: StationView, y: int, now: float, crowded: float) -> pygame.Rect:
+    def _row(self, st: StationView, y: int, now: float, crowded: float,
+             lang: str = "en") -> pygame.Rect:
         """One model's row; returns the rectangle its cells covered."""
         x = [X0 + dx for _, dx, _ in TABLE_COLUMNS]
         text = self._text
         cells = [text(st.label[:10], x[0], y, P.CONTENT_COLORS.get(st.content, P.SILVER))]
         normal = st.num_requests_waiting - st.num_requests_waiting_vip
-        cells.append(text(f"{normal}/{st.num_requests_waiting_vip}", x[1], y,
+        cells.append(text(tr("cell_waiting", lang, normal + st.num_requests_waiting_vip,
+                             st.num_requests_waiting_vip), x[1], y,
                           P.TEXT_BAD if st.num_requests_waiting > crowded else P.TEXT))
         working = sum(1 for sl in st.slots if sl.state in ("idle", "busy", "draining"))
-        cells.append(text(f"{st.num_requests_running}/{working}", x[2], y))
+        down = st.outage_until_s > now or st.circuit == "open"
+        # on a down model the running calls are the crossed-out machines with a bar: red
+        cells.append(text(tr("cell_running", lang, st.num_requests_running, working), x[2], y,
+                          P.TEXT_BAD if down and st.num_requests_running else P.TEXT))
         util = st.utilization
         cells.append(text(f"{util * 100:.0f}%", x[3], y,
                           P.TEXT_BAD if util > 0.95 else (P.YELLOW if util > 0.8 else P.TEXT)))
@@ -349,7 +375,7 @@ class Dashboard:
         down = st.outage_until_s > now
         if st.circuit != "closed" or st.paused or down:
             lamp = P.RED if st.circuit == "open" or down else P.YELLOW
-            self.surface.fill(lamp, pygame.Rect(x[0] - 7, y + 5, 4, 6))
+            self._canvas.fill(lamp, pygame.Rect(x[0] - 7, y + 5, 4, 6))
         return cells[0].unionall(cells[1:])
 
     def _paint_sparks(self, view: ViewState, y: int) -> None:
@@ -364,7 +390,7 @@ class Dashboard:
             self._text(tr(sp.heading, lang), x, y, P.TEXT_DIM)
             self._text(sp.fmt(pts[-1][1]), x + SPARK_W, y, sp.color, right=True)
             graph = pygame.Rect(x, y + h + 2, SPARK_W, SPARK_H)
-            top = sparkline(self.surface, graph, pts, sp.color, sp.threshold(snap))
+            top = sparkline(self._canvas, graph, pts, sp.color, sp.threshold(snap))
             span = tr("spark_span", lang, span_label(snap.now_s - pts[0][0]))
             self._text(span, x, graph.bottom + 2, P.TEXT_DIM)
             self._text(tr("spark_max", lang, sp.scale(top)), x + SPARK_W, graph.bottom + 2,
@@ -383,11 +409,11 @@ class Dashboard:
                 t = tr(key, lang, f"{snap.gauges.get(name, 0.0) * 100:.1f}%")
             else:
                 t = tr(key, lang, int(snap.gauges.get(name, 0)))
-            self._text(t, X0 + (i % 2) * 200, y + (i // 2) * h)
+            self._text(t, COUNT_COL_X[i % 2], y + (i // 2) * h)
 
     def _paint_alerts(self, view: ViewState, y: int) -> None:
         """A lamp per alert the core declares, in its order (hover one: :meth:`hover`)."""
-        s = self.surface
+        s = self._canvas
         self._text(tr("alerts", view.lang), X0, y, P.TEXT_DIM)
         x = X0 + 56
         self.lamps = []
@@ -425,16 +451,25 @@ class Dashboard:
         return lines
 
     def _paint_ticker(self, view: ViewState, y: int) -> None:
+        """The newest lines, each wrapped at words to the panel's width (two lines at most,
+        the second ellipsized at a word): never cut at the panel's edge."""
         lang = view.lang
         h = pitch(lang)
         self._text(tr("ticker", lang), X0, y, P.TEXT_DIM)
         y += h + 2
         labels = {st.name: st.label for st in view.snap.stations}
-        rows = (self.surface.get_height() - y - 4) // h
-        for t_s, msg, color in self.ticker.rows(rows, lang, labels):
+        bottom = self._canvas.get_height() - 4
+        x = X0 + TICKER_TEXT_X
+        width = self._canvas.get_width() - x - 8
+        self.drawn_ticker = []
+        for t_s, msg, color in self.ticker.rows((bottom - y) // h, lang, labels):
+            if y + h > bottom:
+                break
+            parts = wrap(msg, width, self.fonts.width, 2 if y + 2 * h <= bottom else 1)
             self._text(clock(t_s)[:5], X0, y, P.TEXT_DIM)
-            self._text(msg[:44], X0 + 48, y, color)
-            y += h
+            for part in parts:
+                self.drawn_ticker.append((part, self._text(part, x, y, color)))
+                y += h
 
     def draw(self, screen: pygame.Surface) -> None:
         screen.blit(self.surface, L.PANEL_RECT.topleft)

@@ -19,6 +19,7 @@ from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
 from render.machines import Machines, Overlays
+from render.people import wait_bar
 from render.sprites import Sprites
 from sim import Snapshot
 
@@ -56,15 +57,6 @@ def _with(base: pygame.Surface, *overs: tuple[pygame.Surface, tuple[int, int]],
     return surf
 
 
-def _wait_bar(fill: int, color: P.Color) -> pygame.Surface:
-    """The bar the people layer draws over a waiting head (6 steps, colour by wait)."""
-    s = pygame.Surface((6, 2))
-    s.fill(P.BLACK)
-    s.fill(P.NIGHT, pygame.Rect(0, 0, 6, 1))
-    s.fill(color, pygame.Rect(0, 0, fill, 1))
-    return s
-
-
 def symbol_rows(sp: Sprites) -> list[tuple[str, list[pygame.Surface]]]:
     """(label key, sprites to show) for every symbol of the scene, unscaled."""
     ov = Overlays()
@@ -79,10 +71,10 @@ def symbol_rows(sp: Sprites) -> list[tuple[str, list[pygame.Surface]]]:
     return [
         ("sym_tiers", [sp.person(t, False, "down", 0) for t in range(len(P.TIER_SHIRTS))]),
         ("sym_crown", [sp.person(1, True, "down", 0)]),
-        ("sym_bar", [_with(walker, (_wait_bar(f, c), (1, 0)))
-                     for f, c in ((2, P.LIME), (4, P.YELLOW), (6, P.RED))]),
+        ("sym_bar", [_with(walker, (wait_bar(f, hue), (0, 0)), size=(8, 14), at=(0, 1))
+                     for f, hue in ((3, 0), (5, 1), (8, 2))]),
         ("sym_hourglass", [_with(walker, (sp.hourglass, (1, 0)), size=signed, at=(0, 5))]),
-        ("sym_asked", [_with(walker, (sp.bubble, (1, 0)), size=signed, at=(0, 9))]),
+        ("sym_asked", [_with(walker, (sp.bubble, (0, 0)), size=(10, 18), at=(1, 10))]),
         ("sym_coin", [_with(walker, (sp.coin, (6, 6)), size=(12, 14))]),
         ("sym_product", [_with(walker, (sp.icon("image"), (6, 6)), size=(12, 14))]),
         ("sym_busy", [_with(busy, (bar, (0, 12)), size=(12, 14))]),

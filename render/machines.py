@@ -218,7 +218,10 @@ class Machines:
         looks = {(r, b): big(self.broken(st.content, r) if down else
                              sp.machine(st.content, r, b), k)
                  for r in (False, True) for b in (False, True)}
-        look_names = {b: "down" if down else ("busy" if b else "idle") for b in (False, True)}
+        # a call still running on a down model is drawn as one (crossed out, its bar running
+        # to the failure): the table's running count and the picture tell the same truth
+        look_names = {b: ("down_busy" if b else "down") if down else ("busy" if b else "idle")
+                      for b in (False, True)}
         side = L.MACHINE * k
         hidden = 0
         for slot in st.slots:
@@ -241,7 +244,7 @@ class Machines:
             self.drawn[(name, rented, slot.index)] = (look_names[busy],
                                                       pygame.Rect(x, y, side, side))
             call = slot.call
-            if busy and call is not None and not down:
+            if busy and call is not None:
                 span = call.end_s - call.start_s
                 frac = 1.0 if span <= 0 else min(1.0, max(0.0, (now - call.start_s) / span))
                 overs.append((big(ov.progress[(rented, max(1, int(12 * frac)))], k),
@@ -378,7 +381,8 @@ class Machines:
             marks.append(("circuit_half_open", P.YELLOW))
         if st.paused:
             marks.append(("paused", P.ORANGE))
-        for mark, color in marks:
+        banner = self._banner(st, g, now, fonts, lang, (x, sy))
+        for mark, color in marks if not banner else ():    # the banner says it in words
             m = fonts.label(tr(mark, lang), color)
             blits.append((m, (x, sy + 4)))
             x += m.get_width() + 8
@@ -387,7 +391,7 @@ class Machines:
             m = fonts.label(tr("basket", lang, n, st.batch_max), P.YELLOW)
             bx, _ = L.to_screen(g.header.right - 66, 0)
             blits.append((m, (bx - m.get_width(), sy + 4)))
-        blits += self._banner(st, g, now, fonts, lang)
+        blits += banner
         hidden = self.overflow.get(st.name)
         if hidden:
             m = fonts.label(f"+{hidden}", P.WHITE)
@@ -396,22 +400,23 @@ class Machines:
         return blits
 
     def _banner(self, st: StationView, g: L.Group, now: float, fonts: Fonts,
-                lang: str) -> list[tuple]:
-        """A plate across a stopped group, saying why and until when: an outage (with the
-        minutes left), an open breaker, or the operator's pause."""
+                lang: str, at: tuple[int, int]) -> list[tuple]:
+        """A plate in a stopped group's header, after its name, saying why and until when:
+        an outage (with the minutes left), an open breaker, or the operator's pause.  In the
+        header, not across the machines: every machine stays in sight, so the calls the
+        table counts running are the machines seen running."""
         if st.outage_until_s > now:
-            text = tr("bn_outage", lang, st.label, about(st.outage_until_s - now, lang))
+            text = tr("bn_outage", lang, about(st.outage_until_s - now, lang))
             face, edge = P.RED_DARK, P.RED
         elif st.circuit == "open":
-            text, face, edge = tr("bn_breaker", lang, st.label), P.RED_DARK, P.RED
+            text, face, edge = tr("bn_breaker", lang), P.RED_DARK, P.RED
         elif st.paused:
-            text, face, edge = tr("bn_paused", lang, st.label), P.BROWN_DARK, P.ORANGE
+            text, face, edge = tr("bn_paused", lang), P.BROWN_DARK, P.ORANGE
         else:
             return []
-        area = g.base_area.union(g.rent_area) if g.rent_area.h else g.base_area
         label = fonts.label(text, P.WHITE)
         w, h = label.get_width() + 12, label.get_height() + 6
-        x, y = L.to_screen(area.centerx, area.centery)
+        x, y = at[0] + w // 2, at[1] + 1 + h // 2
         key = (text, face, edge)
         plate = self._plates.get(key)
         if plate is None:

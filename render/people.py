@@ -35,6 +35,21 @@ from render import palette as P
 from render.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
 from render.sprites import Sprites, plate
 
+BAR_H = 2          # a wait bar's rows of colour (world pixels; 4 on screen)
+BAR_COLORS = (P.LIME, P.YELLOW, P.RED)     # by hue: green, yellow, red (past the breaker)
+
+
+def wait_bar(fill: int, hue: int) -> pygame.Surface:
+    """The bar over a waiting head: ``BAR_H`` rows of colour over a dark track, a black rule
+    under it.  A seat wide (8 world, 16 screen pixels) and 4 screen pixels of colour: the
+    bars read from the back of a room (they were 12x2)."""
+    s = pygame.Surface((BAR_STEPS, BAR_H + 1))
+    s.fill(P.BLACK)
+    s.fill(P.NIGHT, pygame.Rect(0, 0, BAR_STEPS, BAR_H))
+    if fill:
+        s.fill(BAR_COLORS[hue], pygame.Rect(0, 0, fill, BAR_H))
+    return s
+
 WALK_PX_S = 42.0          # logical pixels per real second at 1x
 HURRY_MAX = 6.0           # walking hurries with playback speed, up to this factor
 MAX_ACTORS = 700          # a guard: the places' spots and the walker cap keep far below it
@@ -105,14 +120,9 @@ class People:
     @staticmethod
     def _make_bars() -> dict[tuple[int, int], pygame.Surface]:
         bars = {}
-        colors = (P.LIME, P.YELLOW, P.RED)
-        for hue, color in enumerate(colors):
+        for hue in range(len(BAR_COLORS)):
             for fill in range(BAR_STEPS + 1):
-                s = pygame.Surface((BAR_STEPS, 2))
-                s.fill(P.BLACK)
-                s.fill(P.NIGHT, pygame.Rect(0, 0, BAR_STEPS, 1))
-                if fill:
-                    s.fill(color, pygame.Rect(0, 0, fill, 1))
+                s = wait_bar(fill, hue)
                 bars[(hue, fill)] = s.convert() if pygame.display.get_surface() else s
         return bars
 
@@ -419,11 +429,11 @@ class People:
         a.blit = (sp.people[(a.tier % 4, a.vip, a.direction, frame)], (x, y))
         sign = a.sign if not (a.entering and moving) or a.sign == ASKED else 0
         if sign == WAITING:
-            a.over = (self._bars[(a.hue, a.fill)], (x + 1, y))
+            a.over = (self._bars[(a.hue, a.fill)], (x, y - 1))
         elif sign == WATCHING:
             a.over = (sp.hourglass, (x + 1, y - 5))
         elif sign == ASKED:
-            a.over = (sp.bubble, (x + 1, y - 9))
+            a.over = (sp.bubble, (x - 1, y - sp.bubble.get_height() + 2))
         elif a.carry == "coins":
             a.over = (sp.coin, (x + 6, y + 6))
         elif a.carry:

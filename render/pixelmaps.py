@@ -89,15 +89,20 @@ HOURGLASS = [
     "kyyyk",
     "kkkkk",
 ]
+#: the 3x breaker's question: a "!" two pixels wide (four on screen), readable across a room
 BUBBLE = [
-    ".kkkkk.",
-    "kwwrwwk",
-    "kwwrwwk",
-    "kwwrwwk",
-    "kwwwwwk",
-    "kwwrwwk",
-    ".kkkkk.",
-    "..k....",
+    ".kkkkkkkk.",
+    "kwwwrrwwwk",
+    "kwwwrrwwwk",
+    "kwwwrrwwwk",
+    "kwwwrrwwwk",
+    "kwwwrrwwwk",
+    "kwwwwwwwwk",
+    "kwwwrrwwwk",
+    "kwwwrrwwwk",
+    ".kkkkkkkk.",
+    "..kk......",
+    "..k.......",
 ]
 COIN = [
     ".ggg.",

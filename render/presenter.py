@@ -15,7 +15,9 @@ plays again as recorded (and a new command simply joins it).
 
 Before a marked event (a profile change, a scripted or recorded command) playback eases down
 to ``EASE_SPEED`` so the audience sees it happen, holds there around it, then eases back up to
-the operator's speed.
+the operator's speed.  A flash crowd is held at the presenter's pace, ``EASE_SPEED``, from its
+flag to the profile's next step: its worst minutes (rush-hour's 03:20-03:30) used to pass in
+about five real seconds at x600; at the presenter's pace they take twenty.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ JUMP_BUDGET_S = 0.008    # wall time a jump may take per frame
 FIRST_SLICE_S = 60.0     # simulated seconds of the first slice; later ones fit the budget
 MAX_SLICE_S = 3600.0
 MIN_SLICE_S = 1.0
+LEAD_S = 660.0           # a jump's last simulated seconds fed to the ticker (its window + 1m)
+FEED_SLICE_S = 3.0       # ...a snapshot this often, as playback at x30 takes them
 PLAY_SLICES = 8          # a frame's playback runs in this many slices (see play_within)
 MAX_BEHIND_REAL_S = 1.0  # playback owed to the clock is kept up to this many real seconds
 FLASH_FACTOR = 3.0       # a profile step to at least this factor is a flash crowd
@@ -70,6 +74,22 @@ def profile_markers(profile) -> list[Marker]:
             key = "mk_busier"
         out.append(Marker(start, "profile", key, factor=f))
     return out
+
+
+def flash_spans(profile) -> list[tuple[float, float]]:
+    """The flash crowds of an arrival profile: ``(start_s, end_s)`` of each run of steps at
+    ``FLASH_FACTOR`` or more (the last one runs to the end of time)."""
+    spans: list[tuple[float, float]] = []
+    start = None
+    for t, f in profile:
+        if f >= FLASH_FACTOR and start is None:
+            start = t
+        elif f < FLASH_FACTOR and start is not None:
+            spans.append((start, t))
+            start = None
+    if start is not None:
+        spans.append((start, math.inf))
+    return spans
 
 
 def command_marker(cmd: Command, kind: str) -> Marker:
@@ -135,6 +155,9 @@ class Jump:
         self.rebuilt = rebuilt          # a new simulation (backward), not the shown one
         self.start_s = sim.now
         self.slice_s = FIRST_SLICE_S
+        # called after each slice of the last LEAD_S before the target, the slices then
+        # at most FEED_SLICE_S: the app's ticker reads those minutes as it would have live
+        self.on_slice: Callable[[SimulationPort], None] | None = None
 
     @property
     def progress(self) -> float:
@@ -145,7 +168,19 @@ class Jump:
         """Run one slice; True when the target is reached.  The slice grows or shrinks so a
         frame spends about ``budget_s`` here (the result never depends on the slicing)."""
         t0 = time.perf_counter()
-        play(self.sim, min(self.target_s, self.sim.now + self.slice_s), self.pending)
+        goal = min(self.target_s, self.sim.now + self.slice_s)
+        if self.on_slice is not None:
+            lead_from = self.target_s - LEAD_S
+            if self.sim.now >= lead_from:
+                while self.sim.now < self.target_s:     # the lead-in, fed slice by slice
+                    play(self.sim, min(self.target_s, self.sim.now + FEED_SLICE_S),
+                         self.pending)
+                    self.on_slice(self.sim)
+                    if time.perf_counter() - t0 >= budget_s:
+                        break
+                return self.sim.now >= self.target_s
+            goal = min(goal, lead_from)
+        play(self.sim, goal, self.pending)
         spent = max(time.perf_counter() - t0, 1e-6)
         grow = min(2.0, max(0.5, budget_s / spent))
         self.slice_s = min(max_slice_s, max(MIN_SLICE_S, self.slice_s * grow))
@@ -177,6 +212,7 @@ class Presenter:
         self._next: float | None = None                 # the marker ahead
         self._behind: float | None = None               # the last marker eased into
         self._times: tuple = ((), ())
+        self.flashes = flash_spans(self.day["profile"])  # held at the presenter's pace
 
     def commands(self, sim: SimulationPort) -> list[Command]:
         """The session's commands: recorded so far plus those waiting after a jump back."""
@@ -266,5 +302,7 @@ class Presenter:
                       None if self._behind is None else now - self._behind):
                 if d is not None:
                     out = min(out, max(EASE_SPEED, two_digits((d - HOLD_S) / LEAD_REAL_S)))
+            if any(a <= now < b for a, b in self.flashes):
+                out = EASE_SPEED
         self._out = out
         return out

@@ -19,7 +19,7 @@ from operator import attrgetter
 
 from render import layout as L
 
-BAR_STEPS = 6
+BAR_STEPS = 8      # a wait bar's steps, one pixel each: a seat wide (16 screen px)
 WAITING, WATCHING, ASKED = 1, 2, 3      # the sign over a seated customer's head
 _by_id = attrgetter("id")
 

@@ -9,7 +9,7 @@ customer placed an order and how often it failed, so an order's line names both.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from render import palette as P
 from render.i18n import tr, word
@@ -68,6 +68,8 @@ def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None 
         return None
     f = record_fields(record)
     lab = lambda m: labels.get(m, m)  # noqa: E731
+    if kind in ("deliver", "refund"):          # their records name the customer
+        customer = f["customer"]
     if kind in ORDER_KINDS and customer is not None:
         return _order_line(f, lang, lab, customer, tries)
     if kind == "reject":
@@ -75,7 +77,8 @@ def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None 
     if kind == "deliver":
         return tr("ev_deliver", lang, f["order"], money(f["cents"]))
     if kind == "fail":
-        return tr("ev_fail", lang, f["order"], lab(f["model"]), word(f["why"], lang))
+        return tr("ev_fail", lang, f["order"], lab(f["model"]), word(f["why"], lang),
+                  f["attempt"])
     if kind == "refund":
         return tr("ev_refund", lang, f["order"], money(f["cents"]))
     if kind == "dead_letter":
@@ -96,7 +99,56 @@ def line(record: tuple, lang: str, labels: dict[str, str], customer: int | None 
     if kind == "alert":
         return tr("ev_alert_on" if f["on"] else "ev_alert_off", lang,
                   tr("alert_" + f["name"], lang))       # the lamp's name
-    return tr("ev_command", lang, f"{f['name']} {f['args']}".strip())
+    return tr("ev_command", lang, command_words(f["name"], parse_args(f["args"]),
+                                                lang, labels))
+
+
+def parse_args(text: str) -> dict:
+    """A command record's ``k=v,k=v`` arguments back as values: the core checked them and
+    wrote each by its kind (``True``, ``5``, ``600.0``, a model name)."""
+    out: dict = {}
+    for part in filter(None, text.split(",")):
+        key, _, value = part.partition("=")
+        if value in ("True", "False"):
+            out[key] = value == "True"
+            continue
+        for kind in (int, float):
+            try:
+                out[key] = kind(value)
+                break
+            except ValueError:
+                continue
+        else:
+            out[key] = value
+    return out
+
+
+#: command name -> the label fields taken from its arguments (the model by its display name)
+COMMAND_FIELDS = {
+    "outage": lambda a, m: (m, duration(a["duration_s"])),
+    "spawn_rate": lambda a, m: (f"{a['rate_per_min']:g}",),
+    "vip_share": lambda a, m: (f"{a['share'] * 100:.0f}%",),
+    "capacity": lambda a, m: (m, a["slots"]),
+    "breaker_multiplier": lambda a, m: (f"{a['multiplier']:g}",),
+    "rent": lambda a, m: (m, a["slots"]),
+    "return": lambda a, m: (m, a["slots"]),
+    "cancel_order": lambda a, m: (a["order_id"],),
+    "set_price": lambda a, m: (m, money(a["price_cents"])),
+}
+
+
+def command_words(name: str, args: dict, lang: str, labels: dict[str, str]) -> str:
+    """An operator's command in words, its model by display name ("SD1.5 outage 10m00s"),
+    as the timeline's flag and the ticker both say it."""
+    model = args.get("model", "")
+    shown_model = labels.get(model, model) or tr("mk_all_models", lang)
+    if name == "autoscaler":
+        return tr("mk_autoscaler", lang, tr("on" if args.get("on") else "off", lang))
+    try:
+        fields = COMMAND_FIELDS.get(name, lambda a, m: (m,))(args, shown_model)
+    except KeyError:                     # a record from another version: its name alone
+        fields = (shown_model,)
+    return tr("mk_" + name, lang, *fields)
 
 
 #: Kinds about one order, whose line names the order and its customer.
@@ -120,7 +172,7 @@ def fold_line(fold: Fold, lang: str, labels: dict[str, str]) -> str | None:
     """Several records read as one line: a rate per simulated minute when they come fast
     ("12 refunds/min"), else a count ("13 refunds, last order 430", "4 gave up"); None for
     the caller's "×n" after the last record's own line (breakers)."""
-    span_s = fold.last[0] - fold.first[0]
+    span_s = fold.last[0] - fold.first[0]      # within the last RATE_WINDOW_S (see Fold)
     per_min = (fold.n - 1) * 60.0 / span_s if span_s > 0 else 0.0
     if fold.n >= RATE_MIN and span_s >= RATE_SPAN_S and per_min >= RATE_MIN_PER_MIN:
         key, value = "rate_", f"{per_min:.0f}" if per_min >= 10 else f"{per_min:.1f}"
@@ -153,6 +205,10 @@ RATE_SPAN_S = 60.0    # ...over at least a simulated minute (a burst of 3 is not
 FOLD_BACK = 6         # a record may fold into any of the newest lines, not only the last
 FOLD_REAL_S = 2.0     # ...if that line's last record is at most this many real seconds old
 FOLD_MIN_S = 10.0     # (in simulated seconds at least: at x1 a burst still folds)
+#: a folded line counts (and rates) the records of its last this many simulated seconds: what
+#: it says depends on the recent run only, not on how long the ticker has been watching (a
+#: ticker started by a timeline jump reads as the one that played there)
+RATE_WINDOW_S = 600.0
 KEEP_ORDERS = 4096    # order -> customer / failed attempts remembered for the lines
 
 
@@ -180,14 +236,25 @@ def shown(rec: tuple) -> bool:
 
 @dataclass(slots=True)
 class Fold:
-    """One ticker line: ``n`` records read as one, from ``first`` to ``last``; ``customer``
-    and ``tries`` of the last one's order (None: not an order, or not seen placed)."""
+    """One ticker line: ``n`` records read as one, from ``first`` to ``last`` (the records
+    of the last ``RATE_WINDOW_S`` before ``last``); ``customer`` and ``tries`` of the last
+    one's order (None: not an order, or not seen placed)."""
 
     first: tuple
     last: tuple
     n: int = 1
     customer: int | None = None
     tries: int | None = None
+    recs: deque = field(default_factory=deque)   # the records counted, oldest first
+
+    def add(self, rec: tuple) -> None:
+        recs = self.recs
+        if not recs:
+            recs.append(self.first)
+        recs.append(rec)
+        while recs[0][0] < rec[0] - RATE_WINDOW_S:
+            recs.popleft()
+        self.first, self.last, self.n = recs[0], rec, len(recs)
 
 
 class Ticker:
@@ -205,6 +272,7 @@ class Ticker:
         self.speed = 1.0                # playback speed (simulated s per real s)
         self.customers: dict[int, int] = {}     # order -> customer (from place/enqueue)
         self.tries: dict[int, int] = {}         # order -> failed attempts so far
+        self._owners: tuple | None = None       # (snapshot, order -> customer) when asked
 
     def update(self, snap: Snapshot) -> None:
         """Take the records logged since the last call."""
@@ -220,7 +288,7 @@ class Ticker:
                 self._remember(self.tries, record_field(rec, "order"),
                                record_field(rec, "attempt"))
             if shown(rec):
-                self._add(rec, window_s)
+                self._add(rec, window_s, snap)
 
     @staticmethod
     def _remember(table: dict[int, int], order: int, value: int) -> None:
@@ -229,19 +297,33 @@ class Ticker:
             for old in list(table)[:KEEP_ORDERS // 4]:
                 del table[old]
 
-    def _add(self, rec: tuple, window_s: float) -> None:
+    def _customer_in(self, snap: Snapshot, order: int) -> int | None:
+        """Whose order it is, from the snapshot's people, when its placing was not seen (a
+        ticker started by a timeline jump): the line then reads as it did live."""
+        if self._owners is None or self._owners[0] is not snap:
+            owners = {o.id: p.id for p in (*snap.people, *snap.departures) for o in p.orders}
+            self._owners = (snap, owners)
+        customer = self._owners[1].get(order)
+        if customer is not None:
+            self._remember(self.customers, order, customer)
+        return customer
+
+    def _add(self, rec: tuple, window_s: float, snap: Snapshot | None = None) -> None:
         """A new line, or the newest matching line folded over it and moved to the top."""
         customer = tries = None
         if rec[1] in ORDER_KINDS:
             order = record_field(rec, "order")
             customer = self.customers.get(order)
+            if customer is None and snap is not None:
+                customer = self._customer_in(snap, order)
             tries = self.tries.get(order)
         folds = self.folds
         for back in range(1, min(FOLD_BACK, len(folds)) + 1):
             fold = folds[-back]
             if _same(fold.last, rec) and rec[0] - fold.last[0] <= window_s:
                 del folds[-back]
-                fold.last, fold.n, fold.customer, fold.tries = rec, fold.n + 1, customer, tries
+                fold.add(rec)
+                fold.customer, fold.tries = customer, tries
                 folds.append(fold)
                 return
         folds.append(Fold(rec, rec, 1, customer, tries))

@@ -23,7 +23,7 @@ from render import tooltip
 from render.fonts import Fonts
 from render.i18n import tr
 from render.presenter import PRE_ROLL_S, Marker, markers
-from render.ticker import clock, duration
+from render.ticker import clock, command_words
 
 RECT = L.TIMELINE_RECT
 PAD_X = 10
@@ -39,24 +39,16 @@ FLAG = {"mk_flash": P.ORANGE, "mk_rush": P.YELLOW, "mk_busier": P.YELLOW, "mk_ca
         "mk_outage": P.RED}
 CHIP = {"mk_outage": (P.WHITE, P.RED_DARK)}   # (text, chip) where the flag colour is too dark
 OPERATOR = P.CYAN
+#: which labels are placed first when they compete for the row: the day's own, then the
+#: operator's (recorded, then waiting to replay)
+LABEL_RANK = {"profile": 0, "scripted": 1, "recorded": 2, "pending": 3}
 SCRIPTED = P.PINK
 
-#: command name -> the label fields taken from its arguments
-_FIELDS = {
-    "outage": lambda a, m: (m, duration(a["duration_s"])),
-    "spawn_rate": lambda a, m: (f"{a['rate_per_min']:g}",),
-    "vip_share": lambda a, m: (f"{a['share'] * 100:.0f}%",),
-    "capacity": lambda a, m: (m, a["slots"]),
-    "breaker_multiplier": lambda a, m: (f"{a['multiplier']:g}",),
-    "rent": lambda a, m: (m, a["slots"]),
-    "return": lambda a, m: (m, a["slots"]),
-    "cancel_order": lambda a, m: (a["order_id"],),
-}
-
-
 def span_s(day: dict, now_s: float) -> float:
-    """The time the track spans: the scenario's day, grown by whole hours past its end."""
-    return max(day["day_s"], math.ceil(max(now_s, 1.0) / HOUR_S) * HOUR_S, HOUR_S)
+    """The time the track spans: the scenario's day, and past its end whole days more (never
+    an hour at a time: a click aimed at a flag must land on it)."""
+    day_s = max(day["day_s"], HOUR_S)
+    return day_s * max(1, math.ceil(max(now_s, 1.0) / day_s))
 
 
 def time_at(x: int, span: float) -> float:
@@ -103,13 +95,7 @@ def marker_label(m: Marker, lang: str, labels: dict[str, str]) -> str:
     """The words on a flag: the profile step, or the command and its arguments."""
     if m.command is None:
         return tr(m.key, lang, f"{m.factor:g}")
-    args = m.command.args
-    model = labels.get(args.get("model", ""), args.get("model", "")) or tr("mk_all_models", lang)
-    name = m.command.name
-    if name == "autoscaler":
-        return tr(m.key, lang, tr("on" if args["on"] else "off", lang))
-    fields = _FIELDS.get(name, lambda a, m: (m,))(args, model)
-    return tr(m.key, lang, *fields)
+    return command_words(m.command.name, m.command.args, lang, labels)
 
 
 def flag_color(m: Marker) -> tuple[int, int, int]:
@@ -130,6 +116,7 @@ class Timeline:
         self._to_come: pygame.Surface | None = None
         self.progress_shown: float | None = None    # the jump progress drawn last frame
         self._shade: pygame.Surface | None = None
+        self.drawn_labels: list[tuple[str, pygame.Rect]] = []   # flag labels as drawn
 
     # -- input ------------------------------------------------------------------------------
     def marker_near(self, x: int) -> Marker | None:
@@ -151,10 +138,14 @@ class Timeline:
         return [("_jump", {"t_s": time_at(event.pos[0], self.span)})]
 
     # -- drawing ------------------------------------------------------------------------------
-    def update(self, snap, pending, lang: str, labels: dict[str, str], fonts: Fonts) -> None:
-        """Re-bake when the day's picture changed (language, span, commands)."""
+    def update(self, snap, pending, lang: str, labels: dict[str, str], fonts: Fonts,
+               pointer: tuple[int, int] | None = None) -> None:
+        """Re-bake when the day's picture changed (language, span, commands).  The span
+        never changes while the pointer is on the strip: what is under it stays there."""
         day = snap.plan
         span = span_s(day, snap.now_s)
+        if pointer is not None and RECT.collidepoint(pointer) and self._key is not None:
+            span = self.span
         key = (lang, span, tuple(labels.items()), day["day_s"], day["rate_per_min"],
                day["profile"], tuple((c.at_s, c.name) for c in day["recorded"]),
                tuple((c.at_s, c.name) for c in pending), len(day["scripted"]))
@@ -205,8 +196,11 @@ class Timeline:
     def _flags(self, surf: pygame.Surface, track: pygame.Rect, lang: str,
                labels: dict[str, str], fonts: Fonts) -> None:
         """Flags in the track, their labels in the row under it where they fit, then the
-        hour numbers in the gaps left."""
+        hour numbers in the gaps left.  Labels are placed by rank, the scenario's own day
+        first (profile, script), then the operator's: a new flag never hides a label that
+        was there (its words are in its tooltip), and no two labels overlap."""
         taken: list[tuple[int, int]] = []
+        self.drawn_labels = []
         y = LABEL_Y - RECT.y
         for m in self.marks:
             x = x_at(m.at_s, self.span) - RECT.x
@@ -217,6 +211,9 @@ class Timeline:
             surf.fill(color, pygame.Rect(x, track.y, 1, track.h))
             surf.fill(color, pygame.Rect(x - 2, track.y, 5, 2))
             surf.fill(color, pygame.Rect(x - 1, track.y + 2, 3, 1))
+        for m in sorted(self.marks, key=lambda m: (LABEL_RANK.get(m.kind, 9), m.at_s)):
+            x = x_at(m.at_s, self.span) - RECT.x
+            color = flag_color(m)
             ink, chip = CHIP.get(m.key, (color, None))
             text = fonts.label(marker_label(m, lang, labels), ink)
             box = (x - 1, x + text.get_width() + 6)
@@ -225,6 +222,8 @@ class Timeline:
                     surf.fill(chip, pygame.Rect(x, y, text.get_width() + 4, 16))
                 surf.blit(text, (x + 2, y))
                 taken.append(box)
+                self.drawn_labels.append((marker_label(m, lang, labels),
+                                          pygame.Rect(box[0], y, box[1] - box[0], 16)))
         for h in range(int(self.span // HOUR_S) + 1):
             text = fonts.label(f"{h}h", P.SILVER)
             x = x_at(h * HOUR_S, self.span) - RECT.x - (0 if h == 0 else text.get_width() // 2)
@@ -237,7 +236,7 @@ class Timeline:
              labels: dict[str, str], mouse: tuple[int, int] | None) -> bool:
         """The strip with the playhead; during a jump its progress.  True if something was
         drawn outside the strip (a tooltip, the progress card)."""
-        self.update(snap, presenter.pending, lang, labels, fonts)
+        self.update(snap, presenter.pending, lang, labels, fonts, mouse)
         px = x_at(snap.now_s, self.span)
         screen.blit(self._to_come, RECT.topleft)
         screen.blit(self._played, RECT.topleft, pygame.Rect(0, 0, px - RECT.x, RECT.h))

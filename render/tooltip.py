@@ -80,13 +80,20 @@ def doing(st: StationView, slot: SlotView, now: float, lang: str) -> list[str]:
     state = str(getattr(slot.state, "value", slot.state))
     if state == "provisioning":
         return [tr("mw_crate", lang, about(slot.arrive_s - now, lang))]
+    down = []
     if st.outage_until_s > now:
-        return [tr("mw_outage", lang, st.label, about(st.outage_until_s - now, lang))]
-    if st.circuit == "open":
-        return [tr("mw_breaker", lang)]
+        down = [tr("mw_outage", lang, st.label, about(st.outage_until_s - now, lang))]
+    elif st.circuit == "open":
+        down = [tr("mw_breaker", lang)]
     call = slot.call
     if call is None or state not in ("busy", "draining"):
-        return [tr("mw_idle_paused" if st.paused else "mw_idle", lang)]
+        return down or [tr("mw_idle_paused" if st.paused else "mw_idle", lang)]
+    # a call still running on a down model: drawn crossed out with its bar, said so here
+    return down + _call_lines(st, slot, call, state, now, lang)
+
+
+def _call_lines(st: StationView, slot: SlotView, call, state: str, now: float,
+                lang: str) -> list[str]:
     span = call.end_s - call.start_s
     pct = f"{(0.0 if span <= 0 else min(1.0, (now - call.start_s) / span)) * 100:.0f}%"
     if call.size > 1:

@@ -3,7 +3,7 @@
 River admits customers at a door, holds their money, queues their orders in two lanes per
 upstream model, dispatches them to rented/contracted slots, retries failures, asks customers
 who would wait too long, rents extra slots when queues grow, and settles or refunds every hold.
-The rulebook is ``shared/DOMAIN.md``; this package implements all of it with the standard
+The rulebook is ``docs/DOMAIN.md``; this package implements all of it with the standard
 library only, so it runs unchanged in pygbag's browser Python.  It never imports pygame.
 
 Why this shape

@@ -1,6 +1,6 @@
 """The scenario schema: every key a scenario file may hold, its type, range and default.
 
-Defaults are the numbers of ``shared/DOMAIN.md``; ``scenarios/default.toml`` spells every one
+Defaults are the numbers of ``docs/DOMAIN.md``; ``scenarios/default.toml`` spells every one
 of them out (a test keeps the two equal).  A scenario file is an overlay on these defaults, so
 ``rush-hour.toml`` only names what differs.  Keeping the schema as data (not code paths) lets
 one validator give the same one-line error for a file key and a ``--set`` override.

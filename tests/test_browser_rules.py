@@ -1,4 +1,4 @@
-"""The browser rules (../shared/PYGBAG.md), checked statically on everything main.py imports.
+"""The browser rules (docs/PYGBAG.md), checked statically on everything main.py imports.
 
 pygbag runs main.py on a WebAssembly CPython that has no threads, processes, sockets or signals,
 whose event loop runs only while the game awaits, and whose files are whatever was packed.  None

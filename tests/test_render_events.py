@@ -19,7 +19,7 @@ from render import layout as L
 from render import palette as P
 from render import tooltip
 from render.app import App
-from render.ticker import Ticker
+from render.ticker import RATE_WINDOW_S, Ticker
 
 SCENARIOS = "tests/scenarios/models-{}.toml"
 DOWN_SCREEN = P.RED_DARK        # the screen of a machine whose model is down
@@ -59,11 +59,15 @@ def test_machines_of_a_model_in_outage_are_drawn_broken_with_a_banner(screen):
     others = machine_screens(app, "audio")
     assert others and DOWN_SCREEN not in others.values()      # the other models work on
     text, rect = app.machines.banners["image"]
-    assert text == "SD1.5 OUTAGE · back in ~10 min"
+    assert text == "OUTAGE · back in ~10 min"          # after the header's "SD1.5 image"
     group = app.machines.groups["image"]
-    area = pygame.Rect(L.to_screen(*group.base_area.topleft),
-                       (group.base_area.w * L.SCALE, group.base_area.h * L.SCALE))
-    assert area.contains(rect)
+    header = pygame.Rect(L.to_screen(*group.header.topleft),
+                         (group.header.w * L.SCALE, group.header.h * L.SCALE))
+    assert header.contains(rect)                         # in the header: no machine hidden
+    for _, cell in app.machines.drawn.values():             # world pixels
+        on_screen = pygame.Rect(L.to_screen(cell.x, cell.y), (cell.w * L.SCALE,
+                                                              cell.h * L.SCALE))
+        assert not rect.colliderect(on_screen)
     assert tuple(screen.get_at(rect.topleft))[:3] == P.RED           # the plate's red edge
     assert tuple(screen.get_at((rect.x + 3, rect.y + 3)))[:3] == P.RED_DARK
     assert set(app.machines.banners) == {"image"}
@@ -151,16 +155,19 @@ def test_ticker_folds_fast_repeats_into_rates_at_high_speed(outage_log):
     base, records = outage_log
     fast = fed(base, records, 600.0)
     rows = [text for _, text, _ in fast.rows(4, "en", LABELS)]
-    assert rows == ["5.7 deliveries/min, last order 508 $0.30",
-                    "2.1 failures/min: SD1.5 outage",
-                    "SD1.5 breaker open ×35",
-                    "13 refunds, last order 430 $0.50"]
+    # a folded line counts its last RATE_WINDOW_S (10 simulated minutes): slower than
+    # RATE_MIN_PER_MIN it is a count
+    assert rows == ["5.1 deliveries/min, last order 508 $0.30",
+                    "10 failures: SD1.5 outage",
+                    "SD1.5 breaker open ×20",
+                    "3 refunds, last order 430 $0.50"]
     fail = next(f for f in fast.folds if f.last[1] == "fail" and f.n > 1)
     same = [r for r in records if r[1] == "fail" and fail.first[0] <= r[0] <= fail.last[0]
             and sim.record_field(r, "model") == "image"
             and sim.record_field(r, "why") == "outage"]
     assert len(same) == fail.n                      # every failure in its span, none twice
-    assert f"{(fail.n - 1) * 60 / (fail.last[0] - fail.first[0]):.1f}" == "2.1"
+    assert fail.last[0] - fail.first[0] <= RATE_WINDOW_S
+    assert f"{(fail.n - 1) * 60 / (fail.last[0] - fail.first[0]):.1f}" == "0.9"
     # slower scroll: far fewer lines over the same day at x600 than at x1
     slow_lines = len(fed(base, records, 1.0, keep=100_000).folds)
     fast_lines = len(fed(base, records, 600.0, keep=100_000).folds)

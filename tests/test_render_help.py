@@ -36,7 +36,7 @@ def test_the_legend_draws_the_real_sprites(screen):
     assert rows["sym_tiers"] == [sp.person(t, False, "down", 0) for t in range(4)]
     # signs stand over a head as the people layer puts them (one pixel in from the left)
     assert _contains(rows["sym_hourglass"][0], sp.hourglass, (1, 0))
-    assert _contains(rows["sym_asked"][0], sp.bubble, (1, 0))
+    assert _contains(rows["sym_asked"][0], sp.bubble, (0, 0))
     assert _contains(rows["sym_coin"][0], sp.coin, (6, 6))
     assert _contains(rows["sym_crate"][0], sp.crate, (0, 0))
     red = rows["sym_failed"][0]

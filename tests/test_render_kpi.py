@@ -105,9 +105,9 @@ def test_the_panels_other_numbers_agree_with_the_strip(peak, monkeypatch):
     assert asked[(profit, P.LIME)] + asked[(profit, P.TEXT_BAD)] == 2
     if peak.lang == "en":           # the parts of "customers lost", by the same names
         k = snap.kpi
-        assert asked[("turned away + left", P.TEXT_DIM)] == 1
-        assert asked[(f"turned away {k['customers_turned_away']}", P.TEXT)] == 1
-        assert asked[(f"left {k['customers_left']}", P.TEXT)] == 1
+        assert asked[("away + left", P.TEXT_DIM)] == 1
+        assert asked[(f"turned away {k['customers_turned_away']} customers", P.TEXT)] == 1
+        assert asked[(f"left {k['customers_left']} customers", P.TEXT)] == 1
 
 
 def test_sparkline_ends_on_the_live_value_with_its_threshold(screen):

@@ -188,10 +188,12 @@ def test_a_click_on_the_strip_means_the_time_under_it(screen):
         pygame.MOUSEBUTTONDOWN, pos=(x, TL.RECT.y - 1), button=1)) == []
 
 
-def test_the_span_grows_by_whole_hours_past_the_day():
+def test_the_span_grows_by_whole_days_past_the_day():
+    """Never an hour at a time (a 6 h day became 7 h under the pointer): a whole day more."""
     day = {"day_s": 3 * 3600.0}
     assert TL.span_s(day, 100.0) == 3 * 3600.0
-    assert TL.span_s(day, 3 * 3600.0 + 1) == 4 * 3600.0
+    assert TL.span_s(day, 3 * 3600.0 + 1) == 6 * 3600.0
+    assert TL.span_s(day, 5 * 3600.0) == 6 * 3600.0
     assert TL.time_at(TL.TRACK.x + TL.TRACK.w // 2, TL.span_s(day, 0.0)) == 5400.0
 
 

@@ -240,6 +240,7 @@ def test_ticker_takes_each_record_once_at_high_speed(screen, monkeypatch):
     real = ticker_mod.shown
     monkeypatch.setattr(ticker_mod, "shown", lambda rec: taken.append(rec) or real(rec))
     app = App("rush-hour", speed=600.0)
+    app.presenter.flashes = []      # x600 into the flash crowd (not the presenter's pace)
     app.sim.advance_to(3 * 3600.0)  # 30 simulated seconds per snapshot: ~90 records
     app.step(1 / 60)                # a snapshot...
     app.step(1 / 60)                # ...and the layers caught up with it

@@ -1,7 +1,7 @@
 """Serve the test page on loopback and drive it in Chromium: shared by the tests and the bench.
 
 The page (``page/``) runs the real ``main.py`` on Pyodide's CPython 3.12 with pygame-web's
-pygame-ce wheel (``vendor/``), as ``../shared/BROWSER.md`` describes.  Everything it loads is
+pygame-ce wheel (``vendor/``), as ``docs/BROWSER.md`` describes.  Everything it loads is
 served by :class:`Site` from ``127.0.0.1`` (a free port): the page, Pyodide (fetched once by
 ``tools/fetch_pyodide.py`` into ``.cache/``), the wheel, and the app as a zip built from the
 working tree (or pygbag's ``.apk``).  :class:`RiverPage` wraps one playwright page and keeps
