@@ -1,11 +1,25 @@
-"""Randomness owned by the run: named streams derived from one seed, and the draws we use.
+"""Randomness owned by the run: one stream for arrival times, keyed draws for everything else.
 
-Each purpose (arrivals, customers, service, failures, jitter) gets its own stream derived
-from the run's seed by SHA-256, so turning one knob (say a failure rate) does not reshuffle
-every other draw: sweeps compare like with like (common random numbers).  Streams are
-``random.Random`` (Mersenne Twister, integer-exact on every platform).  Continuous draws use
-``math.log`` only, once per draw: the Erlang sampler multiplies uniforms and takes a single
-log, and the browser's libm (musl) and glibc share the same correctly-rounded ``log``.
+Common random numbers (CRN): two runs that differ in one knob (capacity, the breaker, the
+autoscaler, a rental budget, an outage) should meet the same customers with the same luck,
+so their difference is the change and not the dice.  A shared stream cannot give that: who
+draws next depends on what happened before.  So every draw that belongs to an *entity* is a
+pure function of ``(seed, purpose, entity id, attempt, index)``:
+
+* a purpose key is SHA-256 of ``river:<seed>:<purpose>`` (once per purpose and run, never
+  ``hash()`` of a string: ``PYTHONHASHSEED`` must not matter);
+* :func:`derive` folds one integer into a key with the SplitMix64 step (add the golden gamma,
+  then the SplitMix64 finaliser) -- a few integer operations, no object per draw;
+* :func:`unit` maps a 64-bit key to a double in [0, 1) with 53 bits.
+
+:class:`KeyedDraws` is one entity's draw sequence (a key and a counter, two plain ints: a
+forked simulation copies it like any value); it has ``random()``, so the same Erlang and
+inverse-CDF code reads it as it read a ``random.Random``.
+
+Arrival *times* keep a :class:`Streams` stream (``random.Random``, Mersenne Twister): a change
+of spawn rate may change them, nothing else does.  Continuous draws use ``math.log`` only, once
+per draw: the Erlang sampler multiplies uniforms and takes a single log, and the browser's libm
+(musl) and glibc share the same correctly-rounded ``log``.
 """
 
 from __future__ import annotations
@@ -14,9 +28,56 @@ import hashlib
 import math
 import random
 
+MASK64 = (1 << 64) - 1
+GAMMA = 0x9E3779B97F4A7C15        # SplitMix64's increment (the golden ratio in 64 bits)
+TWO_POW_M53 = 2.0 ** -53
+
+
+def derive(key: int, n: int) -> int:
+    """The key of item ``n`` (an id, an attempt, an index >= 0) under ``key``: one SplitMix64
+    step from state ``key + (n + 1) * gamma``.  A bijection of the input, well mixed."""
+    z = (key + (n + 1) * GAMMA) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def unit(key: int) -> float:
+    """A 64-bit key as a double in [0, 1): its top 53 bits."""
+    return (key >> 11) * TWO_POW_M53
+
+
+def purpose_key(seed: int, purpose: str) -> int:
+    """The 64-bit key of one purpose (``customers``, ``jitter``, ``upstream:<model>``) in the
+    run of ``seed``: SHA-256, so it is the same on every platform and interpreter."""
+    digest = hashlib.sha256(f"river:{seed}:{purpose}:keyed".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+class KeyedDraws:
+    """One entity's uniforms: ``u(i)`` is draw ``i`` of the key, ``random()`` the next one.
+
+    ``KeyedDraws(derive(derive(purpose, order_id), attempt))`` is the luck of one attempt of
+    one order, whatever else the run did before it."""
+
+    __slots__ = ("key", "i")
+
+    def __init__(self, key: int, start: int = 0) -> None:
+        self.key = key
+        self.i = start
+
+    def u(self, i: int) -> float:
+        return unit(derive(self.key, i))
+
+    def random(self) -> float:
+        i = self.i
+        self.i = i + 1
+        return unit(derive(self.key, i))
+
 
 class Streams:
-    """Independent, reproducible random streams for one run."""
+    """Independent, reproducible random streams for one run (arrival times), and the purpose
+    keys of its keyed draws."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
@@ -30,9 +91,14 @@ class Streams:
             self._streams[name] = s
         return s
 
+    def key(self, purpose: str) -> int:
+        """The key of a purpose's keyed draws (see :func:`purpose_key`)."""
+        return purpose_key(self.seed, purpose)
 
-def erlang(rnd: random.Random, mean: float, shape: int) -> float:
-    """Erlang(k) with the given mean: a gamma with integer shape, one log per draw."""
+
+def erlang(rnd, mean: float, shape: int) -> float:
+    """Erlang(k) with the given mean: a gamma with integer shape, one log per draw.  ``rnd``
+    is anything with ``random()``: a :class:`KeyedDraws` or a ``random.Random``."""
     if shape == 1:
         return -mean * math.log(1.0 - rnd.random())
     r = rnd.random
