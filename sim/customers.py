@@ -83,7 +83,7 @@ class Crowd:
         patience, list length, then one model per order, in that order -- so customer ids
         given in arrival order (or a request log's row numbers, for a trace replay) name the
         same person in any run of the seed, whatever the capacity or the order of events."""
-        r = rng.KeyedDraws(rng.derive(self.key, cid)).random
+        r = rng.KeyedDraws(rng.entity(self.key, cid)).random
         tier = self.tiers[_pick(self.tier_cum, r)] if self.tier_cum else self.tiers[0]
         vip = r() < self.vip_share
         wallet = _between(tier.wallet_min_cents, tier.wallet_max_cents, r())

@@ -134,7 +134,7 @@ class OrderFlow:
             return
         # full jitter, keyed by (seed, order, attempt): the same retry waits the same share
         # of its ceiling in any run
-        u = rng.unit(rng.derive(rng.derive(self.jitter_key, o.id), o.attempts))
+        u = rng.draw(rng.entity(self.jitter_key, o.id, o.attempts), 0)
         delay = backoff_ceiling_s(retry, o.attempts) * u
         o.state = BACKOFF
         o.since_s = now

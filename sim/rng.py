@@ -6,15 +6,17 @@ so their difference is the change and not the dice.  A shared stream cannot give
 draws next depends on what happened before.  So every draw that belongs to an *entity* is a
 pure function of ``(seed, purpose, entity id, attempt, index)``:
 
-* a purpose key is SHA-256 of ``river:<seed>:<purpose>`` (once per purpose and run, never
-  ``hash()`` of a string: ``PYTHONHASHSEED`` must not matter);
-* :func:`derive` folds one integer into a key with the SplitMix64 step (add the golden gamma,
-  then the SplitMix64 finaliser) -- a few integer operations, no object per draw;
-* :func:`unit` maps a 64-bit key to a double in [0, 1) with 53 bits.
+* a purpose key ``p`` is SHA-256 of ``river:<seed>:<purpose>`` (once per purpose and run,
+  never ``hash()`` of a string: ``PYTHONHASHSEED`` must not matter);
+* draw ``i`` of attempt ``a`` of entity ``e`` is output number ``n = (e, a, i)`` (packed into
+  one integer, :func:`entity`) of SplitMix64 seeded with ``p``: the finaliser applied to
+  ``p + n * gamma``.  Counter-based: any draw is a few integer operations, no state, no object
+  per draw, no order between draws.  Its top 53 bits make a double in [0, 1).
 
-:class:`KeyedDraws` is one entity's draw sequence (a key and a counter, two plain ints: a
-forked simulation copies it like any value); it has ``random()``, so the same Erlang and
-inverse-CDF code reads it as it read a ``random.Random``.
+:class:`KeyedDraws` is one entity's sequence (a key and a counter, two plain ints: a forked
+simulation copies it like any value); it has ``random()``, so the same Erlang and inverse-CDF
+code reads it as it read a ``random.Random``.  Cost (``bench/bench_core.py``): one
+function call and a dozen integer operations per uniform.
 
 Arrival *times* keep a :class:`Streams` stream (``random.Random``, Mersenne Twister): a change
 of spawn rate may change them, nothing else does.  Continuous draws use ``math.log`` only, once
@@ -33,18 +35,25 @@ GAMMA = 0x9E3779B97F4A7C15        # SplitMix64's increment (the golden ratio in 
 TWO_POW_M53 = 2.0 ** -53
 
 
-def derive(key: int, n: int) -> int:
-    """The key of item ``n`` (an id, an attempt, an index >= 0) under ``key``: one SplitMix64
-    step from state ``key + (n + 1) * gamma``.  A bijection of the input, well mixed."""
-    z = (key + (n + 1) * GAMMA) & MASK64
+ATTEMPT_BITS = 7                  # attempts 0..127 (retry.max_attempts is at most 100)
+INDEX_BITS = 11                   # draws 0..2047 per entity and attempt (a customer takes
+                                  # 5 + one per order, at most 1000 orders)
+
+
+def entity(key: int, entity_id: int, attempt: int = 0) -> int:
+    """The SplitMix64 state just before draw 0 of attempt ``attempt`` of entity
+    ``entity_id`` under the purpose key ``key`` (ids and attempts are non-negative)."""
+    n = ((entity_id << ATTEMPT_BITS) | attempt) << INDEX_BITS
+    return (key + n * GAMMA) & MASK64
+
+
+def draw(state: int, i: int) -> float:
+    """Uniform draw ``i`` in [0, 1) of an :func:`entity` state: the SplitMix64 output at
+    counter ``i + 1`` from it, its top 53 bits."""
+    z = (state + (i + 1) * GAMMA) & MASK64
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-    return z ^ (z >> 31)
-
-
-def unit(key: int) -> float:
-    """A 64-bit key as a double in [0, 1): its top 53 bits."""
-    return (key >> 11) * TWO_POW_M53
+    return ((z ^ (z >> 31)) >> 11) * TWO_POW_M53
 
 
 def purpose_key(seed: int, purpose: str) -> int:
@@ -55,24 +64,27 @@ def purpose_key(seed: int, purpose: str) -> int:
 
 
 class KeyedDraws:
-    """One entity's uniforms: ``u(i)`` is draw ``i`` of the key, ``random()`` the next one.
+    """One entity's uniforms: ``u(i)`` is draw ``i``, ``random()`` the next one from ``start``.
 
-    ``KeyedDraws(derive(derive(purpose, order_id), attempt))`` is the luck of one attempt of
-    one order, whatever else the run did before it."""
+    ``KeyedDraws(entity(purpose_key, order_id, attempt))`` is the luck of one attempt of one
+    order, whatever else the run did before it."""
 
-    __slots__ = ("key", "i")
+    __slots__ = ("state", "i")
 
-    def __init__(self, key: int, start: int = 0) -> None:
-        self.key = key
+    def __init__(self, state: int, start: int = 0) -> None:
+        self.state = state
         self.i = start
 
     def u(self, i: int) -> float:
-        return unit(derive(self.key, i))
+        return draw(self.state, i)
 
     def random(self) -> float:
-        i = self.i
-        self.i = i + 1
-        return unit(derive(self.key, i))
+        """The next draw (``draw`` inlined: it is called once per uniform)."""
+        i = self.i = self.i + 1
+        z = (self.state + i * GAMMA) & MASK64
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        return ((z ^ (z >> 31)) >> 11) * TWO_POW_M53
 
 
 class Streams:

@@ -250,7 +250,7 @@ class Station:
         if self.outage_until_s > now:
             return self.outage_fail_s, "outage"
         cfg = self.cfg
-        d = rng.KeyedDraws(rng.derive(rng.derive(self.key, order_id), attempt), 2)
+        d = rng.KeyedDraws(rng.entity(self.key, order_id, attempt), 2)
         u = d.u(0)
         if u < cfg.throttle_rate:
             return cfg.throttle_delay_s, "throttle"
