@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from itertools import count
 
 from sim.accounts import Accounts
 from sim.customers import Crowd, Customer, CustomerState
@@ -94,8 +93,8 @@ class Arrivals:
         self.rate_per_min = scenario.arrivals.rate_per_min
         self.profile = scenario.profile
         self._rnd = streams["arrivals"].random
-        self._customer_ids = count(1)
-        self._next_order_id = 1   # a plain int: a forked run copies it
+        self._next_customer_id = 1   # plain ints: a forked run copies them
+        self._next_order_id = 1
         self._token = 0          # a rate change invalidates the arrival already scheduled
         self.turned_away_cents = 0   # what turned-away customers came to buy
 
@@ -139,7 +138,9 @@ class Arrivals:
             return
         now = self.engine.now
         self.schedule()
-        cust, wants = self.crowd.make(next(self._customer_ids), now)
+        cid = self._next_customer_id
+        self._next_customer_id = cid + 1
+        cust, wants = self.crowd.make(cid, now)
         # a customer's orders take their ids now, turned away or not: order ids then follow
         # the arrivals alone, and an order's keyed draws are the same in any run of the seed
         first_oid = self._next_order_id
