@@ -28,6 +28,7 @@ picture is scaled to fit it (render/display.py).
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import sys
 
@@ -316,6 +317,11 @@ def replay_seconds(now_s: float, last_record_s: float) -> float:
         t = round(now_s, digits)
         if t >= last_record_s:
             return t
+    if now_s > last_record_s:   # every rounding fell before the last record: round up
+        for digits in range(2, 7):
+            t = math.ceil(now_s * 10 ** digits) / 10 ** digits
+            if t >= last_record_s:
+                return t
     return now_s
 
 

@@ -7,7 +7,10 @@ Prints figures, asserts nothing (timings vary by machine; the ratio is what to r
   run in this process one after the other, and River / SimPy;
 * customers per second of the complete default model, against SimPy's plain M/M/c;
 * traced memory after each simulated day of the default scenario: it must stay flat
-  (bounded windows, logs and departures; no per-event growth).
+  (bounded windows, logs and departures; no per-event growth);
+* the cost per customer: microseconds of the complete default model per customer, and of
+  its keyed draws alone (issue 17: a customer's attributes, then each order's task time and
+  outcome on its first attempt, from keys of their ids; retries, a few percent, not counted).
 Goals (issue 2): River >= 3x SimPy on M/M/c; the complete default model >= 1.5x SimPy.
 """
 
@@ -66,6 +69,22 @@ def river(scenario_name: str, customers: int, overrides=()) -> tuple[float, floa
     return s["customers"]["arrived"] / wall, s["wait_seconds"]["mean"]
 
 
+def draw_cost(customers: int) -> float:
+    """Microseconds per customer of the keyed draws alone: ``Crowd.make``, then for each of
+    their orders the draw of its first call (``Station.draw``)."""
+    sim = Simulation(load_scenario("scenarios/default.toml"), seed=1)
+    crowd = sim.arrivals.crowd
+    stations = sim.stations
+    oid = 1
+    t0 = time.perf_counter()
+    for cid in range(1, customers + 1):
+        _, wants = crowd.make(cid, 0.0)
+        for model in wants:
+            stations[model].draw(oid, 1, 0.0)
+            oid += 1
+    return (time.perf_counter() - t0) / customers * 1e6
+
+
 def memory_days(days: int) -> list[tuple[int, float, int]]:
     sim = Simulation(load_scenario("scenarios/default.toml"), seed=1)
     tracemalloc.start()
@@ -95,6 +114,8 @@ def main() -> None:
     print(f"  ratio River/SimPy = {rv_rate / sp_rate:.2f}x   (goal >= 3x)")
     print(f"complete default model ({full_n:,} customers): {full_rate:,.0f} customers/s, "
           f"ratio to SimPy's plain M/M/c = {full_rate / sp_rate:.2f}x   (goal >= 1.5x)")
+    print(f"cost per customer: {1e6 / full_rate:.1f} us in the complete default model, "
+          f"of which keyed draws {draw_cost(full_n):.1f} us")
     mem = memory_days(a.days)
     print(f"memory of a {a.days}-day default run (tracemalloc, current after each day):")
     for day, mb, events in mem:

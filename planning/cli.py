@@ -1,4 +1,4 @@
-"""``python -m sim sweep | plan | validate``: the planning tools' command lines.
+"""``python -m sim sweep | plan | validate | compare``: the planning tools' command lines.
 
 ``sim/__main__.py`` calls :func:`main` when one of these subcommands is asked for (``sim``
 itself never imports ``planning``).  The parser is ``sim.cli``'s: every user mistake becomes a
@@ -27,11 +27,13 @@ from planning.output import (
 from planning.plan import confident_meets, parse_target
 from planning.progress import Progress
 from sim import load_scenario, schema
+from sim.cli import SECONDS as SECONDS_SPEC
 from sim.cli import Parser, UsageError, add_scenario_args, path_arg, run_main, spec_arg
 from sim.schema import Spec
 
 HOURS = Spec(float, None, 0.001, schema.RUN["hours"].hi)  # a run of 0 h has no metrics
 SEEDS = Spec(int, None, 1, 10_000)
+COMPARE_SEEDS = Spec(int, None, 2, 10_000)  # a paired CI needs two differences at least
 SEED_BASE = Spec(int, 1, 0, schema.RUN["seed"].hi)
 WORKERS = Spec(int, None, 1, 1024)
 SCALE = Spec(float, 1.0, 0.001, 100.0)
@@ -72,12 +74,12 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim sweep|plan|validate ...``: the exit status."""
+    """``python -m sim sweep|plan|validate|compare ...``: the exit status."""
     return run_main(build_parser(), argv, lambda args: args.func(args))
 
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
-    """Add ``sweep``, ``plan`` and ``validate`` to a ``python -m sim`` parser."""
+    """Add ``sweep``, ``plan``, ``validate`` and ``compare`` to a ``python -m sim`` parser."""
     s = sub.add_parser("sweep", help="run a grid of scenario values x seeds, aggregate, plot",
                        description="Run the grid x seeds headless in parallel; print mean and "
                                    "95% CI per grid point; write a CSV and a heatmap.")
@@ -108,6 +110,31 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     _executor_args(v)
     v.add_argument("--quiet", action="store_true", help="no progress bar")
     v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser("compare", help="a change against its base on the same seeds: paired CIs",
+                       description="Run the base and the changed scenario on the same seeds "
+                                   "(same customers, same luck) and print per metric both "
+                                   "means, the paired difference with its 95% CI, the CI an "
+                                   "unpaired comparison would have had, and their ratio.")
+    add_scenario_args(c)
+    c.add_argument("--seeds", type=spec_arg(COMPARE_SEEDS), default=10,
+                   help="seeds, each run base and changed (default 10, at least 2)")
+    c.add_argument("--first-seed", type=spec_arg(SEED_BASE), default=1, metavar="N",
+                   help="seeds are N, N+1, ... (default 1)")
+    span = c.add_mutually_exclusive_group()
+    span.add_argument("--hours", type=spec_arg(HOURS), default=None,
+                      help="simulated hours per run (default: the scenario's run.hours)")
+    span.add_argument("--seconds", type=spec_arg(SECONDS_SPEC), default=None,
+                      help="simulated seconds per run")
+    c.add_argument("--commands", metavar="PATH", type=path_arg,
+                   help="JSON operator commands replayed in both runs of every seed")
+    c.add_argument("--change", metavar="KEY=VALUE", action="append", default=[],
+                   required=True, help="what differs from the base (repeatable)")
+    c.add_argument("--json", metavar="PATH", type=path_arg,
+                   help="write the comparison as JSON (atomically; '-' = stdout)")
+    _executor_args(c)
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=cmd_compare)
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -305,3 +332,59 @@ def cmd_validate(args: argparse.Namespace, executor=None) -> int:
           f"{wall:.1f} s wall, {report.cpu_s:.1f} s CPU ({executor.name}, "
           f"{executor.workers} workers)")
     return 1 if failed else 0
+
+
+def cmd_compare(args: argparse.Namespace, executor=None) -> int:
+    import json
+
+    from planning.compare import CompareError, apply_changes, run_compare, table_text, to_json
+    from sim.commands import load_commands
+
+    base = load_scenario(args.scenario, args.set)
+    try:
+        changed, changes = apply_changes(base, args.change)
+    except CompareError as e:
+        raise UsageError(str(e)) from None
+    commands = tuple(load_commands(args.commands, tuple(base.models))) if args.commands else ()
+    if args.first_seed + args.seeds - 1 > SEED_BASE.hi:
+        raise UsageError(f"--first-seed {args.first_seed} + --seeds {args.seeds}: the last "
+                         f"seed must be at most {SEED_BASE.hi} (run.seed's bound)")
+    seeds = tuple(range(args.first_seed, args.first_seed + args.seeds))
+    seconds = (args.seconds if args.seconds is not None
+               else (base.run.hours if args.hours is None else args.hours) * 3600.0)
+    if args.json and args.json != "-":
+        _writable(args.json)
+    executor = executor if executor is not None else _executor(args)
+    # a bar on a terminal only: piped or redirected, stderr stays quiet
+    bar = Progress(2 * len(seeds), "compare",
+                   enabled=not args.quiet and getattr(sys.stderr, "isatty", lambda: False)())
+    try:
+        result = run_compare(base, changed, seeds, seconds, commands, executor, bar)
+    except KeyboardInterrupt:
+        bar.finish(interrupted=True)
+        return _interrupted("nothing written")
+    finally:
+        executor.close()
+    bar.finish()
+    doc = to_json(result, args.scenario, args.set, changes, seconds, args.commands)
+    text = json.dumps(doc, indent=2, allow_nan=False)
+    if args.json == "-":
+        print(text)
+        return 0
+    if args.json:
+        try:
+            write_text_atomic(args.json, text + "\n")
+        except OutputError as e:
+            raise UsageError(str(e)) from None
+    labels = {name: m.label for name, m in base.models.items()}
+    change_text = ", ".join(f"{k}={format_value(v)}" for k, v in changes.items())
+    print(f"compare: {args.scenario}{' with ' + ', '.join(args.set) if args.set else ''}; "
+          f"changed: {change_text}")
+    print(table_text(result, labels))
+    print(f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}) x 2 runs x {format_value(seconds)} s "
+          f"in {result.wall_s:.1f} s ({result.executor}); diff = changed - base, paired 95% "
+          "CI over seeds; unpaired: the same runs as two independent samples; "
+          "ratio = paired / unpaired")
+    if args.json:
+        print(f"wrote {args.json}")
+    return 0

@@ -1,5 +1,5 @@
 """``python -m sim``: the headless command line -- ``run`` (``sim.cli``), and the planning
-tools ``sweep``, ``plan``, ``validate`` (``planning.cli``, which needs numpy).
+tools ``sweep``, ``plan``, ``validate``, ``compare`` (``planning.cli``, which needs numpy).
 
 Every user mistake -- a wrong flag, a bad ``--set``, a scenario typo, a broken command file --
 ends with one line on stderr and exit status 2, never a traceback.
@@ -23,6 +23,7 @@ PLANNING = {
     "sweep": "run a grid of scenario values x seeds, aggregate, plot (needs numpy)",
     "plan": "smallest capacity meeting a target, with its CI and cost (needs numpy)",
     "validate": "the core vs queueing theory: table, pass/fail (needs numpy)",
+    "compare": "a change against its base on the same seeds: paired CIs (needs numpy)",
 }
 
 

@@ -2,8 +2,9 @@
 
 A customer has a tier (logical concurrency, wallet range), maybe the VIP add-on, a shopping
 list of orders, and a patience: how long they accept to wait for delivery (drawn per
-customer, 5-10 min by default).  The draws come from the run's ``customers`` stream in a fixed
-order, so the same seed gives the same crowd.
+customer, 5-10 min by default).  Everything about customer ``n`` is drawn from keys of
+``(seed, "customers", n)`` (:meth:`Crowd.make`): the same seed gives the same crowd, and the
+n-th customer is the same person whatever happened before they came in.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from enum import StrEnum
+
+from sim import rng
 
 
 class CustomerState(StrEnum):
@@ -56,10 +59,11 @@ class Customer:
 
 
 class Crowd:
-    """Draws customers as the scenario describes them."""
+    """Draws customers as the scenario describes them.  ``key`` is the run's ``customers``
+    purpose key (:meth:`sim.rng.Streams.key`)."""
 
-    def __init__(self, scenario, rnd) -> None:
-        self.rnd = rnd
+    def __init__(self, scenario, key: int) -> None:
+        self.key = key
         tiers = list(scenario.tiers.values())
         self.tiers = tiers
         # a single choice draws nothing (the empty list says so)
@@ -72,8 +76,14 @@ class Crowd:
         self.vip_share = a.vip_share
         self.patience = (a.patience_min_s, a.patience_max_s)
 
-    def draw(self, cid: int, now: float) -> tuple[Customer, list[str]]:
-        r = self.rnd.random
+    def make(self, cid: int, now: float) -> tuple[Customer, list[str]]:
+        """Customer ``cid`` arriving at ``now`` and their shopping list (model names).
+
+        Every attribute comes from the keyed draws of ``cid`` alone -- tier, VIP, wallet,
+        patience, list length, then one model per order, in that order -- so customer ids
+        given in arrival order (or a request log's row numbers, for a trace replay) name the
+        same person in any run of the seed, whatever the capacity or the order of events."""
+        r = rng.KeyedDraws(rng.entity(self.key, cid)).random
         tier = self.tiers[_pick(self.tier_cum, r)] if self.tier_cum else self.tiers[0]
         vip = r() < self.vip_share
         wallet = _between(tier.wallet_min_cents, tier.wallet_max_cents, r())

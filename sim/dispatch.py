@@ -2,11 +2,12 @@
 
 A :class:`Dispatcher` starts calls while a slot is idle, the queue is not empty and the
 circuit breaker allows; batches orders for a batching model (up to N orders, or when the W
-second window closes); draws each call's duration and outcome from the model's own random
-stream; and when a call ends, frees its slot, tells the breaker, and hands the call to the
-order flow (delivery or retry).  A running order taken off its call (a cancel, a customer
-leaving) goes through :meth:`Dispatcher.cancel_running`, which also frees a half-open
-breaker's probe: a probe that never answers must not block the model for ever.
+second window closes); takes each call's duration and outcome from the keyed draw of its
+first order's attempt (:meth:`sim.stations.Station.draw`); and when a call ends, frees its
+slot, tells the breaker, and hands the call to the order flow (delivery or retry).  A
+running order taken off its call (a cancel, a customer leaving) goes through
+:meth:`Dispatcher.cancel_running`, which also frees a half-open breaker's probe: a probe
+that never answers must not block the model for ever.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Dispatcher:
         # ``lanes.n_vip or lanes.n_normal`` is ``len(lanes)`` without a Python-level call
         while st.n_idle and (lanes.n_vip or lanes.n_normal) and breaker.allows():
             if st.batch_max == 1:
-                slot = self._affordable_slot()
+                slot = self._affordable_slot(lanes.peek(now))
                 if slot is None:
                     return
                 self._start(slot, [lanes.pop(now)])
@@ -65,7 +66,7 @@ class Dispatcher:
                     st.batch_deadline_s = now + st.batch_window_s
                     self.engine.at(st.batch_deadline_s, self._on_batch_due)
                 return
-            slot = self._affordable_slot()
+            slot = self._affordable_slot(lanes.peek(now))
             if slot is None:
                 return
             take = min(waiting, st.batch_max)
@@ -79,15 +80,21 @@ class Dispatcher:
                 orders.append(o)
             self._start(slot, orders)
 
-    def _affordable_slot(self) -> Slot | None:
-        """The lowest idle slot (base slots first) whose next call the rental budget can
-        pay for; rented slots it cannot pay for are handed back on the way."""
+    def _affordable_slot(self, head: Order) -> Slot | None:
+        """The lowest idle slot (base slots first) that the rental budget can pay for the
+        call of ``head`` (the order the call would start with, its draw keyed by its next
+        attempt); rented slots it cannot pay for are handed back on the way."""
         st = self.station
         guard = self.rental_guard
         now = self.engine.now
+        draw = None
         while st.n_idle:
             slot = st.take_idle()
-            if guard is None or not slot.rented or guard.affords(st, slot, st.peek_draw(now)):
+            if guard is None or not slot.rented:
+                return slot
+            if draw is None:
+                draw = st.draw(head.id, head.attempts + 1, now)
+            if guard.affords(st, slot, draw):
                 return slot
             st.make_idle(slot, now)
             guard.hand_back(st, slot)
@@ -125,7 +132,8 @@ class Dispatcher:
         fee = st.cfg.task_fee_cents
         if fee:
             self.accounts.pay_upstream("task_fee", fee)
-        duration, outcome = st.take_draw(now)
+        head = orders[0]
+        duration, outcome = st.draw(head.id, head.attempts, now)
         call.outcome = outcome
         call.end_s = end_s = now + duration
         slot.state = BUSY

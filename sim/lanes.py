@@ -73,6 +73,16 @@ class Lanes:
             lane.popleft()
         return None
 
+    def peek(self, now: float):
+        """The order :meth:`pop` would take now, left in place (or None)."""
+        vip = self._head(self.vip) if self.n_vip else None
+        normal = self._head(self.normal) if self.n_normal else None
+        if normal is not None and (vip is None or (
+                now - normal.submitted_s >= self.aging_s
+                and normal.submitted_s < vip.submitted_s)):
+            return normal
+        return vip
+
     def pop(self, now: float):
         """The next order in effective order, or None."""
         vip = self._head(self.vip) if self.n_vip else None

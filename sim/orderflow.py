@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from sim import rng
 from sim.accounts import Accounts
 from sim.customers import Customer, CustomerState
 from sim.dispatch import Dispatcher
@@ -49,7 +50,7 @@ class OrderFlow:
         self.visitors = visitors
         self.stations = stations
         self.retry = scenario.retry
-        self.jitter = streams["jitter"]
+        self.jitter_key = streams.key("jitter")
         self.dispatchers = {
             name: Dispatcher(st, engine, log, accounts, estimates, self._call_ended,
                              rental_guard)
@@ -134,7 +135,10 @@ class OrderFlow:
             self.log.add((now, "dead_letter", o.id, st.name))
             self.end(o, REFUNDED_FAILURE)
             return
-        delay = backoff_ceiling_s(retry, o.attempts) * self.jitter.random()  # full jitter
+        # full jitter, keyed by (seed, order, attempt): the same retry waits the same share
+        # of its ceiling in any run
+        u = rng.draw(rng.entity(self.jitter_key, o.id, o.attempts), 0)
+        delay = backoff_ceiling_s(retry, o.attempts) * u
         o.state = BACKOFF
         o.since_s = now
         o.slot = None

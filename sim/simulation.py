@@ -40,10 +40,10 @@ COUNTS = ("arrived", "rejected", "left", "done", "rate_limited", "lobby_full", "
 
 def build_stations(scenario, streams: rng.Streams,
                    factory: FactoryWaits) -> dict[str, Station]:
-    """One station per model with its base slots, each with its own random stream."""
+    """One station per model with its base slots, each with its own purpose key."""
     stations: dict[str, Station] = {}
     for cfg in scenario.models.values():
-        st = Station(cfg, scenario, streams["upstream:" + cfg.name], factory)
+        st = Station(cfg, scenario, streams.key("upstream:" + cfg.name), factory)
         for _ in range(cfg.slots):
             st.add_slot(False, SlotState.IDLE, 0.0)
         st.base_target = cfg.slots

@@ -94,9 +94,9 @@ class Call:
 
 
 class Station:
-    def __init__(self, cfg, scenario, rnd, factory: FactoryWaits | None = None) -> None:
+    def __init__(self, cfg, scenario, key: int, factory: FactoryWaits | None = None) -> None:
         self.name = cfg.name
-        self.rnd = rnd                     # the model's own stream: task times and outcomes
+        self.key = key                     # the model's purpose key: task times and outcomes
         self.cfg = cfg
         self.label = cfg.label
         self.content = cfg.content
@@ -105,7 +105,6 @@ class Station:
         self.batch_window_s = cfg.batch_window_s
         self.max_rented = cfg.max_rented
         self.outage_fail_s = scenario.circuit.outage_fail_s
-        self._draw: tuple[float, str] | None = None   # the next call's draw, once peeked
         self.cancelled_run_cost_cents = 0  # upstream minutes of runs cancelled part-way
         self.target_wait_s = scenario.service.target_wait_s
         self.factory = factory if factory is not None else FactoryWaits()
@@ -240,34 +239,33 @@ class Station:
         slot.since_s = now
         self.n_draining += 1
 
-    # -- the next call ------------------------------------------------------------------------
-    def peek_draw(self, now: float) -> tuple[float, str]:
-        """The next call's ``(duration_s, outcome)``, drawn once and kept until a call
-        takes it (the rental budget looks at a call's length before a rented slot starts
-        it; the draws stay in the same order either way)."""
-        if self._draw is None:
-            self._draw = self._draw_call(self.outage_until_s > now)
-        return self._draw
+    # -- the luck of a call ---------------------------------------------------------------
+    def draw(self, order_id: int, attempt: int, now: float) -> tuple[float, str]:
+        """The ``(duration_s, outcome)`` of attempt ``attempt`` (1, 2, ...) of order
+        ``order_id`` on this model, keyed by (seed, model, order, attempt): the same order on
+        its n-th attempt gets the same task time and outcome whatever the capacity, the
+        breakers, the autoscaler or an outage did before (an outage only replaces the outcome
+        while it lasts).  A pure function: the rental budget may look at a call's length
+        before a rented slot starts it, and asking twice draws nothing more.
 
-    def take_draw(self, now: float) -> tuple[float, str]:
-        draw = self.peek_draw(now)
-        self._draw = None
-        return draw
+        A batched call (the LLM station) is keyed by its *first* order (the head of the
+        queue when it starts) on that order's attempt: the whole call lasts that draw and
+        shares its outcome, so the batch keeps the model's task-time distribution; the same
+        head on the same attempt gives the same call in any run.
 
-    def _draw_call(self, outage: bool) -> tuple[float, str]:
-        """Erlang task time, then one uniform for the outcome: a 429 or an error at the
-        model's rates (an error fails part-way through, one more draw); an outage fails
-        every call after ``outage_fail_s``."""
-        cfg = self.cfg
-        rnd = self.rnd
-        duration = rng.erlang(rnd, self.mean_task_s, cfg.task_shape)
-        u = rnd.random()
-        if outage:
+        Draw 0 decides the outcome (a 429 or an error at the model's rates), draw 1 how far an
+        error gets, draws 2... the Erlang task time; an outage fails the call after
+        ``outage_fail_s``."""
+        if self.outage_until_s > now:
             return self.outage_fail_s, "outage"
+        cfg = self.cfg
+        d = rng.KeyedDraws(rng.entity(self.key, order_id, attempt), 2)
+        u = d.u(0)
         if u < cfg.throttle_rate:
             return cfg.throttle_delay_s, "throttle"
+        duration = rng.erlang(d, self.mean_task_s, cfg.task_shape)
         if u < cfg.throttle_rate + cfg.fail_rate:
-            return duration * rnd.random(), "error"
+            return duration * d.u(1), "error"
         return duration, "ok"
 
     # -- service rate and the wait estimate ------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from itertools import count
 
 from sim.accounts import Accounts
 from sim.customers import Crowd, Customer, CustomerState
@@ -87,15 +86,15 @@ class Arrivals:
         self.visitors = visitors
         self.lobby_orders = lobby_orders
         self.admitted = admitted
-        self.crowd = Crowd(scenario, streams["customers"])
+        self.crowd = Crowd(scenario, streams.key("customers"))
         d = scenario.door
         self.door = Door(d.enabled, d.admit_per_min, d.burst, d.lobby_max_orders)
         self.vip_fee_cents = scenario.billing.vip_fee_cents
         self.rate_per_min = scenario.arrivals.rate_per_min
         self.profile = scenario.profile
         self._rnd = streams["arrivals"].random
-        self._customer_ids = count(1)
-        self._order_ids = count(1)
+        self._next_customer_id = 1   # plain ints: a forked run copies them
+        self._next_order_id = 1
         self._token = 0          # a rate change invalidates the arrival already scheduled
         self.turned_away_cents = 0   # what turned-away customers came to buy
         self.turned_away_orders = 0  # ... and how many orders (their shopping-list items)
@@ -140,7 +139,13 @@ class Arrivals:
             return
         now = self.engine.now
         self.schedule()
-        cust, wants = self.crowd.draw(next(self._customer_ids), now)
+        cid = self._next_customer_id
+        self._next_customer_id = cid + 1
+        cust, wants = self.crowd.make(cid, now)
+        # a customer's orders take their ids now, turned away or not: order ids then follow
+        # the arrivals alone, and an order's keyed draws are the same in any run of the seed
+        first_oid = self._next_order_id
+        self._next_order_id += len(wants)
         counts = self.counts
         counts["arrived"] += 1
         self.accounts.fund(cust)
@@ -163,8 +168,8 @@ class Arrivals:
         if cust.vip:
             self._buy_vip(cust, now)
         prices = self.crowd.prices
-        for model in wants:
-            order = Order(next(self._order_ids), cust, model, prices[model], now)
+        for i, model in enumerate(wants):
+            order = Order(first_oid + i, cust, model, prices[model], now)
             cust.orders.append(order)
             cust.pending.append(order)
             log((now, "place", order.id, cust.id, model))

@@ -25,13 +25,22 @@ def records(sim, kind):
 
 
 def test_vip_lane_is_served_first_and_aging_bounds_normal_waits():
+    lane_sums = {"vip": [0.0, 0], "normal": [0.0, 0]}
+    for seed in (1, 2, 3):   # pooled: one seed's few hundred orders are too noisy a mean
+        sim = sim_for(seed=seed, overrides=ONE_MODEL + [
+            "models.image.slots=4", "arrivals.rate_per_min=0.3", "arrivals.vip_share=0.4",
+            "queue.aging_s=1800"])
+        sim.advance_to(8 * 3600)
+        for name, lane in sim.summary()["by_model"]["image"]["lanes"].items():
+            lane_sums[name][0] += lane["mean"] * lane["count"]
+            lane_sums[name][1] += lane["count"]
+    vip, normal = lane_sums["vip"], lane_sums["normal"]
+    assert vip[1] > 300 and normal[1] > 300
+    assert vip[0] / vip[1] < 0.5 * normal[0] / normal[1]
+    # aging bounds starvation: the same crowd without aging leaves normal orders waiting longer
     sim = sim_for(overrides=ONE_MODEL + ["models.image.slots=4", "arrivals.rate_per_min=0.3",
                                          "arrivals.vip_share=0.4", "queue.aging_s=1800"])
     sim.advance_to(8 * 3600)
-    lanes = sim.summary()["by_model"]["image"]["lanes"]
-    assert lanes["vip"]["count"] > 100 and lanes["normal"]["count"] > 100
-    assert lanes["vip"]["mean"] < 0.5 * lanes["normal"]["mean"]
-    # aging bounds starvation: the same crowd without aging leaves normal orders waiting longer
     aged = max(r[0] - sub for r, sub in _starts_with_submission(sim))
     no_aging = sim_for(overrides=ONE_MODEL + [
         "models.image.slots=4", "arrivals.rate_per_min=0.3", "arrivals.vip_share=0.4",

@@ -34,13 +34,16 @@ def kinds(sim: Simulation, kind: str) -> list[tuple]:
 ])
 def test_a_customer_who_finishes_while_asked_gets_no_answer_event(overrides):
     scenario, hours = ("rush-hour", 8.0) if len(overrides) == 1 else ("default", 1.0)
-    sim = sim_for(scenario, overrides, keep_log=True)
-    sim.advance_to(hours * HOUR)       # used to raise AttributeError in the answer handler
-    done_at = {r[2]: r[0] for r in kinds(sim, "done")}
-    asked = {r[2] for r in kinds(sim, "ask")}
-    finished_while_asked = [c for c in asked if c in done_at
-                            and not any(a[2] == c and a[0] <= done_at[c]
-                                        for a in kinds(sim, "answer"))]
+    for seed in range(1, 7):   # the case is rare (a few customers an hour): the first seed
+        sim = sim_for(scenario, overrides, seed=seed, keep_log=True)   # that reaches it
+        sim.advance_to(hours * HOUR)   # used to raise AttributeError in the answer handler
+        done_at = {r[2]: r[0] for r in kinds(sim, "done")}
+        asked = {r[2] for r in kinds(sim, "ask")}
+        finished_while_asked = [c for c in asked if c in done_at
+                                and not any(a[2] == c and a[0] <= done_at[c]
+                                            for a in kinds(sim, "answer"))]
+        if finished_while_asked:
+            break
     assert finished_while_asked, "the scenario must reach the case it guards"
     for cid in finished_while_asked:
         assert not any(a[2] == cid for a in kinds(sim, "answer"))
@@ -98,7 +101,7 @@ def test_a_customer_leaving_during_the_probe_frees_it():
 # -- item 8: the rental budget is a cap -------------------------------------------------------
 @pytest.mark.parametrize("budget", [1, 200, 500, 2000, 5000])
 def test_rental_spend_never_passes_the_budget_and_rentals_still_happen(budget):
-    sim = sim_for("rush-hour", (f"autoscaler.budget_cents={budget}",), seed=3, keep_log=True)
+    sim = sim_for("rush-hour", (f"autoscaler.budget_cents={budget}",), seed=2, keep_log=True)
     sim.advance_to(6 * HOUR)
     s = sim.summary()
     spent = s["money_cents"]["rental_cost"]
@@ -116,9 +119,9 @@ def test_rental_spend_never_passes_the_budget_and_rentals_still_happen(budget):
 
 
 def test_without_a_budget_rentals_are_uncapped():
-    sim = sim_for("rush-hour", (), seed=3)
+    sim = sim_for("rush-hour", (), seed=2)   # the seed of the budget test above
     sim.advance_to(6 * HOUR)
-    assert sim.summary()["money_cents"]["rental_cost"] > 5000
+    assert sim.summary()["money_cents"]["rental_cost"] > 5000   # more than any budget tried
 
 
 # -- item 9: the retry backoff has a ceiling --------------------------------------------------

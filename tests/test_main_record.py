@@ -108,6 +108,7 @@ def test_the_session_is_written_when_the_window_is_closed(screen, tmp_path):
     (602.2199999999932, 602.0, 602.22),          # later than now: the app advances to it
     (602.2240000000001, 602.2231, 602.224),       # a record inside the rounding gap
     (602.2200000000068, 602.2200000000068, 602.2200000000068),
+    (602.2201231525, 602.2201231515, 602.23),    # every rounding falls before it: round up
     (0.0, 0.0, 0.0),
 ])
 def test_the_replay_time_is_short_and_never_before_the_last_record(now_s, last_record_s, want):

@@ -138,36 +138,41 @@ LABELS = {"image": "SD1.5", "video": "VideoGen", "audio": "TTS", "text": "LLM"}
 
 def test_ticker_lines_name_the_order_and_the_customer(outage_log):
     base, records = outage_log
-    rows = [text for _, text, _ in fed(base, records, 1.0, upto_s=3650.0).rows(8, "en", LABELS)]
-    assert "order 366 of #167 refunded $0.50 — failed 3×" in rows
-    # the same facts, read from the log independently
-    placed = [r for r in records if r[1] == "place" and r[2] == 366]
-    fails = [r for r in records if r[1] == "fail" and r[2] == 366]
-    refund = [r for r in records if r[1] == "refund" and r[2] == 366]
-    assert sim.record_field(placed[0], "customer") == 167
+    # the first order given up after three failures, and the instant it was refunded
+    dead = next(r for r in records if r[1] == "dead_letter")
+    oid = sim.record_field(dead, "order")
+    upto = dead[0] + 1e-6
+    # the facts, read from the log independently of the ticker
+    placed = [r for r in records if r[1] == "place" and r[2] == oid]
+    fails = [r for r in records if r[1] == "fail" and r[2] == oid]
+    refund = [r for r in records if r[1] == "refund" and r[2] == oid]
+    cust = sim.record_field(placed[0], "customer")
     assert [sim.record_field(r, "attempt") for r in fails] == [1, 2, 3]
     assert sim.record_field(refund[0], "cents") == 50
-    zh = [text for _, text, _ in fed(base, records, 1.0, upto_s=3650.0).rows(8, "zh", LABELS)]
-    assert "#167 的订单 366 退款 $0.50, 失败3次" in zh
+    rows = [text for _, text, _ in fed(base, records, 1.0, upto_s=upto).rows(8, "en", LABELS)]
+    assert f"order {oid} of #{cust} refunded $0.50 — failed 3×" in rows
+    zh = [text for _, text, _ in fed(base, records, 1.0, upto_s=upto).rows(8, "zh", LABELS)]
+    assert f"#{cust} 的订单 {oid} 退款 $0.50, 失败3次" in zh
 
 
 def test_ticker_folds_fast_repeats_into_rates_at_high_speed(outage_log):
     base, records = outage_log
-    fast = fed(base, records, 600.0)
+    fast = fed(base, records, 600.0, upto_s=4100.0)
     rows = [text for _, text, _ in fast.rows(4, "en", LABELS)]
     # a folded line counts its last RATE_WINDOW_S (10 simulated minutes): slower than
     # RATE_MIN_PER_MIN it is a count
-    assert rows == ["5.1 deliveries/min, last order 508 $0.30",
-                    "10 failures: SD1.5 outage",
-                    "SD1.5 breaker open ×20",
-                    "3 refunds, last order 430 $0.50"]
-    fail = next(f for f in fast.folds if f.last[1] == "fail" and f.n > 1)
+    assert rows == ["5.1 deliveries/min, last order 449 $0.30",
+                    "6 refunds, last order 427 $0.50",
+                    "2.2 failures/min: SD1.5 outage",
+                    "SD1.5 breaker open ×13"]
+    fail = next(f for f in fast.folds if f.last[1] == "fail" and f.n > 1
+                and sim.record_field(f.last, "why") == "outage")
     same = [r for r in records if r[1] == "fail" and fail.first[0] <= r[0] <= fail.last[0]
             and sim.record_field(r, "model") == "image"
             and sim.record_field(r, "why") == "outage"]
     assert len(same) == fail.n                      # every failure in its span, none twice
     assert fail.last[0] - fail.first[0] <= RATE_WINDOW_S
-    assert f"{(fail.n - 1) * 60 / (fail.last[0] - fail.first[0]):.1f}" == "0.9"
+    assert f"{(fail.n - 1) * 60 / (fail.last[0] - fail.first[0]):.1f}" == "2.2"
     # slower scroll: far fewer lines over the same day at x600 than at x1
     slow_lines = len(fed(base, records, 1.0, keep=100_000).folds)
     fast_lines = len(fed(base, records, 600.0, keep=100_000).folds)
@@ -200,11 +205,11 @@ def test_machine_tooltip_says_what_it_makes(screen):
     assert app.hover_lines(at["image"])[:2] == ["SD1.5 slot 0",
                                                 "down: SD1.5 outage, back in ~13 min"]
     assert app.hover_lines(at["video"])[:3] == ["VideoGen slot 0",
-                                                "making order 344 for #156, 98% done",
-                                                "~20 s left"]
+                                                "making order 421 for #180, 42% done",
+                                                "~8 min left"]
     app.lang = "zh"
-    assert app.hover_lines(at["text"])[:3] == ["LLM 槽位 0", "正在为 #186 生产订单 400, 完成 76%",
-                                              "剩约10秒"]
+    assert app.hover_lines(at["text"])[:3] == ["LLM 槽位 0", "正在为 #186 生产订单 435, 完成 84%",
+                                              "剩约8秒"]
     st = app.snap.station("text")
     call = SimpleNamespace(start_s=0.0, end_s=10.0, size=7, outcome="ok", orders=[])
     slot = SimpleNamespace(index=2, rented=False, state="busy", since_s=0.0, call=call,

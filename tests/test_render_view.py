@@ -239,14 +239,16 @@ def test_ticker_takes_each_record_once_at_high_speed(screen, monkeypatch):
     taken: list[tuple] = []
     real = ticker_mod.shown
     monkeypatch.setattr(ticker_mod, "shown", lambda rec: taken.append(rec) or real(rec))
-    app = App("rush-hour", speed=600.0)
-    app.presenter.flashes = []      # x600 into the flash crowd (not the presenter's pace)
-    app.sim.advance_to(3 * 3600.0)  # 30 simulated seconds per snapshot: ~90 records
+    # 300x: a snapshot every 0.1 s of real time is 30 simulated seconds, under 256 records
+    # even at the flash crowd's peak (at 600x a busy minute of it can pass 256)
+    app = App("rush-hour", speed=300.0)
+    app.presenter.flashes = []      # 300x into the flash crowd (not the presenter's pace)
+    app.sim.advance_to(3 * 3600.0)
     app.step(1 / 60)                # a snapshot...
     app.step(1 / 60)                # ...and the layers caught up with it
     first = app.dashboard.ticker.seq
     taken.clear()
-    for _ in range(240):
+    for _ in range(480):
         app.step(1 / 60)
     last = app.dashboard.ticker.seq
     ref = sim.Simulation(sim.load_scenario("scenarios/rush-hour.toml"), seed=app.seed,
