@@ -172,9 +172,10 @@ class Jump:
         if self.on_slice is not None:
             lead_from = self.target_s - LEAD_S
             if self.sim.now >= lead_from:
-                while self.sim.now < self.target_s:     # the lead-in, fed slice by slice
-                    play(self.sim, min(self.target_s, self.sim.now + FEED_SLICE_S),
-                         self.pending)
+                # the lead-in, fed slice by slice, never more than a slice of it a frame
+                stop_s = min(self.target_s, self.sim.now + max_slice_s)
+                while self.sim.now < stop_s:
+                    play(self.sim, min(stop_s, self.sim.now + FEED_SLICE_S), self.pending)
                     self.on_slice(self.sim)
                     if time.perf_counter() - t0 >= budget_s:
                         break
