@@ -337,6 +337,7 @@ SCENARIO_NAMES: dict[str, tuple[str, str]] = {
     "rush-hour": ("rush-hour", "午间高峰"),
     "outage": ("outage", "故障演练"),
     "mmc": ("mmc", "M/M/c 排队"),
+    "azure-code-2023": ("azure-code-2023", "Azure 代码流量"),
 }
 
 #: Content names as shown next to a model label.
