@@ -58,6 +58,11 @@ class Scenario:
         self.models = {k: SimpleNamespace(name=k, **v) for k, v in raw["models"].items()}
         self.profile = [(float(h) * 3600.0, float(f)) for h, f in raw["arrivals"]["profile"]]
         self.commands = parse_commands(raw.get("commands", []), source, tuple(self.models))
+        trace = raw["arrivals"]["trace"]
+        if trace["path"] and not pathlib.Path(trace["path"]).is_absolute():
+            # from here on the path stands alone: a sweep's worker rebuilds the scenario from
+            # ``raw`` without knowing where the scenario file was
+            trace["path"] = str(self.base_dir / trace["path"])
         self.trace = replay_plan(raw, source, self.base_dir)
 
     def derive(self, overrides: list[str] | tuple[str, ...]) -> Scenario:
