@@ -32,6 +32,7 @@ import gzip
 import json
 import math
 import pathlib
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -165,7 +166,7 @@ def _lines(path: pathlib.Path, shown: str) -> Iterator[tuple[int, str]]:
         while True:
             try:
                 raw = f.readline(MAX_LINE + 1)
-            except (OSError, EOFError, gzip.BadGzipFile) as e:
+            except (OSError, EOFError, zlib.error) as e:
                 raise TraceError(f"{shown}: row {row + 1}: cannot read ({clip(str(e), 80)})"
                                  ) from None
             if not raw:

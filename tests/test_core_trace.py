@@ -332,3 +332,12 @@ def test_unknown_format_and_bad_keys(tmp_path, capsys):
         load_scenario(None, ["arrivals.trace.speed=0"])
     with pytest.raises(ValueError, match="cannot read trace"):
         load_scenario(None, ["arrivals.trace.path='no/such/file.csv'"])
+
+
+def test_truncated_gzip_is_one_line(tmp_path, capsys):
+    data = gzip.compress(("time_s\n" + "".join(f"{i}\n" for i in range(50_000))).encode())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(data[: len(data) // 2])
+    assert cli.main(["trace-stats", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot read" in err and str(path) in err
