@@ -27,6 +27,8 @@ from render.state import ViewState
 from render.widgets import Action, Button, Slider, Toggle
 
 SPEEDS = [0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0]
+#: a trace's speed multipliers (its mean rate x these: the spawn slider on a trace scenario)
+TRACE_SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 SPAWN = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0, 15.0,
          20.0, 25.0, 30.0, 40.0, 60.0]
 MULTIPLIERS = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 20.0]
@@ -118,10 +120,18 @@ class Controls:
         def now():
             return view.snap.controls
 
+        base = start.trace_rate_per_min
+        if base > 0:   # a trace: the spawn rate is a speed multiplier of the trace's own rate
+            spawn = ("spawn", lambda: tr("sl_trace_speed", view.lang),
+                     sorted({base * k for k in TRACE_SPEEDS} | {start.rate_per_min}),
+                     lambda: now().rate_per_min, lambda v: ("spawn_rate", {"rate_per_min": v}),
+                     lambda v: f"×{v / base:.3g}")
+        else:
+            spawn = ("spawn", lambda: tr("sl_spawn", view.lang),
+                     sorted({*SPAWN, start.rate_per_min}), lambda: now().rate_per_min,
+                     lambda v: ("spawn_rate", {"rate_per_min": v}), lambda v: f"{v:g}")
         return [
-            ("spawn", lambda: tr("sl_spawn", view.lang), sorted({*SPAWN, start.rate_per_min}),
-             lambda: now().rate_per_min, lambda v: ("spawn_rate", {"rate_per_min": v}),
-             lambda v: f"{v:g}"),
+            spawn,
             ("vip", lambda: tr("sl_vip", view.lang), VIP, lambda: now().vip_share,
              lambda v: ("vip_share", {"share": v}), lambda v: f"{v * 100:.0f}%"),
             ("multiplier", lambda: tr("sl_multiplier", view.lang),

@@ -148,6 +148,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ev_start": ("order {} starts on {}", "订单 {} 开始 {}"),
     # controls
     "sl_spawn": ("spawn /min", "到达/分"),
+    "sl_trace_speed": ("trace speed", "回放速度"),
     "sl_capacity": ("{} slots", "{} 槽位"),
     "sl_multiplier": ("breaker x", "等待熔断 x"),
     "sl_vip": ("VIP share", "贵宾比例"),
@@ -367,6 +368,7 @@ SCENARIO_NAMES: dict[str, tuple[str, str]] = {
     "rush-hour": ("rush-hour", "午间高峰"),
     "outage": ("outage", "故障演练"),
     "mmc": ("mmc", "M/M/c 排队"),
+    "azure-code-2023": ("azure-code-2023", "Azure 真实流量"),
 }
 
 #: Content names as shown next to a model label.

@@ -62,8 +62,21 @@ def x_at(t_s: float, span: float) -> int:
 
 
 def rate_steps(day: dict, pending=()) -> list[tuple[float, float]]:
-    """Arrivals per minute as ``(start_s, rate)`` steps: profile factor x the base rate, which
-    ``spawn_rate`` commands (scripted, recorded, waiting) replace from their instant on."""
+    """Arrivals per minute as ``(start_s, rate)`` steps.  A trace scenario's curve is the
+    trace's own rate, minute by minute (plus the Poisson spawner's when it runs beside)."""
+    trace = day.get("trace", ())
+    if not trace:
+        return poisson_steps(day, pending)
+    if not day.get("poisson"):
+        return list(trace)
+    poisson = poisson_steps(day, pending)
+    times = sorted({t for t, _ in trace} | {t for t, _ in poisson})
+    return [(t, rate_at(list(trace), t) + rate_at(poisson, t)) for t in times]
+
+
+def poisson_steps(day: dict, pending=()) -> list[tuple[float, float]]:
+    """The Poisson spawner's rate as ``(start_s, rate)`` steps: profile factor x the base rate,
+    which ``spawn_rate`` commands (scripted, recorded, waiting) replace from their instant on."""
     changes = [(t, 0, f) for t, f in day["profile"]]
     for c in (*day["scripted"], *day["recorded"], *pending):
         if c.name == "spawn_rate":
@@ -147,6 +160,7 @@ class Timeline:
         if pointer is not None and RECT.collidepoint(pointer) and self._key is not None:
             span = self.span
         key = (lang, span, tuple(labels.items()), day["day_s"], day["rate_per_min"],
+               len(day.get("trace", ())),
                day["profile"], tuple((c.at_s, c.name) for c in day["recorded"]),
                tuple((c.at_s, c.name) for c in pending), len(day["scripted"]))
         if key == self._key:

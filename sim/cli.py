@@ -91,7 +91,7 @@ SECONDS = Spec(float, None, 0.0, schema.RUN["hours"].hi * 3600.0)
 def build_parser(more: dict[str, str] | None = None) -> Parser:
     """``python -m sim`` with ``run``; ``more`` lists subcommands handled elsewhere (by
     ``sim/__main__.py``) so that ``--help`` shows them too."""
-    names = ["run", *(more or {})]
+    names = ["run", "trace-stats", *(more or {})]
     p = Parser(prog="python -m sim", description="River Factory simulation, headless.")
     sub = p.add_subparsers(dest="cmd", parser_class=Parser, metavar="{" + ",".join(names) + "}")
     r = sub.add_parser("run", help="run one scenario and print a summary")
@@ -110,6 +110,16 @@ def build_parser(more: dict[str, str] | None = None) -> Parser:
     r.add_argument("--log", metavar="PATH", type=path_arg,
                    help="write every event record, one per line")
     r.add_argument("--quiet", action="store_true", help="no table on stdout")
+    r.add_argument("--trace", metavar="PATH", type=path_arg,
+                   help="replay a request log (arrivals.trace.path, from this directory)")
+    r.add_argument("--trace-format", metavar="F", choices=schema.TRACE["format"].choices,
+                   help="the trace's format (arrivals.trace.format; default: auto, by header)")
+    ts = sub.add_parser("trace-stats", help="a request log's rows, span, rate and burstiness")
+    ts.add_argument("path", metavar="PATH", type=path_arg, help="CSV or JSON Lines, plain or .gz")
+    ts.add_argument("--format", metavar="F", default="auto",
+                    choices=schema.TRACE["format"].choices,
+                    help="auto (by header), azure-llm-2023, burstgpt or river")
+    ts.add_argument("--json", action="store_true", help="print the figures as JSON")
     for name, text in (more or {}).items():
         sub.add_parser(name, help=text, add_help=False)
     return p
@@ -122,8 +132,40 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
                    help="override a scenario value by its dotted key (repeatable)")
 
 
+def trace_overrides(args: argparse.Namespace) -> list[str]:
+    """``--trace PATH`` is ``--set arrivals.trace.path=...`` with the path as typed from the
+    current directory (a scenario's own path is relative to its file)."""
+    out = []
+    if getattr(args, "trace", None):
+        out.append("arrivals.trace.path=" + json.dumps(os.path.abspath(args.trace)))
+    if getattr(args, "trace_format", None):
+        out.append("arrivals.trace.format=" + json.dumps(args.trace_format))
+    elif getattr(args, "trace", None):
+        out.append('arrivals.trace.format="auto"')
+    return out
+
+
+def cmd_trace_stats(args: argparse.Namespace) -> int:
+    from sim.trace import open_trace, scan
+
+    st = scan(open_trace(args.path, args.format, clip(args.path, 200))).stats()
+    if args.json:
+        print(json.dumps(st, indent=2))
+        return 0
+    print(f"trace {clip(args.path, 200)}")
+    print(f"rows                    {st['rows']:,}")
+    print(f"span                    {st['span_s']:.1f} s ({st['span_s'] / 60:.1f} min)")
+    print(f"mean rate               {st['mean_rate_per_min']:.1f} per min")
+    print(f"inter-arrival CV        {st['interarrival_cv']:.2f}   (Poisson: 1)")
+    print(f"dispersion per minute   {st['dispersion_per_min']:.1f}   (variance/mean of "
+          "per-minute counts; Poisson: 1)")
+    print(f"peak minute             {st['peak_minute_rows']:,} requests (minute "
+          f"{st['peak_minute']} of {st['minutes']})")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario, args.set)
+    scenario = load_scenario(args.scenario, [*args.set, *trace_overrides(args)])
     commands = load_commands(args.commands, tuple(scenario.models)) if args.commands else []
     for path in (args.log, None if args.json == "-" else args.json):
         if path:
@@ -267,6 +309,8 @@ def main(argv: list[str] | None = None, more: dict[str, str] | None = None) -> i
     def dispatch(args: argparse.Namespace) -> int:
         if args.cmd == "run":
             return cmd_run(args)
+        if args.cmd == "trace-stats":
+            return cmd_trace_stats(args)
         if args.cmd is None:
             parser.print_help()
             return 0

@@ -134,6 +134,8 @@ class Dispatcher:
             self.accounts.pay_upstream("task_fee", fee)
         head = orders[0]
         duration, outcome = st.draw(head.id, head.attempts, now)
+        if (head.task_s if len(orders) == 1 else max(o.task_s for o in orders)) >= 0.0:
+            duration = trace_duration(orders, duration, outcome)
         call.outcome = outcome
         call.end_s = end_s = now + duration
         slot.state = BUSY
@@ -204,3 +206,15 @@ class Dispatcher:
             st.breaker.on_cancel(call.probe)
             self.release(slot)
 
+
+def trace_duration(orders: list[Order], drawn: float, outcome: str) -> float:
+    """The length of a call whose orders came from a trace with task times: the longest of
+    the batch's (a batch's call lasts as its longest request).  The outcome is drawn as for
+    any call: a 429 or an outage keeps its drawn length, an error fails part-way (at most
+    the drawn part-way time)."""
+    task = max(o.task_s if o.task_s >= 0.0 else drawn for o in orders)
+    if outcome == "ok":
+        return task
+    if outcome == "error":
+        return min(drawn, task)
+    return drawn

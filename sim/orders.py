@@ -41,7 +41,7 @@ class Order:
 
     __slots__ = ("id", "customer", "model", "state", "since_s", "price_cents", "held_cents",
                  "vip", "submitted_s", "queued_s", "started_s", "est_wait_s", "attempts",
-                 "slot", "qtoken", "asked")
+                 "slot", "qtoken", "asked", "task_s")
 
     def __init__(self, oid: int, customer, model: str, price_cents: int, now: float) -> None:
         self.id = oid
@@ -60,6 +60,7 @@ class Order:
         self.slot = None
         self.qtoken = -1
         self.asked = False
+        self.task_s = -1.0          # a trace row's task time; -1: drawn by the station
 
     @property
     def lane(self) -> str:

@@ -8,7 +8,11 @@ checks, so a sweep that varies ``models.image.slots`` fails just as clearly.
 Rules: sections and keys are those of :mod:`sim.schema`.  ``[tiers]`` and ``[models]``, when a
 file gives them, replace the default tables (each entry is an overlay on the entry defaults).
 ``arrivals.profile`` is a list of ``[start_hour, factor]`` pairs (piecewise-constant multiplier
-of ``rate_per_min``).  ``[[commands]]`` entries are operator commands applied at ``at_s``.
+of ``rate_per_min``).  ``[arrivals.trace]`` (keys: ``sim.schema.TRACE``, plus ``model``: a
+River model name or a table from the trace's model names) replays a request log; its ``path``
+is relative to the scenario file, and the whole file is checked when the scenario loads
+(``sim.trace.scan``), so a bad row is refused before anything runs.
+``[[commands]]`` entries are operator commands applied at ``at_s``.
 """
 
 from __future__ import annotations
@@ -43,28 +47,37 @@ class ScenarioError(InputError):
 class Scenario:
     """A validated scenario: sections as attribute records, plus the merged raw dict."""
 
-    def __init__(self, raw: dict[str, Any], source: str) -> None:
+    def __init__(self, raw: dict[str, Any], source: str,
+                 base_dir: pathlib.Path | None = None) -> None:
         self.raw = raw
         self.source = source
+        self.base_dir = base_dir if base_dir is not None else pathlib.Path.cwd()
         for name in schema.SECTIONS:
             setattr(self, name, SimpleNamespace(**raw[name]))
         self.tiers = {k: SimpleNamespace(name=k, **v) for k, v in raw["tiers"].items()}
         self.models = {k: SimpleNamespace(name=k, **v) for k, v in raw["models"].items()}
         self.profile = [(float(h) * 3600.0, float(f)) for h, f in raw["arrivals"]["profile"]]
         self.commands = parse_commands(raw.get("commands", []), source, tuple(self.models))
+        trace = raw["arrivals"]["trace"]
+        if trace["path"] and not pathlib.Path(trace["path"]).is_absolute():
+            # from here on the path stands alone: a sweep's worker rebuilds the scenario from
+            # ``raw`` without knowing where the scenario file was
+            trace["path"] = str(self.base_dir / trace["path"])
+        self.trace = replay_plan(raw, source, self.base_dir)
 
     def derive(self, overrides: list[str] | tuple[str, ...]) -> Scenario:
         """A copy with ``KEY=VALUE`` overrides applied (same checks as the file)."""
         raw = copy.deepcopy(self.raw)
         apply_overrides(raw, overrides, self.source)
         check_consistency(raw, self.source)
-        return Scenario(raw, self.source)
+        return Scenario(raw, self.source, self.base_dir)
 
 
 def defaults() -> dict[str, Any]:
     raw: dict[str, Any] = {name: {k: s.default for k, s in sec.items()}
                            for name, sec in schema.SECTIONS.items()}
     raw["arrivals"]["profile"] = copy.deepcopy(schema.DEFAULT_PROFILE)
+    raw["arrivals"]["trace"] = trace_defaults()
     raw["tiers"] = copy.deepcopy(schema.DEFAULT_TIERS)
     raw["models"] = copy.deepcopy(schema.DEFAULT_MODELS)
     raw["commands"] = []
@@ -101,12 +114,15 @@ def load_scenario(path: str | pathlib.Path | None = None,
     """Read, merge and validate a scenario file (``None``: the built-in defaults)."""
     raw = defaults()
     source = "<defaults>"
+    base_dir = None
     if path is not None:
         source = clip(str(path), 200)
-        merge_file(raw, read_toml(resolve_path(path), source), source)
+        resolved = resolve_path(path)
+        merge_file(raw, read_toml(resolved, source), source)
+        base_dir = resolved.resolve().parent if _exists(resolved) else None
     apply_overrides(raw, overrides, source)
     check_consistency(raw, source)
-    return Scenario(raw, source)
+    return Scenario(raw, source, base_dir)
 
 
 def merge_file(raw: dict[str, Any], data: dict[str, Any], source: str) -> None:
@@ -138,6 +154,11 @@ def merge_file(raw: dict[str, Any], data: dict[str, Any], source: str) -> None:
                 dotted = f"{name}.{key}"
                 if name == "arrivals" and key == "profile":
                     raw[name][key] = _check_profile(v, dotted, source)
+                elif name == "arrivals" and key == "trace":
+                    if not isinstance(v, dict):
+                        raise ScenarioError(f"{source}: [arrivals.trace] must be a table")
+                    for tkey, tv in v.items():
+                        set_trace_key(raw, tkey, tv, source)
                 else:
                     raw[name][key] = _check(schema.SECTIONS[name], key, v, dotted, source)
         else:
@@ -219,11 +240,16 @@ def set_key(raw: dict[str, Any], dotted: str, value: Any, source: str) -> None:
         spec = schema.TIER if table == "tiers" else schema.MODEL
         raw[table][entry][key] = _check(spec, key, value, dotted, source)
     elif len(parts) == 2 and parts[0] in schema.SECTIONS:
+        if parts == ["arrivals", "trace"]:
+            raise ScenarioError(f"{source}: key 'arrivals.trace' is a table: set "
+                                "arrivals.trace.KEY (e.g. arrivals.trace.path=log.csv)")
         if parts == ["arrivals", "profile"]:
             raw["arrivals"]["profile"] = _check_profile(value, dotted, source)
         else:
             raw[parts[0]][parts[1]] = _check(schema.SECTIONS[parts[0]], parts[1], value,
                                              dotted, source)
+    elif len(parts) == 3 and parts[:2] == ["arrivals", "trace"]:
+        set_trace_key(raw, parts[2], value, source)
     else:
         allowed = ", ".join([*schema.SECTIONS, "tiers.NAME", "models.NAME"])
         raise ScenarioError(f"{source}: unknown key {shown(dotted)} (sections: {allowed})")
@@ -250,3 +276,46 @@ def check_consistency(raw: dict[str, Any], source: str) -> None:
         if m["fail_rate"] + m["throttle_rate"] > 1.0:
             raise ScenarioError(f"{source}: keys 'models.{name}.fail_rate' + 'throttle_rate' "
                                 "must be at most 1")
+    model = a["trace"]["model"]
+    targets = model.values() if isinstance(model, dict) else [model] if model else []
+    for target in targets:
+        if target not in raw["models"]:
+            raise ScenarioError(f"{source}: key 'arrivals.trace.model': {shown(target)} is "
+                                f"not a model of the scenario (allowed: "
+                                f"{', '.join(raw['models'])})")
+
+
+# -- [arrivals.trace] --------------------------------------------------------------------------
+def trace_defaults() -> dict[str, Any]:
+    out: dict[str, Any] = {k: s.default for k, s in schema.TRACE.items()}
+    out["model"] = ""
+    return out
+
+
+def set_trace_key(raw: dict[str, Any], key: str, value: Any, source: str) -> None:
+    dotted = f"arrivals.trace.{key}"
+    if key == "model":
+        ok = isinstance(value, str) or (
+            isinstance(value, dict) and 0 < len(value) <= 1000
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()))
+        if not ok:
+            raise ScenarioError(f"{source}: key '{dotted}' = {shown(value)}: expected a model "
+                                "name, or a table {trace model name = model name}")
+        raw["arrivals"]["trace"]["model"] = copy.deepcopy(value)
+        return
+    section = dict(schema.TRACE, model=None)
+    if key not in section:
+        allowed = ", ".join(section)
+        raise ScenarioError(f"{source}: unknown key {shown(dotted)} (allowed: {allowed})")
+    raw["arrivals"]["trace"][key] = check_value(schema.TRACE[key], value, dotted, source,
+                                                ScenarioError)
+
+
+def replay_plan(raw: dict[str, Any], source: str, base_dir: pathlib.Path):
+    """The scenario's trace, checked whole (see :mod:`sim.trace`), or None without one."""
+    t = raw["arrivals"]["trace"]
+    if not t["path"]:
+        return None
+    from sim.replay import plan
+
+    return plan(t, raw["models"], source, base_dir)

@@ -180,6 +180,34 @@ ARRIVALS = {
     # profile: list of [start_hour, factor] pairs, piecewise constant; validated separately.
 }
 
+#: ``[arrivals.trace]``: arrivals replayed from a request log (``sim/trace.py``).
+#: The token rule's defaults are an LLM served on one modern GPU node, read off the Splitwise
+#: paper's measurements (Patel et al., ISCA 2024: prompt phase of a 2k-token prompt in about
+#: 0.2 s, ~25 ms per generated token): state your own service's figures when you know them.
+TRACE = {
+    "path": Spec(str, "", doc="CSV or JSON Lines, plain or .gz, relative to the scenario file;"
+                 " empty = no trace"),
+    "format": Spec(str, "auto", choices=("auto", "azure-llm-2023", "burstgpt", "river"),
+                   doc="auto: the preset whose header the file has"),
+    # model: the River model of every row, or a table {trace model name = River model};
+    # "" = drawn from the models' mix as today.  Validated separately.
+    "speed": Spec(float, 1.0, 0.001, 10000.0, doc="2 = the same requests in half the time"),
+    "start_s": Spec(float, 0.0, 0.0, 1e9, doc="replay from this many seconds into the trace"),
+    "window_s": Spec(float, 0.0, 0.0, 1e9, doc="replay this many trace seconds; 0 = to the end"),
+    "loop": Spec(bool, False, doc="start over at the end (period: window_s, else span + a gap)"),
+    "visit_gap_s": Spec(float, 60.0, 0.0, WEEK_S,
+                        doc="rows of one customer this close form one visit"),
+    "poisson": Spec(bool, False, doc="the Poisson spawner runs beside the trace"),
+    "skip_failed": Spec(bool, False, doc="burstgpt: drop rows whose Response tokens is 0"),
+    "task_time": Spec(str, "auto", choices=("auto", "column", "tokens", "drawn"),
+                      doc="auto: the duration column, else the token rule, else drawn"),
+    "base_s": Spec(float, 0.05, 0.0, 3600.0, doc="token rule: fixed cost of a request"),
+    "prefill_tokens_per_s": Spec(float, 10000.0, 0.001, 1e9,
+                                 doc="token rule: prompt tokens read per second"),
+    "decode_tokens_per_s": Spec(float, 40.0, 0.001, 1e9,
+                                doc="token rule: tokens generated per second"),
+}
+
 TIER = {
     "concurrency": Spec(int, 1, 1, 1000),
     "share": Spec(float, 0.25, 0.0, 1.0),

@@ -94,7 +94,13 @@ class Simulation:
         for cmd in [*scenario.commands, *commands]:
             self._schedule_command(cmd)
         self.recorded.extend(commands)
-        self.arrivals.schedule()
+        if scenario.trace is not None:
+            from sim.replay import TraceFeed
+
+            self.arrivals.trace = TraceFeed(engine, self.arrivals, scenario)
+            self.arrivals.trace.schedule()
+        if self.arrivals.poisson:
+            self.arrivals.schedule()
         engine.at(scenario.billing.accrue_every_s, self._on_accrue_tick)
         engine.at(scenario.metrics.sample_every_s, self._on_metrics_tick)
         engine.at(auto.check_every_s, self._on_autoscale_tick)

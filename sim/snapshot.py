@@ -154,6 +154,9 @@ class ControlsView:
     autoscaler: bool
     capacity: Mapping[str, int]     # model -> base slots wanted
     rent_slots: int                 # the rent/return commands' default block
+    #: on a trace without the Poisson spawner, the spawn rate that plays it at its own
+    #: speed (the slider is a speed multiplier: twice this is x2); 0 otherwise
+    trace_rate_per_min: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +231,39 @@ def plan(sim) -> Mapping[str, Any]:
     return MappingProxyType({"day_s": sc.run.hours * 3600.0,
                              "rate_per_min": sc.arrivals.rate_per_min,
                              "profile": tuple(sc.profile), "scripted": tuple(sc.commands),
-                             "recorded": tuple(sim.recorded_commands())})
+                             "recorded": tuple(sim.recorded_commands()),
+                             "trace": _trace_curve(sc), "poisson": sim.arrivals.poisson})
+
+
+_CURVES: dict[int, tuple] = {}
+
+
+def _trace_curve(sc) -> tuple:
+    """The trace's own arrivals per minute as ``(start_s, rate)`` steps over the day (its
+    loops repeated), or ``()`` without a trace.  Kept per scenario: a snapshot asks often."""
+    if sc.trace is None:
+        return ()
+    key = id(sc.trace)
+    hit = _CURVES.get(key)
+    if hit is not None and hit[0] is sc.trace:
+        return hit[1]
+    from sim.replay import rate_curve
+
+    one = rate_curve(sc.trace)
+    day = sc.run.hours * 3600.0
+    period = sc.trace.period_s / sc.trace.speed
+    steps: list[tuple[float, float]] = []
+    k = 0
+    while one and k * period < day and k < 10_000:
+        steps += [(k * period + t, r) for t, r in one if k * period + t < day]
+        if not sc.trace.loop:
+            break
+        k += 1
+    steps.append((steps[-1][0] + 60.0 / sc.trace.speed if steps else 0.0, 0.0))
+    if len(_CURVES) > 8:
+        _CURVES.clear()
+    _CURVES[key] = (sc.trace, tuple(steps))
+    return _CURVES[key][1]
 
 
 def station_view(sim, st) -> StationView:
@@ -292,7 +327,8 @@ def _controls(sim) -> ControlsView:
         rate_per_min=sim.rate_per_min, vip_share=sim.arrivals.crowd.vip_share,
         multiplier=sim.multiplier, autoscaler=sim.autoscaler.enabled,
         capacity=MappingProxyType({st.name: st.base_target for st in sim.stations.values()}),
-        rent_slots=COMMANDS["rent"]["slots"].default)
+        rent_slots=COMMANDS["rent"]["slots"].default,
+        trace_rate_per_min=(0.0 if sim.arrivals.poisson else sim.arrivals.base_rate_per_min))
 
 
 def take(sim) -> Snapshot:

@@ -23,6 +23,7 @@ from sim.orders import Order
 
 DONE, REJECTED = CustomerState.DONE, CustomerState.REJECTED
 DEPARTURES_KEPT = 200
+POISSON_BESIDE_IDS = 1 << 40
 
 
 class Visitors:
@@ -90,11 +91,15 @@ class Arrivals:
         d = scenario.door
         self.door = Door(d.enabled, d.admit_per_min, d.burst, d.lobby_max_orders)
         self.vip_fee_cents = scenario.billing.vip_fee_cents
-        self.rate_per_min = scenario.arrivals.rate_per_min
+        self.rate_per_min = self.base_rate_per_min = scenario.arrivals.rate_per_min
         self.profile = scenario.profile
         self._rnd = streams["arrivals"].random
-        self._next_customer_id = 1   # plain ints: a forked run copies them
-        self._next_order_id = 1
+        # a trace's customers take their ids from its rows; Poisson customers beside a trace
+        # are numbered apart (from POISSON_BESIDE_IDS) so the two never share an id
+        self._next_customer_id = POISSON_BESIDE_IDS if scenario.trace else 1   # plain ints:
+        self._next_order_id = 1                                  # a forked run copies them
+        self.trace = None        # the TraceFeed, when the scenario replays a trace
+        self.poisson = scenario.trace is None or scenario.trace.poisson
         self._token = 0          # a rate change invalidates the arrival already scheduled
         self.turned_away_cents = 0   # what turned-away customers came to buy
         self.turned_away_orders = 0  # ... and how many orders (their shopping-list items)
@@ -111,7 +116,15 @@ class Arrivals:
         return factor, end
 
     def set_rate(self, rate_per_min: float) -> None:
-        """The spawn-rate slider: redraw the next arrival under the new rate."""
+        """The spawn-rate slider: redraw the next arrival under the new rate.  On a trace
+        without the Poisson spawner the slider is a speed multiplier: the scenario's
+        ``rate_per_min`` (its trace's mean rate) is speed 1, twice that plays twice as fast."""
+        if not self.poisson:
+            base = self.base_rate_per_min
+            self.rate_per_min = rate_per_min
+            if base > 0:
+                self.trace.set_speed(self.trace.plan.speed * rate_per_min / base)
+            return
         self.rate_per_min = rate_per_min
         self.schedule()
 
@@ -142,6 +155,42 @@ class Arrivals:
         cid = self._next_customer_id
         self._next_customer_id = cid + 1
         cust, wants = self.crowd.make(cid, now)
+        self.arrive(cust, wants, now)
+
+    def arrive_row(self, cid: int, row, model: str | None, task_s: float,
+                   now: float) -> Customer:
+        """A trace row's customer at the door, with one order: the crowd draws its
+        attributes as for anyone (keyed by ``cid``, the row); the row's tier and VIP columns,
+        when the trace has them, win over the draws."""
+        cust, wants = self.crowd.make(cid, now)
+        if row.tier is not None:
+            tier = self.crowd_tier(row.tier)
+            cust.tier, cust.concurrency = tier.name, tier.concurrency
+        if row.vip is not None:
+            cust.vip = row.vip
+        self.arrive(cust, [model or wants[0]], now, task_s)
+        return cust
+
+    def crowd_tier(self, name: str):
+        for t in self.crowd.tiers:
+            if t.name == name:
+                return t
+        return self.crowd.tiers[0]
+
+    def add_order(self, cust: Customer, model: str, task_s: float, now: float) -> None:
+        """One more order of a customer already inside (a trace's next row in one visit)."""
+        order = Order(self._next_order_id, cust, model, self.crowd.prices[model], now)
+        self._next_order_id += 1
+        order.task_s = task_s
+        cust.orders.append(order)
+        cust.pending.append(order)
+        self.log.add((now, "place", order.id, cust.id, model))
+        self.counts["submitted"] += 1
+        self.admitted(cust)
+
+    def arrive(self, cust: Customer, wants: list[str], now: float, task_s: float = -1.0) -> None:
+        """A customer at the door: counted, funded, admitted or turned away, orders placed.
+        ``task_s`` (a trace row's task time; -1: drawn) goes with every order."""
         # a customer's orders take their ids now, turned away or not: order ids then follow
         # the arrivals alone, and an order's keyed draws are the same in any run of the seed
         first_oid = self._next_order_id
@@ -170,6 +219,7 @@ class Arrivals:
         prices = self.crowd.prices
         for i, model in enumerate(wants):
             order = Order(first_oid + i, cust, model, prices[model], now)
+            order.task_s = task_s
             cust.orders.append(order)
             cust.pending.append(order)
             log((now, "place", order.id, cust.id, model))

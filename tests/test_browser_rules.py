@@ -107,6 +107,9 @@ DATA_DIRS = ("assets", "scenarios")
 # Formats the browser build reads; pygbag refuses wav/mp3 without a flag.
 ASSET_SUFFIXES = frozenset({".png", ".ogg", ".ttf", ".otf", ".toml", ".txt", ".json"})
 SCENARIO_SUFFIXES = frozenset({".toml"})
+# scenarios/traces/: request logs a scenario replays (sim/trace.py reads them) and the
+# attribution their licence asks for
+TRACE_SUFFIXES = frozenset({".gz", ".csv", ".jsonl", ".md", ".txt"})
 
 
 # --------------------------------------------------------------------------- the checker
@@ -558,5 +561,7 @@ def test_scenarios_are_toml_files():
     scenarios = ROOT / "scenarios"
     files = [p for p in scenarios.rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert files, "scenarios/ is empty"
-    bad = [str(p.relative_to(ROOT)) for p in files if p.suffix.lower() not in SCENARIO_SUFFIXES]
+    bad = [str(p.relative_to(ROOT)) for p in files
+           if p.suffix.lower() not in (TRACE_SUFFIXES if p.parent.name == "traces"
+                                       else SCENARIO_SUFFIXES)]
     assert bad == [], bad

@@ -27,7 +27,7 @@ def test_default_toml_is_the_builtin_defaults():
     assert load_scenario("scenarios/default.toml").raw == load_scenario(None).raw | {}
 
 
-@pytest.mark.parametrize("name", ["default", "rush-hour", "outage", "mmc"])
+@pytest.mark.parametrize("name", ["default", "rush-hour", "outage", "mmc", "azure-code-2023"])
 def test_every_scenario_loads(name):
     sc = load_scenario(f"scenarios/{name}.toml")
     assert sc.models and sc.tiers

@@ -182,7 +182,8 @@ def test_archive_holds_the_whole_game(test_build):
     packed = _packed_paths(_apk_names(test_build["apk"]))
     expected = {"main.py"}
     for folder, pattern in (("sim", "*.py"), ("render", "*.py"), ("assets", "*"),
-                            ("scenarios", "*.toml")):
+                            ("scenarios", "*.toml"), ("scenarios", "*.gz"),
+                            ("scenarios", "*.txt"), ("scenarios", "ATTRIBUTION.md")):
         found = {
             p.relative_to(app).as_posix()
             for p in (app / folder).rglob(pattern)

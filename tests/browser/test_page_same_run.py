@@ -35,6 +35,11 @@ MMC_SESSION = [
     {"at_s": 7200.0, "name": "pause", "model": "job"},
     {"at_s": 7230.0, "name": "resume", "model": "job"},
 ]
+# the Azure trace's hour: 4 more slots at 10 min, the trace played x2 (the spawn slider) at 20
+AZURE_SESSION = [
+    {"at_s": 600.0, "name": "capacity", "model": "llm", "slots": 10},
+    {"at_s": 1200.25, "name": "spawn_rate", "rate_per_min": 308.0},
+]
 # scenario -> (simulated seconds, session); rush-hour runs through its flash crowd (3-3.5 h),
 # outage through its 20-minute outage (1-1.33 h), mmc for 3 h (~680k events)
 CASES = {
@@ -42,8 +47,11 @@ CASES = {
     "outage": (7200.0, RIVER_SESSION),
     "rush-hour": (12600.0, RIVER_SESSION),
     "mmc": (10800.0, MMC_SESSION),
+    "azure-code-2023": (3600.0, AZURE_SESSION),   # replays a gzip trace in the page
 }
-RUN_TIMEOUT_S = 150.0
+SESSION_FILES = {"river.json": RIVER_SESSION, "mmc.json": MMC_SESSION,
+                 "azure.json": AZURE_SESSION}
+RUN_TIMEOUT_S = 180.0
 
 
 def _native(scenario: str, seconds: float, session: list, tmp_path) -> dict:
@@ -60,15 +68,14 @@ def _native(scenario: str, seconds: float, session: list, tmp_path) -> dict:
 
 def _args(scenario: str) -> list[str]:
     seconds, session = CASES[scenario]
-    name = "mmc.json" if session is MMC_SESSION else "river.json"
+    name = next(n for n, s in SESSION_FILES.items() if s is session)
     return ["--scenario", scenario, "--seed", str(SEED), "--speed", "600",
             "--commands", name, "--seconds", repr(seconds)]
 
 
 def test_browser_and_native_runs_have_the_same_event_log(new_page, site, tmp_path):
-    sessions = {"river.json": RIVER_SESSION, "mmc.json": MMC_SESSION}
     app = site.add("/same-run.zip", bp.app_zip(
-        {name: json.dumps(s).encode() for name, s in sessions.items()}))
+        {name: json.dumps(s).encode() for name, s in SESSION_FILES.items()}))
     started = time.perf_counter()
     page = new_page()
     scenarios = list(CASES)
