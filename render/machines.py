@@ -17,7 +17,7 @@ from render import palette as P
 from render.fonts import Fonts
 from render.i18n import CONTENT, tr, word
 from render.sprites import Sprites
-from render.tooltip import about
+from render.words import about
 from sim import Snapshot, StationView
 
 FLASH_S = 0.45
