@@ -21,20 +21,21 @@ from collections.abc import Callable
 
 import pygame
 
-from render import background, tooltip
 from render import layout as L
 from render import palette as P
-from render.controls import SHORTCUTS, SPEEDS, Controls
-from render.dashboard import Dashboard
 from render.fonts import Fonts
 from render.help import HelpOverlay
 from render.i18n import next_lang
-from render.machines import Machines
-from render.people import People
+from render.panel import tooltip
+from render.panel.controls import SHORTCUTS, SPEEDS, Controls
+from render.panel.dashboard import Dashboard
+from render.panel.timeline import Timeline
 from render.presenter import Presenter, two_digits
-from render.sprites import Sprites
 from render.state import ViewState
-from render.timeline import Timeline
+from render.world import background
+from render.world.machines import Machines
+from render.world.people import People
+from render.world.sprites import Sprites
 from sim import CommandError, SimulationPort, Snapshot, open_run, resolve_path, scenario_names
 
 MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame

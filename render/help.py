@@ -18,8 +18,8 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
-from render.machines import Machines, Overlays
-from render.sprites import Sprites
+from render.world.machines import Machines, Overlays
+from render.world.sprites import Sprites
 from sim import Snapshot
 
 KEYS = ("help_space", "help_speed", "help_model", "help_outage", "help_dispatch",

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from render import layout as L  # noqa: E402
 from render import palette as P  # noqa: E402
 from render.app import App  # noqa: E402
-from render.controls import Controls  # noqa: E402
+from render.panel.controls import Controls  # noqa: E402
 
 
 @pytest.fixture

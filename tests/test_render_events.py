@@ -17,9 +17,9 @@ import pytest
 import sim
 from render import layout as L
 from render import palette as P
-from render import tooltip
 from render.app import App
-from render.ticker import Ticker
+from render.panel import tooltip
+from render.panel.ticker import Ticker
 
 SCENARIOS = "tests/scenarios/models-{}.toml"
 DOWN_SCREEN = P.RED_DARK        # the screen of a machine whose model is down

@@ -23,7 +23,7 @@ import pygame  # noqa: E402
 
 from render import palette as P  # noqa: E402
 from render.paths import ICON_FILE, SPRITE_SHEET  # noqa: E402
-from render.sprites import Sprites  # noqa: E402
+from render.world.sprites import Sprites  # noqa: E402
 
 
 def icon(sprites: Sprites) -> pygame.Surface:

@@ -32,8 +32,8 @@ import pygame
 
 from render import layout as L
 from render import palette as P
-from render.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
-from render.sprites import Sprites, plate
+from render.world.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
+from render.world.sprites import Sprites, plate
 
 WALK_PX_S = 42.0          # logical pixels per real second at 1x
 HURRY_MAX = 6.0           # walking hurries with playback speed, up to this factor

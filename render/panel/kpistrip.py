@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from render.i18n import tr
-from render.ticker import duration, money, short
+from render.panel.ticker import duration, money, short
 
 #: The tiles, row by row (each name is a heading key ``kpi_<name>`` and a :func:`tiles` key).
 GRID: tuple[tuple[str, ...], ...] = (("service_level", "wait_p95"),

@@ -27,9 +27,9 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import SCENARIO_NAMES, tr, word
-from render.kpistrip import GRID, percent, tiles, wait
+from render.panel.kpistrip import GRID, percent, tiles, wait
+from render.panel.ticker import Ticker, clock, money, short
 from render.state import ViewState
-from render.ticker import Ticker, clock, money, short
 from sim import AlertView, Snapshot, StationView
 
 REFRESH_S = 0.4   # the panel reads calmly at 2.5 repaints a second (~1 ms native, 3-4 in wasm)

@@ -13,7 +13,7 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
-from render.sprites import Sprites, plate
+from render.world.sprites import Sprites, plate
 
 
 def _checker(surf: pygame.Surface, area: pygame.Rect, a: P.Color, b: P.Color, n: int) -> None:

@@ -14,7 +14,7 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
-from render.ticker import duration, money
+from render.panel.ticker import duration, money
 from render.words import about
 from sim import PersonView, SlotView, StationView
 

@@ -16,8 +16,8 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import CONTENT, tr, word
-from render.sprites import Sprites
 from render.words import about
+from render.world.sprites import Sprites
 from sim import Snapshot, StationView
 
 FLASH_S = 0.45
