@@ -23,6 +23,7 @@ import pygame
 
 from render import layout as L
 from render import palette as P
+from render.camera import OVERVIEW, Camera
 from render.fonts import Fonts
 from render.help import HelpOverlay
 from render.i18n import next_lang
@@ -89,6 +90,8 @@ class App:
         if pygame.display.get_surface() is not None:
             self.world = self.world.convert()
         self.world_big = pygame.Surface(L.WORLD_RECT.size)   # the benchmark's ceiling uses it
+        self.camera: Camera = OVERVIEW
+        self._shown: pygame.Surface = self.world     # the camera's part of the world surface
         self._screen: pygame.Surface | None = None
         self._world_view: pygame.Surface | None = None
         self.message = ""
@@ -112,6 +115,7 @@ class App:
             "_help": lambda a: setattr(self, "show_help", not self.show_help),
             "_close_help": lambda a: setattr(self, "show_help", False),
             "_jump": lambda a: self.presenter.jump(self.sim, a["t_s"]),
+            "_select": lambda a: setattr(self.view, "selected", a["customer"]),
         }
         self.load(scenario or "default", seed, lang, speed)
 
@@ -172,10 +176,16 @@ class App:
         self.controls = Controls(self.view)
         self._bake()
 
+    def look(self, camera: Camera) -> None:
+        """Show the world through ``camera``: the signs over it are placed anew."""
+        self.camera = camera
+        self._shown = self.world.subsurface(camera.source_rect())
+        self._bake()
+
     def _bake(self) -> None:
         groups = list(self.machines.groups.values())
         self.background = background.build_world(groups, self.sprites).convert()
-        self.labels = background.world_labels(self.fonts, self.lang, groups)
+        self.labels = background.world_labels(self.fonts, self.lang, groups, self.camera)
         self.dashboard.dirty = True
 
     # -- input --------------------------------------------------------------------------------
@@ -190,10 +200,17 @@ class App:
             if self.show_help and event.type == pygame.MOUSEBUTTONDOWN:
                 self.show_help = False
                 return [("_close_help", {})]
-            actions.extend(self.timeline.handle(event) or self.controls.handle(event))
+            actions.extend(self.timeline.handle(event) or self.controls.handle(event)
+                           or self._click(event))
         for act in actions:
             self.apply(*act)
         return actions
+
+    def _click(self, event: pygame.event.Event) -> list[tuple[str, dict]]:
+        """A press on the world selects the customer under it (or nobody)."""
+        if event.type != pygame.MOUSEBUTTONDOWN or not self.camera.sees(event.pos):
+            return []
+        return [("_select", {"customer": self.people.hit(*self.camera.to_world(*event.pos))})]
 
     def apply(self, name: str, args: dict) -> None:
         """A local action (:attr:`actions`) or a simulation command, applied at once."""
@@ -338,10 +355,12 @@ class App:
             self._screen = screen
             self._world_view = screen.subsurface(L.WORLD_RECT)
             self._blitted = None
-        pygame.transform.scale(world, L.WORLD_RECT.size, self._world_view)
+        pygame.transform.scale(self._shown, L.WORLD_RECT.size, self._world_view)
+        screen.set_clip(L.WORLD_RECT)     # signs cut at the view's edge, never over the panel
         screen.fblits(self.labels)
-        screen.fblits(self.people.badge_blits(self.fonts))
-        self.machines.draw_headers(screen, self.snap, self.fonts, self.lang, fresh)
+        screen.fblits(self.people.badge_blits(self.fonts, self.camera))
+        self.machines.draw_headers(screen, self.snap, self.fonts, self.lang, self.camera, fresh)
+        screen.set_clip(None)
         # timed repaints (a panel band, the desk) go on frames without a snapshot, so the
         # costs never add up in one frame; input repaints at once
         # The desk checks its values when the panel begins a repaint: the speed on the slider
@@ -378,9 +397,9 @@ class App:
 
     def hover_lines(self, pos: tuple[int, int]) -> list[str] | None:
         """The tooltip for a screen point over the world (None: nothing there)."""
-        if not L.WORLD_RECT.collidepoint(pos):
+        if not self.camera.sees(pos):
             return None
-        wx, wy = L.to_world(*pos)
+        wx, wy = self.camera.to_world(*pos)
         snap = self.snap
         labels = {st.name: st.label for st in snap.stations}
         cid = self.people.hit(wx, wy)

@@ -23,6 +23,7 @@ class ViewState:
     show_help: bool = False
     scenario_name: str = ""
     sim_error: str = ""             # a core fault, shown instead of crashing the page
+    selected: int | None = None     # the customer last clicked on in the world
 
     def station(self, name: str | None = None) -> StationView:
         """The selected model's station (or the named one)."""

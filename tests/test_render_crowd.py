@@ -15,6 +15,7 @@ import pytest
 
 from render import layout as L
 from render.app import App
+from render.camera import OVERVIEW
 
 PEAKS = {  # scenario, speed, simulated s, language: the busiest moment of each scene
     "rush-hour-x600": ("rush-hour", 600.0, 12550.0, "en"),   # 3h29m: the flash crowd
@@ -94,8 +95,7 @@ def people_layer(app: App, calls) -> list[pygame.Rect]:
 
 
 def to_screen(rect: pygame.Rect) -> pygame.Rect:
-    x, y = L.to_screen(rect.x, rect.y)
-    return pygame.Rect(x, y, rect.w * L.SCALE, rect.h * L.SCALE)
+    return OVERVIEW.rect_to_screen(rect)
 
 
 @pytest.mark.parametrize("peak", list(PEAKS))

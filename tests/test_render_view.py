@@ -139,9 +139,9 @@ def test_layers_read_only_what_the_snapshot_declares(screen):
     app.dashboard.redraw(app.view, app.clock)
     app.draw(screen)
     people = list(app.people.actors.values())[:30]
-    hits = [app.hover_lines(L.to_screen(a.x, a.y - 5)) for a in people]
+    hits = [app.hover_lines(app.camera.to_screen(a.x, a.y - 5)) for a in people]
     g = app.machines.groups["image"]
-    hits.append(app.hover_lines(L.to_screen(*g.cell(False, 0))))
+    hits.append(app.hover_lines(app.camera.to_screen(*g.cell(False, 0))))
     assert sum(1 for h in hits if h) >= 10
 
 

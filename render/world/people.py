@@ -32,6 +32,7 @@ import pygame
 
 from render import layout as L
 from render import palette as P
+from render.camera import Camera
 from render.world.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
 from render.world.sprites import Sprites, plate
 
@@ -478,22 +479,22 @@ class People:
         """Customers counted in the "+N" badges (on screen, not drawn)."""
         return sum(n for n in self.badges.values() if n > 0)
 
-    def badge_blits(self, fonts) -> list[tuple]:
+    def badge_blits(self, fonts, camera: Camera) -> list[tuple]:
         """The "+N" badges (screen resolution, drawn over the world like its signs), each on
         a dark plate in its place's reserved back seats; made again only when a count moves."""
         shown = tuple(sorted(self.badges.items()))
-        if shown != self._badge_blits[0]:
+        if (shown, camera) != self._badge_blits[0]:
             blits = []
             self.badges_shown = []
             for name, n in shown:
                 if n > 0:
                     surf = plate(fonts.label(f"+{n}", P.WHITE), P.INK)
                     box = L.PLACES[name].badge
-                    sx, sy = L.to_screen(box.centerx, box.centery)
+                    sx, sy = camera.to_screen(box.centerx, box.centery)
                     blits.append((surf, (sx - surf.get_width() // 2,
                                          sy - surf.get_height() // 2)))
                     self.badges_shown.append((surf, name, n))
-            self._badge_blits = (shown, blits)
+            self._badge_blits = ((shown, camera), blits)
         return self._badge_blits[1]
 
     def hit(self, wx: float, wy: float) -> int | None:
