@@ -62,7 +62,7 @@ def frames(screen):
         app = App(scenario, speed=speed, lang=lang)
         play_to(app, t_s)
         # a frame whose seating plan is made from the snapshot the app holds
-        while app._snapped or not app._caught_up or app.people.busy:
+        while app.cadence.snapped or not app.cadence.caught_up or app.people.busy:
             app.step(1 / 60)
         world, shown = Recorder((L.WORLD_W, L.WORLD_H)), Recorder((L.SCREEN_W, L.SCREEN_H))
         app.world = world

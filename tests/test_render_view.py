@@ -132,7 +132,7 @@ def test_layers_read_only_what_the_snapshot_declares(screen):
     app.speed = 0.0
     snap = strict(app.sim.snapshot())
     app.snap = snap
-    app._catch_up(snap)
+    app._catch_up()
     app.people.finish()
     app.step(1 / 60)                # no snapshot is due: the strict one stays
     assert app.snap is snap
