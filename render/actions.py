@@ -22,17 +22,17 @@ Action = Callable[[dict], None]
 
 
 def from_event(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
-    """The actions one event asks for: a shortcut key; a press, drag or release on the
-    timeline or the desk; a press on the world (select the customer under it); any press
-    while the help page is shown closes it."""
+    """The actions one event asks for: a shortcut key; a press, drag or release on a card's
+    dismiss button, the timeline or the desk; a press on the world (select the customer
+    under it); any press while the help page is shown closes it."""
     if event.type == pygame.KEYDOWN:
         return [SHORTCUTS[event.key]] if event.key in SHORTCUTS else []
     if event.type not in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
         return []
     if app.show_help and event.type == pygame.MOUSEBUTTONDOWN:
         return [("_close_help", {})]
-    return (app.timeline.handle(event) or app.controls.handle(event)
-            or _world_press(app, event))
+    return (app.overlays.cards.handle(event, app.lang) or app.timeline.handle(event)
+            or app.controls.handle(event) or _world_press(app, event))
 
 
 def _world_press(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
@@ -61,6 +61,7 @@ def local_actions(app) -> dict[str, Action]:
         "_close_help": lambda a: setattr(app, "show_help", False),
         "_jump": lambda a: app.presenter.jump(app.sim, a["t_s"]),
         "_select": lambda a: setattr(app.view, "selected", a["customer"]),
+        "_dismiss": lambda a: app.overlays.cards.dismiss(a["card"]),
     }
 
 

@@ -1,5 +1,5 @@
-"""What is drawn over both the world and the panel: the tooltip under the mouse, a refused
-command's notice, the help page.
+"""What is drawn over both the world and the panel: the cards, the tooltip under the mouse,
+a refused command's notice, the help page.
 
 Why here and not in either side: a tooltip names a thing of the world (a customer, a machine:
 found through the scene's camera) or of the panel (a lamp, a gauge), and the help page covers
@@ -16,6 +16,7 @@ from render.fonts import Fonts
 from render.help import HelpOverlay
 from render.panel import tooltip
 from render.panel.board import Board
+from render.panel.cards import CardArea
 from render.state import ViewState
 from render.world.scene import Scene
 from render.world.sprites import Sprites
@@ -24,10 +25,11 @@ NOTICE_S = 4.0   # a refused command's notice stays this long
 
 
 class Overlays:
-    """The tooltip, the notice and the help page of one app."""
+    """The cards, the tooltip, the notice and the help page of one app."""
 
     def __init__(self, sprites: Sprites) -> None:
         self.help = HelpOverlay(sprites)
+        self.cards = CardArea()         # the card area's rules: render/panel/cards.py
         self.message = ""
         self.message_until = 0.0
 
@@ -52,7 +54,7 @@ class Overlays:
              scene: Scene, board: Board, mouse: tuple[int, int] | None) -> bool:
         """Draw what is due over the frame; True when anything was (the panel is then put
         on the screen again next frame)."""
-        over = False
+        over = self.cards.draw(screen, fonts, view.lang)
         if mouse is not None and not view.show_help and not board.controls.dragging:
             lines = (self.hover_lines(scene, view, mouse)
                      or board.dashboard.hover(mouse, view.lang))
