@@ -2,7 +2,7 @@
 
 Why the legend draws the real sprites: a stakeholder asks "what is the orange box?" while
 pointing at the screen, so the answer must show the very pixels of the scene (from
-:class:`~render.sprites.Sprites` and the machines' overlays), not a description of them.  The
+:class:`~render.world.sprites.Sprites` and the machines' overlays), not a description of them.  The
 glossary gives the terms the dashboard uses (3x breaker, p95, dropout, service level ...) one
 definition in both languages.
 

@@ -18,7 +18,7 @@ WORLD_W, WORLD_H = 432, 252
 #: where the world is shown: at the overview each world pixel is 2x2 screen pixels
 WORLD_RECT = pygame.Rect(0, 0, WORLD_W * 2, WORLD_H * 2)       # 864 x 504
 PANEL_RECT = pygame.Rect(WORLD_RECT.right, 0, SCREEN_W - WORLD_RECT.right, SCREEN_H)
-# the presenter's timeline strip (render/timeline.py draws inside it), then the desk
+# the presenter's timeline strip (render/panel/timeline.py draws inside it), then the desk
 TIMELINE_RECT = pygame.Rect(0, WORLD_RECT.bottom, WORLD_RECT.width, 44)
 CONTROLS_RECT = pygame.Rect(0, TIMELINE_RECT.bottom, WORLD_RECT.width,
                             SCREEN_H - TIMELINE_RECT.bottom)

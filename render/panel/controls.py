@@ -1,7 +1,7 @@
 """The operator's desk under the factory: sliders, toggles and buttons, and their shortcuts.
 
 Why here and not in the widgets: this module knows River's knobs — which command a slider
-sends, which stops it offers, how its value reads — while :mod:`render.widgets` only knows
+sends, which stops it offers, how its value reads — while :mod:`render.panel.widgets` only knows
 mice.  Values shown come from ``snapshot.controls`` so the desk always shows what the
 simulation really runs with.
 

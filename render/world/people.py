@@ -4,7 +4,7 @@ Why real time: the simulation may run 600x faster than the wall clock, but a per
 must never jump.  Each customer drawn gets an :class:`Actor` that walks at a speed in *real*
 seconds along the aisles (:func:`render.layout.route`: street -> door -> cashier -> seat;
 seat -> counter -> door -> street) and hurries when playback is fast or the target is far.
-Targets come from the snapshot only (:mod:`render.seating` turns queue order and estimated
+Targets come from the snapshot only (:mod:`render.world.seating` turns queue order and estimated
 starts into places, spots and signs).
 
 Why badges and a walker cap: a place has as many spots as fit without overlap; the customers
@@ -89,7 +89,7 @@ class People:
         self.last_place: dict[int, str] = {}    # every customer inside at the last plan
         self.badges: dict[str, int] = {}        # place -> customers in it not drawn
         self.badges_shown: list[tuple] = []     # (surface, place, n) of the badges drawn
-        self._badge_blits: tuple = ((), [])     # (badges, blits) drawn at screen resolution
+        self._badge_blits: tuple = ((), [])     # ((badges, camera), blits) at screen resolution
         self._gone = False                      # actors were removed: prune the depth order
         self._room = 0                          # walkers the plan being applied may still add
         self.dispatcher = Actor(-1, 0, False, *L.DISPATCHER_POST)
