@@ -99,13 +99,15 @@ class CardArea:
 
     def handle(self, event: pygame.event.Event, lang: str) -> list[tuple[str, dict]]:
         """A press on a card's dismiss button asks to dismiss it."""
-        if event.type != pygame.MOUSEBUTTONDOWN:
+        if event.type != pygame.MOUSEBUTTONDOWN or not self.cards:
             return []
         return [("_dismiss", {"card": card.key}) for card, _, button, _ in self.layout(lang)
                 if button.collidepoint(event.pos)][:1]
 
     def draw(self, screen: pygame.Surface, fonts: Fonts, lang: str) -> bool:
         """Draw every card; True when any was drawn."""
+        if not self.cards:
+            return False
         line = pitch(lang)
         for card, rect, button, shown in self.layout(lang):
             screen.fill(P.BLACK, rect.inflate(4, 4))
