@@ -32,6 +32,22 @@ def about(seconds: float, lang: str) -> str:
     return tr("approx", lang, said)
 
 
+def about_range(lo_s: float, hi_s: float, lang: str) -> str:
+    """An 80% range as a person would say it: "starts in 4-7 min" (the unit of its high
+    end; a range that rounds to one number is said as that number)."""
+    lo, hi = max(0.0, lo_s), max(0.0, hi_s)
+    if hi < 5:
+        return tr("soon", lang)
+    if hi < 90:
+        a, b, unit = round(lo), round(hi), "sec"
+    elif hi < 90 * 60:
+        a, b, unit = round(lo / 60), round(hi / 60), "min"
+    else:
+        a, b, unit = f"{lo / 3600:.1f}", f"{hi / 3600:.1f}", "hour"
+    said = tr(unit, lang, b if a == b else f"{a}-{b}")
+    return tr("starts_in", lang, said)
+
+
 def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:
     """What the customer is doing, in words: waiting (for what, where in which line, how
     long), watching orders being made, retrying, asked, or gone and why."""
@@ -44,10 +60,11 @@ def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:
         return tr("pw_done", lang, person.delivered)
     open_orders = person.active + len(person.pending)
     if wait_info is not None:
-        pos, label, remaining = wait_info
+        pos, label, remaining, lo, hi = wait_info
+        when = about_range(lo, hi, lang) if hi > lo else about(remaining, lang)
         if open_orders <= 1:
-            return tr("pw_waiting_one", lang, label, pos, about(remaining, lang))
-        return tr("pw_waiting", lang, open_orders, label, pos, about(remaining, lang))
+            return tr("pw_waiting_one", lang, label, pos, when)
+        return tr("pw_waiting", lang, open_orders, label, pos, when)
     running = sum(1 for o in person.orders if o.state == "running")
     if running:
         return tr("pw_watching", lang, running)
@@ -58,7 +75,8 @@ def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:
 
 def person_lines(person: PersonView, wait_info: tuple | None, now: float, lang: str,
                  labels: dict[str, str]) -> list[str]:
-    """``wait_info``: (queue position, lane label, seconds to start) while waiting, else None."""
+    """``wait_info``: (queue position, lane label, seconds to start, its 80% range's low and
+    high ends) while waiting, else None."""
     lines = [
         tr("tt_person", lang, person.id),
         situation(person, wait_info, lang),

@@ -119,7 +119,9 @@ class StationView:
     provision_s: float      # a rented slot arrives this long after the rent (slot.arrive_s)
     slots: tuple[SlotView, ...]      # base first then rented, by index
     queue: tuple[OrderView, ...]     # waiting orders in effective order (position = index)
-    est_start_s: tuple[float, ...]   # estimated start time for each queue position
+    est_start_s: tuple[float, ...]   # estimated start time for each queue position (median)
+    est_start_lo_s: tuple[float, ...]  # ... and its 80% range
+    est_start_hi_s: tuple[float, ...]
     basket_deadline_s: float | None  # batching window closes at (None: no open basket)
     paused: bool
     circuit: str            # closed | open | half_open
@@ -233,7 +235,11 @@ def station_view(sim, st) -> StationView:
 
     now = sim.engine.now
     queue = st.lanes.ordered(now)
-    est = tuple([now + w for w in st.est_waits(len(queue), now)])
+    ests = st.estimates(now)
+    rows = [ests[o] for o in queue]
+    est = tuple([now + r[0] for r in rows])
+    est_lo = tuple([now + r[1] for r in rows])
+    est_hi = tuple([now + r[2] for r in rows])
     running = provisioning = 0
     for s in st.slots.values():
         if s.state in (SlotState.BUSY, SlotState.DRAINING):
@@ -247,7 +253,8 @@ def station_view(sim, st) -> StationView:
         max_rented=st.max_rented,
         provision_s=sim.scenario.autoscaler.provision_s,
         slots=tuple(st.slots[k] for k in sorted(st.slots)), queue=tuple(queue),
-        est_start_s=est, basket_deadline_s=st.batch_deadline_s, paused=st.paused,
+        est_start_s=est, est_start_lo_s=est_lo, est_start_hi_s=est_hi,
+        basket_deadline_s=st.batch_deadline_s, paused=st.paused,
         circuit=st.breaker.state, circuit_since_s=st.breaker.since_s,
         outage_until_s=st.outage_until_s, num_requests_waiting=len(st.lanes),
         num_requests_waiting_vip=st.lanes.n_vip, num_requests_running=running,
