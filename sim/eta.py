@@ -36,7 +36,8 @@ from bisect import bisect_left
 
 NO_ESTIMATE_S = 30 * 86400.0  # "nobody is serving": shown as a very long wait
 Z80 = 1.2815515655446004      # the standard normal's 90% quantile: an 80% two-sided range
-GRID = 40                     # points of the start curve before it runs straight
+GRID = 32                     # points of the start curve before it runs straight
+BINS = 32                     # running calls' phase weights are summed in 1/32 steps
 MAX_OVERTAKERS = 5000         # VIPs-to-come a walk plays before it calls a wait endless
 VIRTUAL_VIP = 2.0 / 3.0       # expected arrivals at which a Poisson count's median reaches 1
 
@@ -71,7 +72,18 @@ class StartCurve:
         lam = k / mean_s
         fresh = (now, [1.0] * k)           # a call just started: in its first phase
         steps: dict[float, int] = {}       # start offset -> slots that start a call then
-        running: list[tuple[float, list[float]]] = []
+        # (start offset, phase weights) -> how many calls: running calls whose weights
+        # round alike are summed once (all of them, for exponential tasks)
+        running: dict[tuple, list] = {}
+
+        def run(start: float, weights: list[float], n: int = 1) -> None:
+            key = (start, *[round(w * BINS) for w in weights])
+            entry = running.get(key)
+            if entry is None:
+                running[key] = [weights, n]
+            else:
+                entry[1] += n
+
         if down_s >= 0.0:
             # Down: nothing starts before the circuit is back; then every slot is free
             # (an outage fails calls within seconds) and rentals join as they arrive.
@@ -84,13 +96,15 @@ class StartCurve:
                 steps[a] = steps.get(a, 0) + 1
         else:
             self.mu0 = float(idle)
-            running += [(0.0, fresh[1])] * idle
+            if idle:
+                run(0.0, fresh[1], idle)
             for e in busy_elapsed:
-                running.append((0.0, _phase_weights(lam * e, k)))
+                run(0.0, _phase_weights(lam * e, k))
             for a in arrivals:
                 steps[a] = steps.get(a, 0) + 1
         for a, n in steps.items():
-            running += [(a, fresh[1])] * n
+            if n:
+                run(a, fresh[1], n)
         # time points: dense near now (the first starts), plus both sides of every step
         horizon = max(steps, default=0.0) + 3.0 * mean_s
         ts = {horizon * (g / GRID) ** 2 for g in range(GRID + 1)}
@@ -108,7 +122,8 @@ class StartCurve:
                     total += n
             mu.append(total)
         drift = 0.5 * (1.0 - self.cv2)
-        for start, weights in running:
+        for key, (weights, many) in running.items():
+            start = key[0]
             for g, t in enumerate(t_sorted):
                 s = t - start
                 if s <= 0.0:
@@ -128,7 +143,8 @@ class StartCurve:
                 # then renewal cycles from when it ended: int_0^s F(u) du / mean, less
                 # the Erlang renewal function's constant (1 - CV^2) / 2 once cycles run
                 cycled = (s - ran / lam) / mean_s
-                mu[g] += ended + cycled - drift * ended * (1.0 - math.exp(-4.0 * cycled))
+                mu[g] += many * (ended + cycled
+                                 - drift * ended * (1.0 - math.exp(-4.0 * cycled)))
         self.t = t_sorted
         self.mu = mu
         self.slope = self.slots / mean_s
@@ -277,10 +293,12 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
                 left_newcomer = False
             else:
                 break
-        if taken:
+        if want is not None:      # one order's estimate: only its own range is worked out
+            if any(o is want for o in taken):
+                out[want] = curve.range(n, float(virtual))
+                return out
+        elif taken:
             est = curve.range(n, float(virtual))
             for o in taken:
                 out[o] = est
-                if o is want and want is not None:
-                    return out
     return out

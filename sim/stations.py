@@ -330,7 +330,13 @@ class Station:
                     self.start_curve(now), want, newcomer)
 
     def est_range(self, order, now: float) -> tuple[float, float, float]:
-        """One waiting order's predicted wait from now: ``(median_s, lo_s, hi_s)``."""
+        """One waiting order's predicted wait from now: ``(median_s, lo_s, hi_s)``.  When
+        idle slots will take every waiting order at once (the circuit closed, dispatch on),
+        it is nothing, and nothing need be played forward."""
+        lanes = self.lanes
+        if (len(lanes) <= self.n_idle * self.batch_max and not self.paused
+                and self.breaker.state == CLOSED):
+            return 0.0, 0.0, 0.0
         return self.estimates(now, want=order).get(order, (0.0, 0.0, 0.0))
 
     def est_wait(self, order, now: float) -> float:
