@@ -60,7 +60,8 @@ def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:
         return tr("pw_done", lang, person.delivered)
     open_orders = person.active + len(person.pending)
     if wait_info is not None:
-        pos, label, remaining, lo, hi = wait_info
+        pos, label, remaining = wait_info[:3]
+        lo, hi = wait_info[3:5] if len(wait_info) >= 5 else (remaining, remaining)
         when = about_range(lo, hi, lang) if hi > lo else about(remaining, lang)
         if open_orders <= 1:
             return tr("pw_waiting_one", lang, label, pos, when)

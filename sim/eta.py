@@ -105,48 +105,7 @@ class StartCurve:
         for a, n in steps.items():
             if n:
                 run(a, fresh[1], n)
-        # time points: dense near now (the first starts), plus both sides of every step
-        horizon = max(steps, default=0.0) + 3.0 * mean_s
-        ts = {horizon * (g / GRID) ** 2 for g in range(GRID + 1)}
-        for a in steps:
-            ts.add(a)
-            if a > 0:
-                ts.add(a * (1.0 - 1e-9))
-        t_sorted = sorted(ts)
-        base = self.mu0
-        mu = []
-        for t in t_sorted:
-            total = base
-            for a, n in steps.items():
-                if a <= t and a > 0.0:
-                    total += n
-            mu.append(total)
-        drift = 0.5 * (1.0 - self.cv2)
-        for key, (weights, many) in running.items():
-            start = key[0]
-            for g, t in enumerate(t_sorted):
-                s = t - start
-                if s <= 0.0:
-                    continue
-                x = lam * s
-                ex = math.exp(-x)
-                term = ex                   # e^-x x^j / j!
-                part = 0.0                  # e^-x sum_{i<=j} x^i / i!
-                survive = 0.0               # P(the call still runs s seconds on)
-                ran = 0.0                   # E[min(residual, s)] * lam
-                for j in range(k):
-                    part += term
-                    survive += term * weights[j]
-                    ran += weights[j] * (1.0 - part)
-                    term *= x / (j + 1)
-                ended = 1.0 - survive
-                # then renewal cycles from when it ended: int_0^s F(u) du / mean, less
-                # the Erlang renewal function's constant (1 - CV^2) / 2 once cycles run
-                cycled = (s - ran / lam) / mean_s
-                mu[g] += many * (ended + cycled
-                                 - drift * ended * (1.0 - math.exp(-4.0 * cycled)))
-        self.t = t_sorted
-        self.mu = mu
+        self.t, self.mu = _curve(steps, running, self.mu0, mean_s, k)
         self.slope = self.slots / mean_s
 
     def inverse(self, target: float) -> float:
@@ -209,6 +168,54 @@ class StartCurve:
                 min(hi, NO_ESTIMATE_S))
 
 
+def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
+           k: int) -> tuple[list[float], list[float]]:
+    """``(times, expected starts by each)``: the steps (slots that start a call at a
+    known instant) and the running calls (each ends, then cycles every mean task time)."""
+    lam = k / mean_s
+    drift = 0.5 * (1.0 - 1.0 / k)
+    # time points: dense near now (the first starts), plus both sides of every step
+    horizon = max(steps, default=0.0) + 3.0 * mean_s
+    ts = {horizon * (g / GRID) ** 2 for g in range(GRID + 1)}
+    for a in steps:
+        ts.add(a)
+        if a > 0:
+            ts.add(a * (1.0 - 1e-9))
+    t_sorted = sorted(ts)
+    base = mu0
+    mu = []
+    for t in t_sorted:
+        total = base
+        for a, n in steps.items():
+            if a <= t and a > 0.0:
+                total += n
+        mu.append(total)
+    for key, (weights, many) in running.items():
+        start = key[0]
+        for g, t in enumerate(t_sorted):
+            s = t - start
+            if s <= 0.0:
+                continue
+            x = lam * s
+            ex = math.exp(-x)
+            term = ex                   # e^-x x^j / j!
+            part = 0.0                  # e^-x sum_{i<=j} x^i / i!
+            survive = 0.0               # P(the call still runs s seconds on)
+            ran = 0.0                   # E[min(residual, s)] * lam
+            for j in range(k):
+                part += term
+                survive += term * weights[j]
+                ran += weights[j] * (1.0 - part)
+                term *= x / (j + 1)
+            ended = 1.0 - survive
+            # then renewal cycles from when it ended: int_0^s F(u) du / mean, less
+            # the Erlang renewal function's constant (1 - CV^2) / 2 once cycles run
+            cycled = (s - ran / lam) / mean_s
+            mu[g] += many * (ended + cycled
+                             - drift * ended * (1.0 - math.exp(-4.0 * cycled)))
+    return t_sorted, mu
+
+
 def _phase_weights(x: float, k: int) -> list[float]:
     """Erlang-``k`` task running ``x`` phase-means: P(phases done = i), i < k, as the
     cumulative weights ``W_j = P(done <= k-1-j)`` the survival formula reads."""
@@ -239,11 +246,7 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
     key ``None`` (the autoscaler's signal)."""
     out: dict = {}
     if curve.dead:
-        for o in (*vip, *normal):
-            out[o] = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
-        if newcomer:
-            out[None] = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
-        return out
+        return _endless(out, vip, normal, newcomer)
     i = j = 0
     nv, nn = len(vip), len(normal)
     virtual = 0            # VIPs not yet arrived that took a start
@@ -252,20 +255,10 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
     left_newcomer = newcomer
     most = nv + nn + 1 + MAX_OVERTAKERS
     while i < nv or j < nn or left_newcomer:
-        n += 1
-        if n > most:      # VIPs would pass for ever (no aging within reach): no estimate
-            for o in (*vip[i:], *normal[j:]):
-                out[o] = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
-            if left_newcomer:
-                out[None] = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
-            return out
-        t = curve.median_time(n)
+        n += 1            # past ``most``, VIPs would pass for ever (no aging within reach)
+        t = curve.median_time(n) if n <= most else NO_ESTIMATE_S
         if t >= NO_ESTIMATE_S:
-            for o in (*vip[i:], *normal[j:]):
-                out[o] = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
-            if left_newcomer:
-                out[None] = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
-            return out
+            return _endless(out, vip[i:], normal[j:], left_newcomer)
         at = now + t
         taken = []
         for _ in range(batch):
@@ -273,26 +266,19 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
             head_sub = head.submitted_s if head is not None else (
                 newcomer_sub if left_newcomer else None)
             aged = head_sub is not None and at - head_sub >= aging_s
-            if aged and (i >= nv or head_sub < vip[i].submitted_s):
-                if head is not None:
-                    taken.append(head)
-                    j += 1
-                else:
-                    taken.append(None)
-                    left_newcomer = False
-            elif i < nv:
+            if i < nv and not (aged and head_sub < vip[i].submitted_s):
                 taken.append(vip[i])
                 i += 1
-            elif vip_rate_per_s * t - virtual >= VIRTUAL_VIP:
-                virtual += 1
-            elif head is not None:
-                taken.append(head)
-                j += 1
-            elif left_newcomer:
-                taken.append(None)
-                left_newcomer = False
-            else:
+            elif not aged and i >= nv and vip_rate_per_s * t - virtual >= VIRTUAL_VIP:
+                virtual += 1      # a VIP to come goes ahead of a normal order not yet aged
+            elif head_sub is None:
                 break
+            else:                 # the normal lane's head (or the newcomer behind it)
+                taken.append(head)
+                if head is None:
+                    left_newcomer = False
+                else:
+                    j += 1
         if want is not None:      # one order's estimate: only its own range is worked out
             if any(o is want for o in taken):
                 out[want] = curve.range(n, float(virtual))
@@ -301,4 +287,14 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
             est = curve.range(n, float(virtual))
             for o in taken:
                 out[o] = est
+    return out
+
+
+def _endless(out: dict, vip: list, normal: list, newcomer: bool) -> dict:
+    """Orders no start is expected for (nobody serves, or VIPs would pass for ever)."""
+    never = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
+    for o in (*vip, *normal):
+        out[o] = never
+    if newcomer:
+        out[None] = never
     return out
