@@ -106,7 +106,7 @@ class EventLog:
 
     __slots__ = ("count", "_hash", "_buf", "add", "tail", "keep", "_kept")
 
-    def __init__(self, tail: int = 256, keep: bool = False) -> None:
+    def __init__(self, tail: int = 512, keep: bool = False) -> None:
         self.count = 0                      # records already folded into the hash
         self._hash = hashlib.sha256()
         self._buf: list[tuple] = []

@@ -215,7 +215,9 @@ class SimulationPort(Protocol):
     def event_log_sha256(self) -> str: ...
 
 
-TICKER_RECORDS = 256     # the log keeps this many; a ticker at 600x needs all of them
+# the log keeps this many; a ticker at 600x needs all of them (a flash crowd at 600x, every
+# long wait asked: more than 256 records between two snapshots)
+TICKER_RECORDS = 512
 
 
 def plan(sim) -> Mapping[str, Any]:
