@@ -145,16 +145,16 @@ class StartCurve:
         extra = n - self.mu0
         if extra <= 0.0:
             med = self.shift
-            return med, med - self.down_lo, med + self.down_hi
+            return round(med, 3), round(med - self.down_lo, 3), round(med + self.down_hi, 3)
         var = self._dispersion(extra) * extra + overtakers
         shape = extra * extra / var
         scale = var / extra
         root = math.sqrt(shape)
         c = 1.0 - 1.0 / (9.0 * shape)
         d = Z80 / (3.0 * root)
-        q_med = shape * scale * max(0.0, c) ** 3
-        q_lo = shape * scale * max(0.0, c - d) ** 3
-        q_hi = shape * scale * max(0.0, c + d) ** 3
+        q_med = shape * scale * _cube(max(0.0, c))
+        q_lo = shape * scale * _cube(max(0.0, c - d))
+        q_hi = shape * scale * _cube(max(0.0, c + d))
         inv = self.inverse
         med = inv(self.mu0 + q_med)
         if med >= NO_ESTIMATE_S:
@@ -162,10 +162,13 @@ class StartCurve:
         lo = inv(self.mu0 + q_lo)
         hi = inv(self.mu0 + q_hi)
         rate = Z80 * self.rate_cv * max(0.0, med - self.shift)
-        lo = med - math.sqrt((med - lo) ** 2 + rate * rate + self.down_lo ** 2)
-        hi = med + math.sqrt((hi - med) ** 2 + rate * rate + self.down_hi ** 2)
-        return (min(med, NO_ESTIMATE_S), max(0.0, min(lo, NO_ESTIMATE_S)),
-                min(hi, NO_ESTIMATE_S))
+        below, above = med - lo, hi - med
+        lo = med - math.sqrt(below * below + rate * rate + self.down_lo * self.down_lo)
+        hi = med + math.sqrt(above * above + rate * rate + self.down_hi * self.down_hi)
+        # to the millisecond: exp() may differ in its last bit between C libraries (the
+        # browser's and the desktop's), and the records and the 3x question must not
+        return (round(min(med, NO_ESTIMATE_S), 3), round(max(0.0, min(lo, NO_ESTIMATE_S)), 3),
+                round(min(hi, NO_ESTIMATE_S), 3))
 
 
 def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
@@ -176,7 +179,7 @@ def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
     drift = 0.5 * (1.0 - 1.0 / k)
     # time points: dense near now (the first starts), plus both sides of every step
     horizon = max(steps, default=0.0) + 3.0 * mean_s
-    ts = {horizon * (g / GRID) ** 2 for g in range(GRID + 1)}
+    ts = {horizon * (g / GRID) * (g / GRID) for g in range(GRID + 1)}
     for a in steps:
         ts.add(a)
         if a > 0:
@@ -216,13 +219,20 @@ def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
     return t_sorted, mu
 
 
+def _cube(x: float) -> float:
+    """x^3 by multiplication (``pow`` may round differently from one C library to the next)."""
+    return x * x * x
+
+
 def _phase_weights(x: float, k: int) -> list[float]:
     """Erlang-``k`` task running ``x`` phase-means: P(phases done = i), i < k, as the
     cumulative weights ``W_j = P(done <= k-1-j)`` the survival formula reads."""
     p = [1.0]
     for i in range(1, k):
         p.append(p[-1] * x / i)
-    total = sum(p)
+    total = 0.0          # a plain loop: sum() of floats is compensated from Python 3.12
+    for v in p:
+        total += v
     p = [v / total for v in p]
     # W_j: the call needs more than j further phases' worth: done <= k-1-j
     out = []
