@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 from heapq import heappop, heappush
+from math import log
 
 from sim import rng
 from sim.breaker import OPEN, CircuitBreaker
@@ -259,13 +260,24 @@ class Station:
         if self.outage_until_s > now:
             return self.outage_fail_s, "outage"
         cfg = self.cfg
-        d = rng.KeyedDraws(rng.entity(self.key, order_id, attempt), 2)
-        u = d.u(0)
-        if u < cfg.throttle_rate:
+        state = rng.entity(self.key, order_id, attempt)
+        draw = rng.draw
+        throttle = cfg.throttle_rate
+        fail = cfg.fail_rate
+        # draw 0 decides nothing when neither a 429 nor an error can happen (not computed)
+        u = draw(state, 0) if throttle > 0.0 or fail > 0.0 else 1.0
+        if u < throttle:
             return cfg.throttle_delay_s, "throttle"
-        duration = rng.erlang(d, self.mean_task_s, cfg.task_shape)
-        if u < cfg.throttle_rate + cfg.fail_rate:
-            return duration * d.u(1), "error"
+        shape = cfg.task_shape
+        if shape == 1:       # rng.erlang of the draws from index 2, inlined
+            duration = -self.mean_task_s * log(1.0 - draw(state, 2))
+        else:
+            prod = 1.0
+            for i in range(2, 2 + shape):
+                prod *= 1.0 - draw(state, i)
+            duration = -(self.mean_task_s / shape) * log(prod)
+        if u < throttle + fail:
+            return duration * draw(state, 1), "error"
         return duration, "ok"
 
     # -- service rate and the wait estimate ------------------------------------------------
