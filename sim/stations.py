@@ -136,6 +136,7 @@ class Station:
         self.durations: deque[float] = deque(maxlen=50)
         self._dur_sum = 0.0
         self.waits = Histogram()
+        self._wait_hists = (self.waits, self.factory.started, self.factory.with_gave_up)
         # orders refunded before they ever started: how long they had waited (a wait
         # measure of started orders alone looks better the more people give up)
         self.gave_up = Histogram()
@@ -336,10 +337,9 @@ class Station:
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         if wait <= self.target_wait_s:
             self.started_within_target += 1
-        self.waits.add(wait)
-        self.factory.started.add(wait)
-        self.factory.with_gave_up.add(wait)
-        self.wait_window.add(now, wait)
+        Histogram.add_all(self._wait_hists, wait)
+        self.wait_window.items.append((now, wait))
+        self.wait_window._dirty = True
         lane = self.lane_sum["vip" if vip else "normal"]
         lane[0] += wait
         lane[1] += 1

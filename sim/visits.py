@@ -151,7 +151,8 @@ class Arrivals:
         self.accounts.fund(cust)
         log = self.log.add
         log((now, "arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents))
-        reason = self.door.admit(now, self.lobby_orders())
+        # the greeter's path is chosen once: with the door off nobody is counted or asked
+        reason = self.door.admit(now, self.lobby_orders()) if self.door.enabled else None
         if reason is not None:
             cust.state = REJECTED
             cust.reason = reason
