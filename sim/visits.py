@@ -92,6 +92,9 @@ class Arrivals:
         self.vip_fee_cents = scenario.billing.vip_fee_cents
         self.rate_per_min = scenario.arrivals.rate_per_min
         self.profile = scenario.profile
+        # from the start of the profile's last step on, the factor never changes again
+        self._flat_from_s, self._flat_factor = (scenario.profile[-1] if scenario.profile
+                                                else (0.0, 1.0))
         self._rnd = streams["arrivals"].random
         self._next_customer_id = 1   # plain ints: a forked run copies them
         self._next_order_id = 1
@@ -121,6 +124,11 @@ class Arrivals:
         remaining = -math.log(1.0 - self._rnd())
         t = self.engine.now
         base = self.rate_per_min / 60.0
+        if t >= self._flat_from_s:   # past the profile's last change: one rate for ever
+            rate = base * self._flat_factor
+            if rate > 0:
+                self.engine.at(t + remaining / rate, self._on_arrival, self._token)
+            return
         while True:
             factor, end = self.rate_factor(t)
             rate = base * factor
