@@ -52,7 +52,7 @@ class Dispatcher:
     def dispatch(self) -> None:
         """Start calls while a slot is idle, the queue is not empty and the breaker allows."""
         st = self.station
-        if st.paused:
+        if st.paused or not st.n_idle:
             return
         now = self.engine.now
         lanes, breaker = st.lanes, self.breaker
