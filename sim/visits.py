@@ -52,8 +52,8 @@ class Visitors:
         """End a visit (``done`` or ``left``): close the VIP fee, drop any question the
         3x breaker still has pending for this customer, and walk out."""
         now = self.engine.now
-        closed = self.accounts.close_vip_fee(cust)
-        if closed is not None:
+        if cust.vip_fee_cents:     # only a VIP has a fee to close
+            closed = self.accounts.close_vip_fee(cust)
             self.log.add((now, "vip", cust.id, *closed))
         cust.asking = None
         cust.state = state
