@@ -119,6 +119,7 @@ class WaitBreaker:
         cust.state = ASKED
         cust.since_s = now
         cust.asking = o
+        cust.asked_wait_s = est_wait_s      # the customer's card words the question with it
         self.counts["asked"] += 1
         self.stations[o.model].asks_window.add(now, 1.0)
         self.log.add((now, "ask", cust.id, o.id, est_wait_s))
@@ -138,6 +139,7 @@ class WaitBreaker:
             stays = expected <= cust.patience_s
         self.log.add((now, "answer", cust.id, stays))
         cust.asking = None
+        cust.answer = "stay" if stays else "leave"
         if stays:
             cust.state = INSIDE
             cust.since_s = now
