@@ -17,9 +17,11 @@ import pygame
 
 from render.actions import from_event, local_actions
 from render.cadence import Cadence
-from render.camera import Camera
+from render.camera import OVERVIEW, Camera
+from render.follow import Follower
 from render.fonts import Fonts
 from render.overlays import Overlays
+from render.panel import customer_card
 from render.panel.board import Board
 from render.presenter import Presenter
 from render.state import ViewState
@@ -66,6 +68,7 @@ class App:
         self.fonts = Fonts()
         self.sprites = Sprites()
         self.scene, self.overlays = Scene(self.sprites), Overlays(self.sprites)
+        self.follower = Follower()         # the followed customer, the camera on them
         self.clock = 0.0                   # real seconds since start (animations)
         self.mouse: tuple[int, int] | None = None
         self.resume_speed = DEFAULT_SPEED  # what SPACE resumes to
@@ -102,7 +105,10 @@ class App:
         """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one
         (the view state starts over: :meth:`ViewState.after`)."""
         self.sim = sim
-        snap = sim.snapshot()
+        if self.follower.cid is not None:  # a new run (or a jump): nobody followed
+            self.scene.camera = OVERVIEW
+        self.follower.follow.stop()
+        snap = self.snapshot()
         self.view = ViewState.after(getattr(self, "view", None), snap, lang, speed, scenario_name)
         self.cadence.restart()
         self.scene.adopt(snap)
@@ -119,6 +125,28 @@ class App:
         """Show the world through ``camera``."""
         self.scene.camera = camera
         self.bake()
+
+    def aim(self, camera: Camera) -> None:
+        """Move the camera (following, zoom, pan): only the signs over the world move."""
+        if camera != self.scene.camera:
+            self.scene.camera = camera
+            self.scene.relabel(self.fonts, self.lang)
+
+    def snapshot(self):
+        """The model now, with the followed customer's card when somebody is followed."""
+        cid = self.follower.cid
+        self.follower.asked = cid
+        return self.sim.snapshot(follow=cid) if cid is not None else self.sim.snapshot()
+
+    def show_card(self) -> None:
+        """Dock (or refresh) the followed customer's card from the latest snapshot."""
+        f = self.follower.follow
+        card = self.snap.follow
+        if f.after is not None:
+            self.overlays.cards.show(customer_card.awaiting(self.lang))
+        elif card is not None:
+            self.overlays.cards.show(customer_card.card(card, self.snap.now_s, self.lang,
+                                                        self.fonts))
 
     # -- input --------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> list[tuple[str, dict]]:
@@ -145,7 +173,7 @@ class App:
             self.overlays.say(str(e), self.clock)
         except Exception as e:  # noqa: BLE001 -- a core bug must not kill the page
             self.sim_error = f"{type(e).__name__}: {e}"
-        self.snap = self.sim.snapshot()
+        self.snap = self.snapshot()
         self.dashboard.dirty = True
 
     # -- the frame ------------------------------------------------------------------------------
@@ -158,12 +186,14 @@ class App:
         cadence = self.cadence
         self.machines.clock = self.clock
         if cadence.begin(self.clock, self.people.busy):
-            self.snap = self.sim.snapshot()
+            self.snap = self.snapshot()
         else:
             if not cadence.caught_up:
                 self._catch_up()
             self.people.settle()
         self.people.walk(dt, self.speed)
+        self.aim(self.follower.frame(self.camera, self.snap, self.people, dt))
+        self.people.seating.pinned = self.follower.cid
         cadence.banded = cadence.quiet and self.dashboard.stepping(self.clock)
         if self.sim_error:
             return
@@ -182,11 +212,13 @@ class App:
         if self.scene.catch_up(self.snap, self.clock):
             self.bake()
         self.board.catch_up(self.snap, self.speed, live=not self.presenter.busy)
+        self.show_card()
 
     def draw(self, screen: pygame.Surface) -> None:
         """Compose the frame: the world, the panel, then what goes over both."""
         start = time.perf_counter()
         self.scene.draw(screen, self.snap, self.fonts, self.lang, fresh=not self.cadence.snapped)
+        self.follower.draw(screen, self.fonts, self.lang, self.camera)
         over = self.board.draw(screen, self.fonts, self.view, self.clock, self.cadence.quiet,
                                self.presenter, self.mouse)
         if self.overlays.draw(screen, self.fonts, self.view, self.clock, self.scene,
