@@ -218,7 +218,7 @@ class App:
         """Compose the frame: the world, the panel, then what goes over both."""
         start = time.perf_counter()
         self.scene.draw(screen, self.snap, self.fonts, self.lang, fresh=not self.cadence.snapped)
-        self.follower.draw(screen, self.fonts, self.lang, self.camera)
+        self.follower.draw(screen, self.fonts, self.lang, self.camera, self.people)
         over = self.board.draw(screen, self.fonts, self.view, self.clock, self.cadence.quiet,
                                self.presenter, self.mouse)
         if self.overlays.draw(screen, self.fonts, self.view, self.clock, self.scene,

@@ -127,6 +127,7 @@ def pan(camera: Camera, rel: tuple[int, int]) -> Camera:
 
 #: the overview button, over the world's top-left corner while zoomed in or following
 BUTTON = pygame.Rect(L.WORLD_RECT.x + 6, L.WORLD_RECT.y + 6, 0, 20)
+MARK_UP = 18             # world pixels above the feet: the marker over the followed head
 DRAG_PX = 4              # a press moved this far is a drag (pans), less is a click
 
 
@@ -189,10 +190,20 @@ class Follower:
             return OVERVIEW
         return f.frame(camera, None if actor is None else (actor.x, actor.y), dt)
 
-    def draw(self, screen: pygame.Surface, fonts, lang: str, camera: Camera) -> None:
-        """The overview button (when shown)."""
+    def draw(self, screen: pygame.Surface, fonts, lang: str, camera: Camera,
+             people=None) -> None:
+        """The marker over the followed person's head and the overview button (when shown)."""
         if not self.shown(camera):
             return
+        actor = None if people is None or self.cid is None else people.actors.get(self.cid)
+        if actor is not None:   # a yellow arrow over their head, pointing down at them
+            x, y = camera.to_screen(actor.x, actor.y - MARK_UP)
+            r = 2 * camera.px
+            tip = [(x - r, y - r), (x + r, y - r), (x, y)]
+            screen.set_clip(L.WORLD_RECT)
+            pygame.draw.polygon(screen, P.YELLOW, tip)
+            pygame.draw.polygon(screen, P.BLACK, tip, 2)
+            screen.set_clip(None)
         surf = fonts.label(tr("follow_overview", lang), P.WHITE)
         self.button = pygame.Rect(BUTTON.x, BUTTON.y, surf.get_width() + 12, BUTTON.h)
         screen.fill(P.BLACK, self.button.inflate(2, 2))

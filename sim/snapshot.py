@@ -219,8 +219,8 @@ class OrderCard:
     label: str                  # the model's display name
     state: str                  # sim.orders.OrderState values
     lane: str                   # vip | normal
-    position: int               # place in line in the lane's effective order, from 1 (0: not queued)
-    vips_may_pass: int          # VIP orders waiting with their customers for this model (normal lane)
+    position: int               # place in line, effective lane order, from 1 (0: not queued)
+    vips_may_pass: int          # VIP orders of this model still with their customers (normal)
     eta_lo_s: float             # starts in eta_lo_s..eta_hi_s (80% range), median eta_s; -1: n/a
     eta_s: float
     eta_hi_s: float

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 
 from render import palette as P
-from render.i18n import tr, word
 from render.fonts import Fonts
+from render.i18n import tr, word
 from render.panel.cards import PAD, Card, area
 from render.panel.ticker import money
 from render.words import about
