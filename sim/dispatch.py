@@ -119,7 +119,7 @@ class Dispatcher:
                 o.started_s = now
                 wait = now - o.submitted_s
                 st.record_wait(now, wait, o.vip)
-                self.estimates.add(wait, o.est_wait_s)
+                self.estimates.add(wait, o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s)
             o.state = RUNNING
             o.since_s = now
             o.attempts += 1

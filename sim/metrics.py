@@ -180,24 +180,44 @@ class Series:
         self.points.append((now, value))
 
 
+COVERAGE_MIN_WAIT_S = 60.0   # the 80% range is judged on waits longer than this
+
+
 class EstimateErrors:
     """How good the wait estimate was: each started order's real wait against the wait
-    estimated when it was submitted (DOMAIN section 6: the estimate must be honest)."""
+    estimated when it was submitted (DOMAIN section 6: the estimate must be honest), and
+    how often the 80% range given with it held the real wait (on waits over a minute: a
+    range of "0 s" around an order that started at once says nothing)."""
 
-    __slots__ = ("abs_sum_s", "signed_sum_s", "count")
+    __slots__ = ("abs_sum_s", "signed_sum_s", "count", "ranged", "covered", "width_sum_s",
+                 "ranged_wait_sum_s")
 
     def __init__(self) -> None:
         self.abs_sum_s = 0.0
         self.signed_sum_s = 0.0
         self.count = 0
+        self.ranged = 0               # waits over COVERAGE_MIN_WAIT_S
+        self.covered = 0              # ... inside their 80% range
+        self.width_sum_s = 0.0
+        self.ranged_wait_sum_s = 0.0
 
-    def add(self, wait_s: float, estimate_s: float) -> None:
+    def add(self, wait_s: float, estimate_s: float, lo_s: float = 0.0,
+            hi_s: float = 0.0) -> None:
         if wait_s > 0 or estimate_s > 0:
             self.abs_sum_s += abs(wait_s - estimate_s)
             self.signed_sum_s += wait_s - estimate_s
             self.count += 1
+        if wait_s > COVERAGE_MIN_WAIT_S:
+            self.ranged += 1
+            self.covered += lo_s <= wait_s <= hi_s
+            self.width_sum_s += hi_s - lo_s
+            self.ranged_wait_sum_s += wait_s
 
     def summary(self) -> dict[str, float]:
         k = self.count
+        r = self.ranged
         return {"mean_abs_error_s": self.abs_sum_s / k if k else 0.0,
-                "mean_error_s": self.signed_sum_s / k if k else 0.0, "count": k}
+                "mean_error_s": self.signed_sum_s / k if k else 0.0, "count": k,
+                "coverage_80": self.covered / r if r else 0.0, "ranged": r,
+                "sharpness": (self.width_sum_s / self.ranged_wait_sum_s
+                              if self.ranged_wait_sum_s > 0 else 0.0)}

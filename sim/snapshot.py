@@ -121,7 +121,9 @@ class StationView:
     provision_s: float      # a rented slot arrives this long after the rent (slot.arrive_s)
     slots: tuple[SlotView, ...]      # base first then rented, by index
     queue: tuple[OrderView, ...]     # waiting orders in effective order (position = index)
-    est_start_s: tuple[float, ...]   # estimated start time for each queue position
+    est_start_s: tuple[float, ...]   # estimated start time for each queue position (median)
+    est_start_lo_s: tuple[float, ...]  # ... and its 80% range
+    est_start_hi_s: tuple[float, ...]
     basket_deadline_s: float | None  # batching window closes at (None: no open basket)
     paused: bool
     circuit: str            # closed | open | half_open
@@ -220,7 +222,7 @@ class OrderCard:
     state: str                  # sim.orders.OrderState values
     lane: str                   # vip | normal
     position: int               # place in line, effective lane order, from 1 (0: not queued)
-    vips_may_pass: int          # VIP orders of this model still with their customers (normal)
+    vips_may_pass: int          # VIPs to come the ETA lets pass it (normal lane; VIP lane 0)
     eta_lo_s: float             # starts in eta_lo_s..eta_hi_s (80% range), median eta_s; -1: n/a
     eta_s: float
     eta_hi_s: float
@@ -268,7 +270,9 @@ class SimulationPort(Protocol):
     def event_log_sha256(self) -> str: ...
 
 
-TICKER_RECORDS = 256     # the log keeps this many; a ticker at 600x needs all of them
+# the log keeps this many; a ticker at 600x needs all of them (a flash crowd at 600x, every
+# long wait asked: more than 256 records between two snapshots)
+TICKER_RECORDS = 512
 
 
 def plan(sim) -> Mapping[str, Any]:
@@ -320,7 +324,11 @@ def station_view(sim, st) -> StationView:
 
     now = sim.engine.now
     queue = st.lanes.ordered(now)
-    est = tuple([now + w for w in st.est_waits(len(queue), now)])
+    ests = st.estimates(now)
+    rows = [ests[o] for o in queue]
+    est = tuple([now + r[0] for r in rows])
+    est_lo = tuple([now + r[1] for r in rows])
+    est_hi = tuple([now + r[2] for r in rows])
     running = 0
     arriving = []
     for s in st.slots.values():
@@ -335,7 +343,8 @@ def station_view(sim, st) -> StationView:
         max_rented=st.max_rented,
         provision_s=sim.scenario.autoscaler.provision_s,
         slots=tuple(st.slots[k] for k in sorted(st.slots)), queue=tuple(queue),
-        est_start_s=est, basket_deadline_s=st.batch_deadline_s, paused=st.paused,
+        est_start_s=est, est_start_lo_s=est_lo, est_start_hi_s=est_hi,
+        basket_deadline_s=st.batch_deadline_s, paused=st.paused,
         circuit=st.breaker.state, circuit_since_s=st.breaker.since_s,
         outage_until_s=st.outage_until_s, num_requests_waiting=len(st.lanes),
         num_requests_waiting_vip=st.lanes.n_vip, num_requests_running=running,
@@ -398,6 +407,37 @@ def _find(sim, cid: int):
     return cust
 
 
+class _Overtakers:
+    """A start curve that remembers how many VIPs to come the walk let pass (the
+    ``overtakers`` of :meth:`sim.eta.StartCurve.range`) -- so the card says the number the
+    estimate itself assumed, without a second estimator."""
+
+    def __init__(self, curve) -> None:
+        self.curve = curve
+        self.seen = 0.0
+
+    def __getattr__(self, name: str):
+        return getattr(self.curve, name)
+
+    def range(self, n: int, overtakers: float):
+        self.seen = overtakers
+        return self.curve.range(n, overtakers)
+
+
+def _vips_passing(st, order, now: float) -> int:
+    """How many VIP orders not yet arrived the honest ETA expects to go ahead of ``order``
+    (a normal-lane order) before it starts."""
+    from sim.eta import walk
+
+    lanes = st.lanes
+    vip = [o for t, o in lanes.vip if o.qtoken == t]
+    normal = [o for t, o in lanes.normal if o.qtoken == t]
+    curve = _Overtakers(st.start_curve(now))
+    walk(vip, normal, now, lanes.aging_s, st.batch_max, st.vip_rate_per_s(now), curve,
+         want=order)
+    return round(curve.seen)
+
+
 def customer_card(sim, stations: tuple[StationView, ...], cid: int) -> CustomerCard | None:
     """The card of customer ``cid`` (None: no such customer in sight).  Worked out for the
     followed customer only, so the snapshot stays cheap: a lane scan per queued order."""
@@ -415,14 +455,12 @@ def customer_card(sim, stations: tuple[StationView, ...], cid: int) -> CustomerC
             pos = next((i for i, q in enumerate(st.queue) if q is o), -1) + 1
             if pos:
                 med = st.est_start_s[pos - 1] if pos <= len(st.est_start_s) else now
-                lo_t = getattr(st, "est_start_lo_s", st.est_start_s)
-                hi_t = getattr(st, "est_start_hi_s", st.est_start_s)
+                lo_t, hi_t = st.est_start_lo_s, st.est_start_hi_s
                 lo = lo_t[pos - 1] if pos <= len(lo_t) else med
                 hi = hi_t[pos - 1] if pos <= len(hi_t) else med
                 eta = (max(0.0, lo - now), max(0.0, med - now), max(0.0, hi - now))
-            if not o.vip:
-                may_pass = sum(1 for p in sim.customers.values() if p.vip
-                               for q in p.pending if q.model == o.model)
+            if not o.vip and pos:
+                may_pass = _vips_passing(sim.stations[o.model], o, now)
         progress = 0.0
         slot = o.slot
         if state == "running" and slot is not None and slot.call is not None:
