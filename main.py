@@ -14,6 +14,7 @@ draw, flip, ``await asyncio.sleep(0)``.
     python main.py --headless --frames N --screenshot PATH [--scenario PATH] [--seed N]
                    [--speed X]
     python main.py --headless --bench                # last line: frame_ms median=... p95=...
+    python main.py --headless --bench --follow       # ... while following a customer, zoomed in
     python main.py --lang zh                         # Chinese labels
     python main.py --record session.json             # on exit: the commands, and how to
                                                      # replay them with python -m sim run

@@ -301,3 +301,27 @@ def test_the_follow_keys_are_free_and_in_the_help():
     for lang in ("en", "zh"):
         assert tr("help_follow", lang).startswith("F")
         assert tr("help_overview", lang).startswith("V")
+
+
+# -- the benchmark's follow mode -------------------------------------------------------------
+def test_bench_follow_mode_line_and_its_flag():
+    import asyncio
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import main
+
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "main.py", "--headless", "--bench", "--follow"],
+                       cwd=root, capture_output=True, text=True, timeout=180,
+                       env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
+    assert r.returncode == 0, r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    m = re.fullmatch(r"frame_ms median=(\d+\.\d+) p95=(\d+\.\d+) people=(\d+) "
+                     r"ceiling_ms=(\d+\.\d+) ratio=(\d+\.\d+) follow=(\d+)", last)
+    assert m, last          # timing is reported, not asserted (a shared machine is noisy)
+    assert int(m.group(3)) >= 150
+    assert asyncio.run(main.main(["--follow"])) == 2     # --follow needs --bench
