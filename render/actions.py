@@ -187,3 +187,4 @@ def next_scenario(app) -> None:
 def toggle_lang(app) -> None:
     app.lang = next_lang(app.lang)
     app.bake()
+    app.show_card()

@@ -105,8 +105,9 @@ class App:
         """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one
         (the view state starts over: :meth:`ViewState.after`)."""
         self.sim = sim
-        if self.follower.cid is not None:  # a new run (or a jump): nobody followed
-            self.scene.camera = OVERVIEW
+        if self.follower.cid is not None or self.follower.follow.after is not None:
+            self.scene.camera = OVERVIEW   # a new run (or a jump): nobody followed
+            self.overlays.cards.dismiss(customer_card.KEY)
         self.follower.follow.stop()
         snap = self.snapshot()
         self.view = ViewState.after(getattr(self, "view", None), snap, lang, speed, scenario_name)

@@ -325,3 +325,22 @@ def test_bench_follow_mode_line_and_its_flag():
     assert m, last          # timing is reported, not asserted (a shared machine is noisy)
     assert int(m.group(3)) >= 150
     assert asyncio.run(main.main(["--follow"])) == 2     # --follow needs --bench
+
+
+def test_the_card_follows_the_language_and_a_jump_lets_go(peak, screen):
+    app = peak
+    cid = next(c for c, a in sorted(app.people.actors.items()) if c >= 0 and not a.leaving)
+    app.apply("_select", {"customer": cid})
+    card = lambda: next(c for c in app.overlays.cards.cards if c.key == customer_card.KEY)  # noqa: E731
+    assert card().title.startswith(f"Customer #{cid} ")
+    app.apply("_lang", {})
+    assert card().title.startswith(f"顾客 #{cid} ")
+    app.apply("_lang", {})
+    frames(app, screen, 5)
+    app.apply("_jump", {"t_s": app.sim.now - 600})
+    for _ in range(600):
+        frames(app, screen, 1)
+        if not app.presenter.busy:
+            break
+    assert clean(app)
+    assert all(c.key != customer_card.KEY for c in app.overlays.cards.cards)
