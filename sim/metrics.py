@@ -52,6 +52,20 @@ class Histogram:
             self.max = x
 
     @staticmethod
+    def add_all(hists: tuple[Histogram, ...], x: float) -> None:
+        """``h.add(x)`` for every histogram of ``hists``, the bucket found once (a start
+        feeds the model's and the factory's histograms with the same wait)."""
+        idx = int(x * 100.0) if x < 1.0 else 100 + int(math.log(x) / _LOG_STEP)
+        if idx >= N_BUCKETS:
+            idx = N_BUCKETS - 1
+        for h in hists:
+            h.buckets[idx] += 1
+            h.count += 1
+            h.total += x
+            if x > h.max:
+                h.max = x
+
+    @staticmethod
     def _value(idx: int) -> float:
         if idx < 100:
             return (idx + 0.5) / 100.0

@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 from heapq import heappop, heappush
+from math import log
 
 from sim import rng
 from sim.breaker import CLOSED, OPEN, CircuitBreaker
@@ -137,6 +138,7 @@ class Station:
         self.vip_window_s = scenario.metrics.window_s
         self._dur_sum = 0.0
         self.waits = Histogram()
+        self._wait_hists = (self.waits, self.factory.started, self.factory.with_gave_up)
         # orders refunded before they ever started: how long they had waited (a wait
         # measure of started orders alone looks better the more people give up)
         self.gave_up = Histogram()
@@ -261,13 +263,24 @@ class Station:
         if self.outage_until_s > now:
             return self.outage_fail_s, "outage"
         cfg = self.cfg
-        d = rng.KeyedDraws(rng.entity(self.key, order_id, attempt), 2)
-        u = d.u(0)
-        if u < cfg.throttle_rate:
+        state = rng.entity(self.key, order_id, attempt)
+        draw = rng.draw
+        throttle = cfg.throttle_rate
+        fail = cfg.fail_rate
+        # draw 0 decides nothing when neither a 429 nor an error can happen (not computed)
+        u = draw(state, 0) if throttle > 0.0 or fail > 0.0 else 1.0
+        if u < throttle:
             return cfg.throttle_delay_s, "throttle"
-        duration = rng.erlang(d, self.mean_task_s, cfg.task_shape)
-        if u < cfg.throttle_rate + cfg.fail_rate:
-            return duration * d.u(1), "error"
+        shape = cfg.task_shape
+        if shape == 1:       # rng.erlang of the draws from index 2, inlined
+            duration = -self.mean_task_s * log(1.0 - draw(state, 2))
+        else:
+            prod = 1.0
+            for i in range(2, 2 + shape):
+                prod *= 1.0 - draw(state, i)
+            duration = -(self.mean_task_s / shape) * log(prod)
+        if u < throttle + fail:
+            return duration * draw(state, 1), "error"
         return duration, "ok"
 
     # -- service rate and the wait estimate ------------------------------------------------
@@ -358,10 +371,9 @@ class Station:
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         if wait <= self.target_wait_s:
             self.started_within_target += 1
-        self.waits.add(wait)
-        self.factory.started.add(wait)
-        self.factory.with_gave_up.add(wait)
-        self.wait_window.add(now, wait)
+        Histogram.add_all(self._wait_hists, wait)
+        self.wait_window.items.append((now, wait))
+        self.wait_window._dirty = True
         lane = self.lane_sum["vip" if vip else "normal"]
         lane[0] += wait
         lane[1] += 1
