@@ -98,8 +98,16 @@ def local_actions(app) -> dict[str, Action]:
         "_follow_next": lambda a: follow_next(app),
         "_overview": lambda a: overview(app),
         "_zoom": lambda a: zoom(app, int(a["by"]), a["pos"]),
-        "_pan": lambda a: app.aim(app.follower.drag(app.camera, a["pos"], a["rel"])),
+        "_pan": lambda a: aim(app, app.follower.drag(app.camera, a["pos"], a["rel"])),
     }
+
+
+def aim(app, camera) -> None:
+    app.scene.aim(camera, app.fonts, app.lang)
+
+
+def show_card(app) -> None:
+    app.follower.show_card(app.snap, app.lang, app.fonts, app.overlays.cards)
 
 
 def select(app, cid: int | None) -> None:
@@ -107,15 +115,15 @@ def select(app, cid: int | None) -> None:
     app.view.selected = cid
     if cid is not None:
         app.follower.follow.start(cid, app.camera)
-        app.snap = app.snapshot()
-        app.show_card()
+        app.snap = app.follower.snapshot(app.sim)
+        show_card(app)
 
 
 def follow_next(app) -> None:
     """Follow the next person to come in (the card says it waits for them)."""
     snap = app.snap
     app.follower.follow.wait_for_next([p.id for p in (*snap.people, *snap.departures)])
-    app.show_card()
+    show_card(app)
 
 
 def overview(app) -> None:
@@ -123,7 +131,7 @@ def overview(app) -> None:
     app.follower.follow.stop()
     app.follower.release()
     app.overlays.cards.dismiss(customer_card.KEY)
-    app.aim(OVERVIEW)
+    aim(app, OVERVIEW)
 
 
 def dismiss(app, key: str) -> None:
@@ -141,7 +149,7 @@ def zoom(app, by: int, pos: tuple[int, int]) -> None:
         f.zoom = camera.zoom
         w, h = camera.view_size
         f.cx, f.cy = camera.x + w / 2, camera.y + h / 2
-    app.aim(camera)
+    aim(app, camera)
 
 
 def jump(app, t_s: float) -> None:
@@ -187,4 +195,4 @@ def next_scenario(app) -> None:
 def toggle_lang(app) -> None:
     app.lang = next_lang(app.lang)
     app.bake()
-    app.show_card()
+    show_card(app)

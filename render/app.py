@@ -17,11 +17,8 @@ import pygame
 
 from render.actions import from_event, local_actions
 from render.cadence import Cadence
-from render.camera import OVERVIEW, Camera
-from render.follow import Follower
 from render.fonts import Fonts
 from render.overlays import Overlays
-from render.panel import customer_card
 from render.panel.board import Board
 from render.presenter import Presenter
 from render.state import ViewState
@@ -54,6 +51,7 @@ class App:
     background, people_drawn = _part("scene", "background"), _part("scene", "people_drawn")
     dashboard, controls = _part("board", "dashboard"), _part("board", "controls")
     timeline, message = _part("board", "timeline"), _part("overlays", "message")
+    follower = _part("overlays", "follower")    # the followed customer, the camera on them
     frame_budget_s = _part("cadence", "frame_budget_s")
 
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
@@ -68,7 +66,6 @@ class App:
         self.fonts = Fonts()
         self.sprites = Sprites()
         self.scene, self.overlays = Scene(self.sprites), Overlays(self.sprites)
-        self.follower = Follower()         # the followed customer, the camera on them
         self.clock = 0.0                   # real seconds since start (animations)
         self.mouse: tuple[int, int] | None = None
         self.resume_speed = DEFAULT_SPEED  # what SPACE resumes to
@@ -105,11 +102,8 @@ class App:
         """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one
         (the view state starts over: :meth:`ViewState.after`)."""
         self.sim = sim
-        if self.follower.cid is not None or self.follower.follow.after is not None:
-            self.scene.camera = OVERVIEW   # a new run (or a jump): nobody followed
-            self.overlays.cards.dismiss(customer_card.KEY)
-        self.follower.follow.stop()
-        snap = self.snapshot()
+        self.follower.adopt(self.scene, self.overlays.cards)   # nobody followed any more
+        snap = self.follower.snapshot(sim)
         self.view = ViewState.after(getattr(self, "view", None), snap, lang, speed, scenario_name)
         self.cadence.restart()
         self.scene.adopt(snap)
@@ -121,33 +115,6 @@ class App:
         """The world's scenery and signs again (a new floor plan, language or camera)."""
         self.scene.bake(self.fonts, self.lang)
         self.dashboard.dirty = True
-
-    def look(self, camera: Camera) -> None:
-        """Show the world through ``camera``."""
-        self.scene.camera = camera
-        self.bake()
-
-    def aim(self, camera: Camera) -> None:
-        """Move the camera (following, zoom, pan): only the signs over the world move."""
-        if camera != self.scene.camera:
-            self.scene.camera = camera
-            self.scene.relabel(self.fonts, self.lang)
-
-    def snapshot(self):
-        """The model now, with the followed customer's card when somebody is followed."""
-        cid = self.follower.cid
-        self.follower.asked = cid
-        return self.sim.snapshot(follow=cid) if cid is not None else self.sim.snapshot()
-
-    def show_card(self) -> None:
-        """Dock (or refresh) the followed customer's card from the latest snapshot."""
-        f = self.follower.follow
-        card = self.snap.follow
-        if f.after is not None:
-            self.overlays.cards.show(customer_card.awaiting(self.lang))
-        elif card is not None:
-            self.overlays.cards.show(customer_card.card(card, self.snap.now_s, self.lang,
-                                                        self.fonts))
 
     # -- input --------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> list[tuple[str, dict]]:
@@ -174,7 +141,7 @@ class App:
             self.overlays.say(str(e), self.clock)
         except Exception as e:  # noqa: BLE001 -- a core bug must not kill the page
             self.sim_error = f"{type(e).__name__}: {e}"
-        self.snap = self.snapshot()
+        self.snap = self.follower.snapshot(self.sim)
         self.dashboard.dirty = True
 
     # -- the frame ------------------------------------------------------------------------------
@@ -187,14 +154,13 @@ class App:
         cadence = self.cadence
         self.machines.clock = self.clock
         if cadence.begin(self.clock, self.people.busy):
-            self.snap = self.snapshot()
+            self.snap = self.follower.snapshot(self.sim)
         else:
             if not cadence.caught_up:
                 self._catch_up()
             self.people.settle()
         self.people.walk(dt, self.speed)
-        self.aim(self.follower.frame(self.camera, self.snap, self.people, dt))
-        self.people.seating.pinned = self.follower.cid
+        self.follower.step(self.scene, self.snap, dt, self.fonts, self.lang)
         cadence.banded = cadence.quiet and self.dashboard.stepping(self.clock)
         if self.sim_error:
             return
@@ -213,13 +179,12 @@ class App:
         if self.scene.catch_up(self.snap, self.clock):
             self.bake()
         self.board.catch_up(self.snap, self.speed, live=not self.presenter.busy)
-        self.show_card()
+        self.follower.show_card(self.snap, self.lang, self.fonts, self.overlays.cards)
 
     def draw(self, screen: pygame.Surface) -> None:
         """Compose the frame: the world, the panel, then what goes over both."""
         start = time.perf_counter()
         self.scene.draw(screen, self.snap, self.fonts, self.lang, fresh=not self.cadence.snapped)
-        self.follower.draw(screen, self.fonts, self.lang, self.camera, self.people)
         over = self.board.draw(screen, self.fonts, self.view, self.clock, self.cadence.quiet,
                                self.presenter, self.mouse)
         if self.overlays.draw(screen, self.fonts, self.view, self.clock, self.scene,

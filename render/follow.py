@@ -25,6 +25,7 @@ from render import layout as L
 from render import palette as P
 from render.camera import MAX_ZOOM, OVERVIEW, Camera
 from render.i18n import tr
+from render.panel import customer_card
 
 FOLLOW_ZOOM = 3          # a click on a person zooms in this far (from the overview)
 EASE_PER_S = 5.0         # k of 1 - exp(-k*dt): about 0.2 s to close most of the way
@@ -150,6 +151,33 @@ class Follower:
     def shown(self, camera: Camera) -> bool:
         """Whether the overview button is shown (and takes presses)."""
         return camera.zoom > 1 or self.follow.cid is not None or self.follow.after is not None
+
+    # -- the app's hooks ------------------------------------------------------------------------
+    def snapshot(self, sim):
+        """The model now, with the followed customer's card when somebody is followed."""
+        self.asked = self.follow.cid
+        return sim.snapshot() if self.asked is None else sim.snapshot(follow=self.asked)
+
+    def adopt(self, scene, cards) -> None:
+        """A new run (or a timeline jump): nobody followed, the overview, no customer card."""
+        f = self.follow
+        if f.cid is not None or f.after is not None:
+            scene.camera = OVERVIEW
+            cards.dismiss(customer_card.KEY)
+        f.stop()
+        self.release()
+
+    def step(self, scene, snap, dt: float, fonts, lang: str) -> None:
+        """Each frame: the camera on the followed person, who is never in a badge."""
+        scene.aim(self.frame(scene.camera, snap, scene.people, dt), fonts, lang)
+        scene.people.seating.pinned = self.follow.cid
+
+    def show_card(self, snap, lang: str, fonts, cards) -> None:
+        """Dock (or refresh) the followed customer's card from the latest snapshot."""
+        if self.follow.after is not None:
+            cards.show(customer_card.awaiting(lang))
+        elif snap.follow is not None and snap.follow.id == self.follow.cid:
+            cards.show(customer_card.card(snap.follow, snap.now_s, lang, fonts))
 
     # -- input --------------------------------------------------------------------------------
     def drag(self, camera: Camera, pos: tuple[int, int], rel: tuple[int, int]) -> Camera:

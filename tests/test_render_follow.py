@@ -81,7 +81,7 @@ def test_a_click_selects_the_person_under_it_at_every_zoom_pan_and_window(peak, 
         for window in WINDOWS:
             pygame.display.set_mode(window)
             for cam in CAMERAS:
-                app.aim(cam)
+                app.scene.aim(cam, app.fonts, app.lang)
                 for cid, a in sorted(app.people.actors.items())[::7]:
                     canvas = cam.to_screen(a.x, a.y - 6)
                     near = [(canvas[0] + dx, canvas[1] + dy) for dx in (-2, 0, 2)
@@ -102,7 +102,7 @@ def test_a_click_selects_the_person_under_it_at_every_zoom_pan_and_window(peak, 
                     app.handle(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=event.pos,
                                                   button=1))
                     assert app.view.selected == cid and app.follower.cid == cid, (window, cam)
-                    app.aim(cam)        # following moves the camera; the next click here
+                    app.scene.aim(cam, app.fonts, app.lang)   # following moved it: back
                     tried += 1
         # a press on the black bars is nobody's
         pygame.display.set_mode((2000, 800))
