@@ -73,8 +73,7 @@ class App:
         self.load(scenario or "default", seed, lang, speed)
 
     def session(self) -> dict:
-        """What replays this run headless: scenario, seed, simulated time, the operator's
-        commands, and the event-log hash the replay must reproduce."""
+        """What replays this run headless: scenario, seed, time, commands, the log's hash."""
         return {"scenario": str(self.scenario_path), "seed": self.seed,
                 "sim_seconds": self.sim.now, "overrides": list(self.overrides),
                 "event_log_sha256": self.sim.event_log_sha256(),
@@ -99,8 +98,7 @@ class App:
 
     def adopt(self, sim: SimulationPort, lang: str | None = None, speed: float | None = None,
               scenario_name: str | None = None) -> None:
-        """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one
-        (the view state starts over: :meth:`ViewState.after`)."""
+        """Show ``sim`` with fresh layers: a new run, or a jump's replay (ViewState.after)."""
         self.sim = sim
         self.follower.adopt(self.scene, self.overlays.cards)   # nobody followed any more
         snap = self.follower.snapshot(sim)
@@ -115,6 +113,10 @@ class App:
         """The world's scenery and signs again (a new floor plan, language or camera)."""
         self.scene.bake(self.fonts, self.lang)
         self.dashboard.dirty = True
+
+    def look(self, camera) -> None:
+        """Show the world through ``camera`` (only the signs over it are placed again)."""
+        self.scene.aim(camera, self.fonts, self.lang)
 
     # -- input --------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> list[tuple[str, dict]]:
