@@ -14,6 +14,7 @@ draw, flip, ``await asyncio.sleep(0)``.
     python main.py --headless --frames N --screenshot PATH [--scenario PATH] [--seed N]
                    [--speed X]
     python main.py --headless --bench                # last line: frame_ms median=... p95=...
+    python main.py --headless --bench --follow       # ... while following a customer, zoomed in
     python main.py --lang zh                         # Chinese labels
     python main.py --record session.json             # on exit: the commands, and how to
                                                      # replay them with python -m sim run
@@ -60,6 +61,8 @@ def build_parser() -> Parser:
                    help="simulated seconds per real second, 0 (pause) to 600")
     p.add_argument("--bench", action="store_true",
                    help="headless: measure frame times; last line frame_ms median=... p95=...")
+    p.add_argument("--follow", action="store_true",
+                   help="with --bench: measure while following a customer, zoomed in")
     p.add_argument("--lang", choices=LANGS, default="en", help="label language")
     p.add_argument("--commands", metavar="PATH", type=path_arg,
                    help="replay a recorded session (JSON)")
@@ -77,6 +80,8 @@ def parse_args(argv: list[str]) -> dict:
     opts = vars(parser.parse_args(argv))
     if (opts["frames"] or opts["screenshot"] or opts["bench"]) and not opts["headless"]:
         parser.error("--frames/--screenshot/--bench need --headless")
+    if opts["follow"] and not opts["bench"]:
+        parser.error("--follow needs --bench")
     if opts["headless"] and not opts["bench"] and opts["frames"] is None:
         opts["frames"] = 1
     return opts
@@ -183,7 +188,7 @@ async def main(argv: list[str] | None = None) -> int:
     from render.app import DEFAULT_SPEED, App
 
     if opts["bench"]:
-        say(await bench_line(pygame.display.get_surface()))
+        say(await bench_line(pygame.display.get_surface(), opts["follow"]))
         return 0
     try:
         app = App(opts["scenario"], opts["seed"], opts["lang"],
@@ -246,18 +251,21 @@ async def frame_loop(pygame, display, app, frames: int | None, headless: bool) -
     return frame
 
 
-async def bench_line(screen) -> str:
+async def bench_line(screen, follow: bool = False) -> str:
     """The real frame of a crowded factory against the bare-blit ceiling of the same number
-    of people, measured in this run: ``frame_ms median=… p95=… people=… ratio=…``."""
-    from render.benchmark import busy_app, ceiling_frames, real_frames
+    of people, measured in this run: ``frame_ms median=… p95=… people=… ratio=…``; with
+    ``follow`` the camera follows a customer, zoomed in (the line ends ``follow=<id>``)."""
+    from render.benchmark import busy_app, ceiling_frames, follow_one, real_frames
 
     app = busy_app()
+    followed = follow_one(app) if follow else None
     await real_frames(screen, app, 60)                 # warm every cache
     real = await real_frames(screen, app)
     ceiling = await ceiling_frames(screen, app, people=real["people"])
     return (f"frame_ms median={real['median']:.2f} p95={real['p95']:.2f} "
             f"people={real['people']} ceiling_ms={ceiling['median']:.2f} "
-            f"ratio={real['median'] / ceiling['median']:.2f}")
+            f"ratio={real['median'] / ceiling['median']:.2f}"
+            + (f" follow={followed}" if follow else ""))
 
 
 def calm_collector() -> None:

@@ -13,7 +13,10 @@ from collections.abc import Callable
 
 import pygame
 
+from render.camera import OVERVIEW
+from render.follow import zoom_about
 from render.i18n import next_lang
+from render.panel import customer_card
 from render.panel.controls import SHORTCUTS, SPEEDS
 from sim import scenario_names
 
@@ -26,7 +29,11 @@ def from_event(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
     dismiss button, the timeline or the desk; a press on the world (select the customer
     under it); any press while the help page is shown closes it."""
     if event.type == pygame.KEYDOWN:
+        if event.key in FOLLOW_KEYS:
+            return [FOLLOW_KEYS[event.key]]
         return [SHORTCUTS[event.key]] if event.key in SHORTCUTS else []
+    if event.type == pygame.MOUSEWHEEL:
+        return _wheel(app, event)
     if event.type not in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
         return []
     if app.show_help and event.type == pygame.MOUSEBUTTONDOWN:
@@ -35,9 +42,35 @@ def from_event(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
             or app.controls.handle(event) or _world_press(app, event))
 
 
-def _world_press(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
-    if event.type != pygame.MOUSEBUTTONDOWN or not app.camera.sees(event.pos):
+#: the follow-and-zoom keys (free among the desk's SHORTCUTS; listed in the help overlay)
+FOLLOW_KEYS = {pygame.K_f: ("_follow_next", {}), pygame.K_v: ("_overview", {}),
+               pygame.K_HOME: ("_overview", {})}
+
+
+def _wheel(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
+    """The wheel over the world zooms about the mouse (render.display gives it a ``pos``)."""
+    pos = getattr(event, "pos", None) or app.mouse
+    if pos is None or not app.camera.sees(pos) or not event.y:
         return []
+    return [("_zoom", {"by": 1 if event.y > 0 else -1, "pos": tuple(pos)})]
+
+
+def _world_press(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
+    """A press on the world: the overview button, or select (and follow) the customer under
+    it; a drag that began on the world pans it; the release ends the drag."""
+    follower = app.follower
+    if event.type == pygame.MOUSEMOTION:
+        if follower.press is not None and event.buttons and event.buttons[0]:
+            return [("_pan", {"pos": event.pos, "rel": event.rel})]
+        return []
+    if event.type == pygame.MOUSEBUTTONUP:
+        follower.release()
+        return []
+    if event.button not in (1, 2, 3) or not app.camera.sees(event.pos):
+        return []
+    if follower.shown(app.camera) and follower.button.collidepoint(event.pos):
+        return [("_overview", {})]
+    follower.press = event.pos
     return [("_select", {"customer": app.scene.customer_at(event.pos)})]
 
 
@@ -60,9 +93,63 @@ def local_actions(app) -> dict[str, Action]:
         "_help": lambda a: setattr(app, "show_help", not app.show_help),
         "_close_help": lambda a: setattr(app, "show_help", False),
         "_jump": lambda a: jump(app, a["t_s"]),
-        "_select": lambda a: setattr(app.view, "selected", a["customer"]),
-        "_dismiss": lambda a: app.overlays.cards.dismiss(a["card"]),
+        "_select": lambda a: select(app, a["customer"]),
+        "_dismiss": lambda a: dismiss(app, a["card"]),
+        "_follow_next": lambda a: follow_next(app),
+        "_overview": lambda a: overview(app),
+        "_zoom": lambda a: zoom(app, int(a["by"]), a["pos"]),
+        "_pan": lambda a: aim(app, app.follower.drag(app.camera, a["pos"], a["rel"])),
     }
+
+
+def aim(app, camera) -> None:
+    app.scene.aim(camera, app.fonts, app.lang)
+
+
+def show_card(app) -> None:
+    app.follower.show_card(app.snap, app.lang, app.fonts, app.overlays.cards)
+
+
+def select(app, cid: int | None) -> None:
+    """A click on the world: the customer under it is selected and followed."""
+    app.view.selected = cid
+    if cid is not None:
+        app.follower.follow.start(cid, app.camera)
+        app.snap = app.follower.snapshot(app.sim)
+        show_card(app)
+
+
+def follow_next(app) -> None:
+    """Follow the next person to come in (the card says it waits for them)."""
+    snap = app.snap
+    app.follower.follow.wait_for_next([p.id for p in (*snap.people, *snap.departures)])
+    show_card(app)
+
+
+def overview(app) -> None:
+    """Back to the fixed overview: nobody followed, the customer's card gone."""
+    app.follower.follow.stop()
+    app.follower.release()
+    app.overlays.cards.dismiss(customer_card.KEY)
+    aim(app, OVERVIEW)
+
+
+def dismiss(app, key: str) -> None:
+    """Close a card; closing the customer's card stops following them."""
+    app.overlays.cards.dismiss(key)
+    if key == customer_card.KEY:
+        app.follower.follow.stop()
+
+
+def zoom(app, by: int, pos: tuple[int, int]) -> None:
+    """The wheel: zoom about ``pos``; a followed person stays followed at the new zoom."""
+    camera = zoom_about(app.camera, by, pos)
+    f = app.follower.follow
+    if f.on:
+        f.zoom = camera.zoom
+        w, h = camera.view_size
+        f.cx, f.cy = camera.x + w / 2, camera.y + h / 2
+    aim(app, camera)
 
 
 def jump(app, t_s: float) -> None:
@@ -108,3 +195,4 @@ def next_scenario(app) -> None:
 def toggle_lang(app) -> None:
     app.lang = next_lang(app.lang)
     app.bake()
+    show_card(app)

@@ -17,7 +17,6 @@ import pygame
 
 from render.actions import from_event, local_actions
 from render.cadence import Cadence
-from render.camera import Camera
 from render.fonts import Fonts
 from render.overlays import Overlays
 from render.panel.board import Board
@@ -52,6 +51,7 @@ class App:
     background, people_drawn = _part("scene", "background"), _part("scene", "people_drawn")
     dashboard, controls = _part("board", "dashboard"), _part("board", "controls")
     timeline, message = _part("board", "timeline"), _part("overlays", "message")
+    follower = _part("overlays", "follower")    # the followed customer, the camera on them
     frame_budget_s = _part("cadence", "frame_budget_s")
 
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
@@ -73,8 +73,7 @@ class App:
         self.load(scenario or "default", seed, lang, speed)
 
     def session(self) -> dict:
-        """What replays this run headless: scenario, seed, simulated time, the operator's
-        commands, and the event-log hash the replay must reproduce."""
+        """What replays this run headless: scenario, seed, time, commands, the log's hash."""
         return {"scenario": str(self.scenario_path), "seed": self.seed,
                 "sim_seconds": self.sim.now, "overrides": list(self.overrides),
                 "event_log_sha256": self.sim.event_log_sha256(),
@@ -99,10 +98,10 @@ class App:
 
     def adopt(self, sim: SimulationPort, lang: str | None = None, speed: float | None = None,
               scenario_name: str | None = None) -> None:
-        """Show ``sim`` with fresh layers: a new run, or a timeline jump's replay of this one
-        (the view state starts over: :meth:`ViewState.after`)."""
+        """Show ``sim`` with fresh layers: a new run, or a jump's replay (ViewState.after)."""
         self.sim = sim
-        snap = sim.snapshot()
+        self.follower.adopt(self.scene, self.overlays.cards)   # nobody followed any more
+        snap = self.follower.snapshot(sim)
         self.view = ViewState.after(getattr(self, "view", None), snap, lang, speed, scenario_name)
         self.cadence.restart()
         self.scene.adopt(snap)
@@ -115,10 +114,9 @@ class App:
         self.scene.bake(self.fonts, self.lang)
         self.dashboard.dirty = True
 
-    def look(self, camera: Camera) -> None:
-        """Show the world through ``camera``."""
-        self.scene.camera = camera
-        self.bake()
+    def look(self, camera) -> None:
+        """Show the world through ``camera`` (only the signs over it are placed again)."""
+        self.scene.aim(camera, self.fonts, self.lang)
 
     # -- input --------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> list[tuple[str, dict]]:
@@ -145,7 +143,7 @@ class App:
             self.overlays.say(str(e), self.clock)
         except Exception as e:  # noqa: BLE001 -- a core bug must not kill the page
             self.sim_error = f"{type(e).__name__}: {e}"
-        self.snap = self.sim.snapshot()
+        self.snap = self.follower.snapshot(self.sim)
         self.dashboard.dirty = True
 
     # -- the frame ------------------------------------------------------------------------------
@@ -158,12 +156,13 @@ class App:
         cadence = self.cadence
         self.machines.clock = self.clock
         if cadence.begin(self.clock, self.people.busy):
-            self.snap = self.sim.snapshot()
+            self.snap = self.follower.snapshot(self.sim)
         else:
             if not cadence.caught_up:
                 self._catch_up()
             self.people.settle()
         self.people.walk(dt, self.speed)
+        self.follower.step(self.scene, self.snap, dt, self.fonts, self.lang)
         cadence.banded = cadence.quiet and self.dashboard.stepping(self.clock)
         if self.sim_error:
             return
@@ -182,6 +181,7 @@ class App:
         if self.scene.catch_up(self.snap, self.clock):
             self.bake()
         self.board.catch_up(self.snap, self.speed, live=not self.presenter.busy)
+        self.follower.show_card(self.snap, self.lang, self.fonts, self.overlays.cards)
 
     def draw(self, screen: pygame.Surface) -> None:
         """Compose the frame: the world, the panel, then what goes over both."""

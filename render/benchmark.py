@@ -34,6 +34,18 @@ def busy_app() -> App:
     return app
 
 
+def follow_one(app: App) -> int | None:
+    """Follow (as a click would) the seated customer nearest the lobby's middle; their id."""
+    seated = [a for cid, a in app.people.actors.items()
+              if cid >= 0 and not a.leaving and not a.path]
+    if not seated:
+        return None
+    mid = (L.WORLD_W * 0.3, L.WORLD_H * 0.5)
+    a = min(seated, key=lambda a: (a.x - mid[0]) ** 2 + (a.y - mid[1]) ** 2)
+    app.apply("_select", {"customer": a.cid})
+    return a.cid
+
+
 def _settled(app: App) -> bool:
     return sum(1 for a in app.people.actors.values() if a.path) < len(app.people.actors) // 4
 

@@ -8,7 +8,8 @@ that never changes, and :meth:`Display.present` asks pygame for the display surf
 
 Scaling: the largest integer factor while the window holds at least 1x (the pixel art stays
 crisp), a smooth downscale below 1x (a small window still shows everything), black bars
-around.  Mouse events are mapped back to canvas pixels, so every widget works at any size.
+around.  Mouse events are mapped back to canvas pixels, so every widget works at any size;
+the wheel, which carries no position, gets the canvas pixel under the mouse.
 
 In the browser ``set_mode`` flags are forced to 0 and the page keeps the canvas at 1280x720
 (default.tmpl's CSS scales it to the browser window), so presenting is a 1:1 blit there.
@@ -95,6 +96,8 @@ class Display:
 
         Motion and release outside the picture are clamped to its edge, so a slider dragged
         past the picture follows to its end and still lets go."""
+        if event.type == pygame.MOUSEWHEEL:
+            return self.map_wheel(event)
         if event.type not in MOUSE_EVENTS:
             return event
         surface = pygame.display.get_surface()
@@ -109,6 +112,22 @@ class Display:
         attrs["pos"] = self.to_logical(event.pos, rect)
         if "rel" in attrs:
             attrs["rel"] = tuple(round(d * LOGICAL[0] / rect.w) for d in attrs["rel"])
+        return pygame.event.Event(event.type, attrs)
+
+    def map_wheel(self, event: pygame.event.Event,
+                  mouse: tuple[int, int] | None = None) -> pygame.event.Event | None:
+        """A wheel event given the canvas pixel under the mouse as ``pos`` (SDL's wheel
+        event carries none; the world zooms about it).  None: over the black bars."""
+        surface = pygame.display.get_surface()
+        window = mouse if mouse is not None else pygame.mouse.get_pos()
+        attrs = dict(event.dict)
+        if surface is None or surface.get_size() == LOGICAL:
+            attrs["pos"] = tuple(window)
+            return pygame.event.Event(event.type, attrs)
+        rect = fit(surface.get_size())
+        if rect is None or not rect.collidepoint(window):
+            return None
+        attrs["pos"] = self.to_logical(window, rect)
         return pygame.event.Event(event.type, attrs)
 
     @staticmethod

@@ -1,5 +1,6 @@
-"""What is drawn over both the world and the panel: the cards, the tooltip under the mouse,
-a refused command's notice, the help page.
+"""What is drawn over both the world and the panel: the followed customer's marker and the
+overview button, the cards, the tooltip under the mouse, a refused command's notice, the help
+page.
 
 Why here and not in either side: a tooltip names a thing of the world (a customer, a machine:
 found through the scene's camera) or of the panel (a lamp, a gauge), and the help page covers
@@ -12,6 +13,7 @@ import pygame
 
 from render import layout as L
 from render import palette as P
+from render.follow import Follower
 from render.fonts import Fonts
 from render.help import HelpOverlay
 from render.panel import tooltip
@@ -31,6 +33,7 @@ class Overlays:
     def __init__(self, sprites: Sprites) -> None:
         self.help = HelpOverlay(sprites)
         self.cards = CardArea()         # the card area's rules: render/panel/cards.py
+        self.follower = Follower()      # the followed customer: their marker, the camera
         self.message = ""
         self.message_until = 0.0
 
@@ -55,6 +58,7 @@ class Overlays:
              scene: Scene, board: Board, mouse: tuple[int, int] | None) -> bool:
         """Draw what is due over the frame; True when anything was (the panel is then put
         on the screen again next frame)."""
+        self.follower.draw(screen, fonts, view.lang, scene.camera, scene.people)
         over = self.cards.draw(screen, fonts, view.lang)
         if mouse is not None and not view.show_help and not board.controls.dragging:
             lines = (self.hover_lines(scene, view, mouse)

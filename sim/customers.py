@@ -30,7 +30,8 @@ INSIDE = CustomerState.INSIDE  # a module constant: Enum attributes are slow to 
 class Customer:
     __slots__ = ("id", "tier", "concurrency", "vip", "wallet_cents", "initial_wallet_cents",
                  "held_cents", "vip_fee_cents", "patience_s", "arrived_s", "state", "since_s",
-                 "orders", "pending", "active", "delivered", "ended", "reason", "asking")
+                 "orders", "pending", "active", "delivered", "ended", "reason", "asking",
+                 "asked_wait_s", "answer")
 
     def __init__(self, cid: int, tier: str, concurrency: int, vip: bool, wallet_cents: int,
                  patience_s: float, now: float) -> None:
@@ -53,6 +54,8 @@ class Customer:
         self.ended = 0
         self.reason = ""
         self.asking = None                     # the order the 3x breaker asked about
+        self.asked_wait_s = -1.0               # the wait the 3x question named (-1: not asked)
+        self.answer = ""                       # their answer: "stay" | "leave" ("": none yet)
 
     def __repr__(self) -> str:
         return f"Customer({self.id}, {self.tier}, {self.state.value})"

@@ -139,6 +139,8 @@ class WaitBreaker:
         cust.state = ASKED
         cust.since_s = now
         cust.asking = o
+        cust.asked_wait_s = est[0]          # the customer's card words the question with it
+        cust.answer = ""
         self.counts["asked"] += 1
         self.stations[o.model].asks_window.add(now, 1.0)
         self.log.add((now, "ask", cust.id, o.id, est[0], est[1], est[2], trigger))
@@ -160,6 +162,7 @@ class WaitBreaker:
             stays = expected <= cust.patience_s
         self.log.add((now, "answer", cust.id, stays))
         cust.asking = None
+        cust.answer = "stay" if stays else "leave"
         waiting = self.later.pop(cust.id, ())
         if not stays:
             self.leave(cust)

@@ -276,10 +276,11 @@ class Simulation:
         """How far the wait estimates made at submission were from the real waits."""
         return self.estimates.summary()
 
-    def snapshot(self):
+    def snapshot(self, follow: int | None = None):
+        """The model now; with ``follow`` (a customer id) also that customer's card."""
         from sim.snapshot import take
 
-        return take(self)
+        return take(self, follow)
 
     def summary(self, wall_seconds: float = 0.0) -> dict[str, Any]:
         from sim.summary import summarize

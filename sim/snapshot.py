@@ -190,6 +190,9 @@ class Snapshot:
     kpi: Mapping[str, Any]          # key figures (sim.kpi.kpis: one definition with the summary)
     controls: ControlsView
     plan: Mapping[str, Any]         # the day as scripted (see :func:`plan`), for a timeline
+    #: the followed customer's card (:func:`customer_card`), only when a snapshot is asked
+    #: for one (``sim.snapshot(follow=id)``): None otherwise, or when nobody has that id
+    follow: CustomerCard | None = None
 
     def records_since(self, seq: int) -> tuple[tuple, ...]:
         """The records logged after record number ``seq`` up to this snapshot, oldest first.
@@ -209,12 +212,58 @@ class Snapshot:
         return next((a for a in self.alerts if a.name == name), None)
 
 
+@dataclass(frozen=True, slots=True)
+class OrderCard:
+    """One order as its customer is told about it (times in seconds from the snapshot)."""
+
+    id: int
+    model: str
+    label: str                  # the model's display name
+    state: str                  # sim.orders.OrderState values
+    lane: str                   # vip | normal
+    position: int               # place in line, effective lane order, from 1 (0: not queued)
+    vips_may_pass: int          # VIPs to come the ETA lets pass it (normal lane; VIP lane 0)
+    eta_lo_s: float             # starts in eta_lo_s..eta_hi_s (80% range), median eta_s; -1: n/a
+    eta_s: float
+    eta_hi_s: float
+    progress: float             # share of the production call done (running), else 0
+    held_cents: int             # money held for it now
+    price_cents: int
+    ended_cents: int            # settled (delivered) or given back (refunded); 0 otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCard:
+    """The followed customer at the snapshot's instant: who they are, every order, the 3x
+    question and its answer, and how the visit ended."""
+
+    id: int
+    tier: str
+    concurrency: int
+    vip: bool
+    vip_fee_cents: int
+    wallet_cents: int           # spendable now
+    initial_wallet_cents: int
+    held_cents: int
+    state: str                  # inside | asked | rejected | left | done
+    reason: str                 # why turned away (rejected)
+    arrived_s: float
+    since_s: float
+    asked_wait_s: float         # the wait the 3x question named (-1: never asked)
+    answer: str                 # stay | leave ("": not answered)
+    orders: tuple[OrderCard, ...]
+
+    @property
+    def gone(self) -> bool:
+        return self.state in ("rejected", "left", "done")
+
+
 class SimulationPort(Protocol):
     """All the view may call on a simulation: read, command, advance, record the session."""
 
     @property
     def now(self) -> float: ...
-    def snapshot(self) -> Snapshot: ...
+    def snapshot(self, follow: int | None = None) -> Snapshot: ...
     def command(self, name: str, **args: Any) -> Any: ...
     def advance_to(self, t_s: float) -> None: ...
     def recorded_commands(self) -> list: ...
@@ -340,7 +389,96 @@ def _controls(sim) -> ControlsView:
         trace_rate_per_min=(0.0 if sim.arrivals.poisson else sim.arrivals.base_rate_per_min))
 
 
-def take(sim) -> Snapshot:
+_FOLLOWED: dict[int, Any] = {}     # id(sim) -> the customer last followed (kept when gone)
+_REFUNDED = ("refunded_failure", "refunded_abandon", "refunded_cancel")
+
+
+def _find(sim, cid: int):
+    """The customer ``cid``: inside, recently gone, or the one followed before."""
+    cust = sim.customers.get(cid)
+    if cust is None:
+        cust = next((c for c in sim.departures if c.id == cid), None)
+    if cust is None:
+        last = _FOLLOWED.get(id(sim))
+        cust = last if last is not None and last.id == cid else None
+    if cust is not None:
+        _FOLLOWED.clear()       # one run followed at a time: nothing else kept alive
+        _FOLLOWED[id(sim)] = cust
+    return cust
+
+
+class _Overtakers:
+    """A start curve that remembers how many VIPs to come the walk let pass (the
+    ``overtakers`` of :meth:`sim.eta.StartCurve.range`) -- so the card says the number the
+    estimate itself assumed, without a second estimator."""
+
+    def __init__(self, curve) -> None:
+        self.curve = curve
+        self.seen = 0.0
+
+    def __getattr__(self, name: str):
+        return getattr(self.curve, name)
+
+    def range(self, n: int, overtakers: float):
+        self.seen = overtakers
+        return self.curve.range(n, overtakers)
+
+
+def _vips_passing(st, order, now: float) -> int:
+    """How many VIP orders not yet arrived the honest ETA expects to go ahead of ``order``
+    (a normal-lane order) before it starts."""
+    from sim.eta import walk
+
+    lanes = st.lanes
+    vip = [o for t, o in lanes.vip if o.qtoken == t]
+    normal = [o for t, o in lanes.normal if o.qtoken == t]
+    curve = _Overtakers(st.start_curve(now))
+    walk(vip, normal, now, lanes.aging_s, st.batch_max, st.vip_rate_per_s(now), curve,
+         want=order)
+    return round(curve.seen)
+
+
+def customer_card(sim, stations: tuple[StationView, ...], cid: int) -> CustomerCard | None:
+    """The card of customer ``cid`` (None: no such customer in sight).  Worked out for the
+    followed customer only, so the snapshot stays cheap: a lane scan per queued order."""
+    cust = _find(sim, cid)
+    if cust is None:
+        return None
+    now = sim.engine.now
+    by_name = {st.name: st for st in stations}
+    orders = []
+    for o in cust.orders:
+        st = by_name.get(o.model)
+        state = str(o.state)
+        pos, may_pass, eta = 0, 0, (-1.0, -1.0, -1.0)
+        if st is not None and state == "queued":
+            pos = next((i for i, q in enumerate(st.queue) if q is o), -1) + 1
+            if pos:
+                med = st.est_start_s[pos - 1] if pos <= len(st.est_start_s) else now
+                lo_t, hi_t = st.est_start_lo_s, st.est_start_hi_s
+                lo = lo_t[pos - 1] if pos <= len(lo_t) else med
+                hi = hi_t[pos - 1] if pos <= len(hi_t) else med
+                eta = (max(0.0, lo - now), max(0.0, med - now), max(0.0, hi - now))
+            if not o.vip and pos:
+                may_pass = _vips_passing(sim.stations[o.model], o, now)
+        progress = 0.0
+        slot = o.slot
+        if state == "running" and slot is not None and slot.call is not None:
+            call = slot.call
+            span = call.end_s - call.start_s
+            progress = min(1.0, max(0.0, (now - call.start_s) / span)) if span > 0 else 1.0
+        held = o.submitted_s >= 0.0       # its price was held when it went in
+        ended = o.price_cents if held and (state == "delivered" or state in _REFUNDED) else 0
+        orders.append(OrderCard(
+            o.id, o.model, st.label if st is not None else o.model, state, o.lane, pos,
+            may_pass, *eta, progress, o.held_cents, o.price_cents, ended))
+    return CustomerCard(
+        cust.id, cust.tier, cust.concurrency, cust.vip, cust.vip_fee_cents, cust.wallet_cents,
+        cust.initial_wallet_cents, cust.held_cents, str(cust.state), cust.reason,
+        cust.arrived_s, cust.since_s, cust.asked_wait_s, cust.answer, tuple(orders))
+
+
+def take(sim, follow: int | None = None) -> Snapshot:
     from sim.kpi import kpis, money
 
     stations = tuple(station_view(sim, st) for st in sim.stations.values())
@@ -356,4 +494,5 @@ def take(sim) -> Snapshot:
         alerts=tuple(AlertView(a.name, a.threshold, a.active, a.since_s, a.value)
                      for a in sim.alerts.items.values()),
         ticker=tuple(sim.log.recent(TICKER_RECORDS)), kpi=MappingProxyType(k),
-        controls=_controls(sim), plan=plan(sim))
+        controls=_controls(sim), plan=plan(sim),
+        follow=None if follow is None else customer_card(sim, stations, follow))

@@ -68,6 +68,8 @@ class CardArea:
 
     def __init__(self) -> None:
         self.cards: list[Card] = []
+        self._drawn: tuple = ()                 # (cards, lang) drawn last frame
+        self._made: dict[str, tuple] = {}       # key -> ((card, lang, size), its surface)
 
     def show(self, card: Card) -> None:
         """Dock ``card`` (replacing the card of the same key, else after the others)."""
@@ -105,24 +107,51 @@ class CardArea:
                 if button.collidepoint(event.pos)][:1]
 
     def draw(self, screen: pygame.Surface, fonts: Fonts, lang: str) -> bool:
-        """Draw every card; True when any was drawn."""
+        """Draw every card; True when the cards shown changed since the last frame (the
+        panel under them is then put on the screen again: a card that shrank or went must
+        not leave its pixels behind).  Each card is drawn once into a surface of its own
+        and blitted while it stays the same (a followed customer's card is on screen for
+        minutes)."""
+        shown = (tuple(self.cards), lang)
+        changed = shown != self._drawn
+        self._drawn = shown
         if not self.cards:
-            return False
+            self._made = {}
+            return changed
+        made = {}
+        for card, rect, button, lines in self.layout(lang):
+            key = (card, lang, rect.size, lines)
+            hit = self._made.get(card.key)
+            surf = hit[1] if hit is not None and hit[0] == key else \
+                self._paint(fonts, card, rect, button, lines, lang)
+            made[card.key] = (key, surf)
+            screen.blit(surf, rect.inflate(4, 4))
+        self._made = made
+        return changed
+
+    @staticmethod
+    def _paint(fonts: Fonts, card: Card, rect: pygame.Rect, button: pygame.Rect, shown: int,
+               lang: str) -> pygame.Surface:
+        """One card, its 2-pixel black rim included, on a surface of its own."""
         line = pitch(lang)
-        for card, rect, button, shown in self.layout(lang):
-            screen.fill(P.BLACK, rect.inflate(4, 4))
-            screen.fill(P.NIGHT, rect)
-            screen.fill(card.accent, pygame.Rect(rect.x, rect.y, rect.w, 2))
-            inner = rect.w - 2 * PAD
-            texts = [(fit(fonts, card.title, inner - BUTTON - PAD), card.accent)]
-            lines = list(card.lines[:shown])
-            if shown < len(card.lines) and lines:
-                lines[-1] = ELLIPSIS
-            texts += [(fit(fonts, t, inner), P.CLOUD) for t in lines]
-            screen.fblits([(fonts.label(t, c), (rect.x + PAD, rect.y + PAD + i * line))
-                           for i, (t, c) in enumerate(texts)])
-            _cross(screen, button)
-        return bool(self.cards)
+        outer = rect.inflate(4, 4)
+        surf = pygame.Surface(outer.size)
+        if pygame.display.get_surface() is not None:
+            surf = surf.convert()
+        surf.fill(P.BLACK)
+        inner_rect = rect.move(-outer.x, -outer.y)
+        surf.fill(P.NIGHT, inner_rect)
+        surf.fill(card.accent, pygame.Rect(inner_rect.x, inner_rect.y, inner_rect.w, 2))
+        inner = rect.w - 2 * PAD
+        texts = [(fit(fonts, card.title, inner - BUTTON - PAD), card.accent)]
+        lines = list(card.lines[:shown])
+        if shown < len(card.lines) and lines:
+            lines[-1] = ELLIPSIS
+        texts += [(fit(fonts, t, inner), P.CLOUD) for t in lines]
+        surf.fblits([(fonts.label(t, c), (inner_rect.x + PAD, inner_rect.y + PAD + i * line))
+                     for i, (t, c) in enumerate(texts)])
+        _cross(surf, button.move(-outer.x, -outer.y))
+        return surf
 
 
 def _cross(screen: pygame.Surface, button: pygame.Rect) -> None:

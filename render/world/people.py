@@ -200,7 +200,7 @@ class People:
         for cid, seat in seating.seats.items():
             a = actors.get(cid)
             if a is None:
-                if cid in vanished or len(actors) >= MAX_ACTORS:
+                if cid in vanished or (len(actors) >= MAX_ACTORS and cid != seating.pinned):
                     continue
                 a = self._arrive(cid, seat[0], place_of[cid])
             elif a.leaving:
@@ -228,7 +228,7 @@ class People:
         """Walk ``a`` to its new spot: always within its place (one step up the queue), to
         another place while the walker budget lasts; else take it off the picture (False)."""
         if a.place != place or a.absorb:
-            if self._room <= 0:
+            if self._room <= 0 and a.cid != self.seating.pinned:  # the followed one walks
                 self._remove(a)
                 return False
             self._room -= 1
@@ -312,10 +312,10 @@ class People:
                 continue
             seen.add(cid)
             a = self.actors.get(cid)
-            room = self._room > 0 and self.n_leaving < MAX_LEAVING
+            room = (self._room > 0 and self.n_leaving < MAX_LEAVING) or cid == self.seating.pinned
             self._room -= room
             if a is None:
-                if not room or len(self.actors) >= MAX_ACTORS:
+                if not room or (len(self.actors) >= MAX_ACTORS and cid != self.seating.pinned):
                     continue
                 a = self._spawn(cid, person.tier, person.vip)
                 if person.state == "rejected":

@@ -49,6 +49,14 @@ class Scene:
         self.background = background.build_world(groups, self.sprites).convert()
         self.labels = background.world_labels(fonts, lang, groups, self.camera)
 
+    def aim(self, camera: Camera, fonts: Fonts, lang: str) -> None:
+        """Move the camera (following, the wheel, a drag): only the signs over the world are
+        placed again, the scenery stays."""
+        if camera != self.camera:
+            self.camera = camera
+            groups = list(self.machines.groups.values())
+            self.labels = background.world_labels(fonts, lang, groups, camera)
+
     def catch_up(self, snap: Snapshot, clock: float) -> bool:
         """Bring the layers up to a snapshot; True when the floor plan changed (bake again)."""
         replanned = self.machines.replan(snap)

@@ -38,6 +38,7 @@ class Seating:
         self.snap = None                        # the snapshot the plan was made from
         self.who: dict[int, object] = {}        # customer id -> the customer (live, read-only)
         self.asked: tuple | None = None         # (since_s, id) of the longest-asked customer
+        self.pinned: int | None = None          # the followed customer: always given a spot
         self._best: dict[int, list] = {}
         self._lanes: tuple[list, list] = ([], [])
 
@@ -134,7 +135,7 @@ class Seating:
             person = others[cid]
             members[L.GALLERY_PLACE if any(o.state == "running" for o in person.orders)
                     else L.CARPET_PLACE if person.vip else L.BENCH].append(cid)
-        self.spot_of = _allocate(self.spot_of, members, self.compact)
+        self.spot_of = _allocate(self.spot_of, members, self.compact, self.pinned)
         self.place_of = {cid: name for name, cids in members.items() for cid in cids}
         self.counts = {name: len(cids) for name, cids in members.items()}
         seats = {}
@@ -170,12 +171,14 @@ def _bar(info: list, now: float) -> tuple[int, int]:
 
 
 def _allocate(old: dict[int, tuple[str, int]], members: dict[str, list[int]],
-              compact: bool) -> dict[int, tuple[str, int]]:
+              compact: bool, pinned: int | None = None) -> dict[int, tuple[str, int]]:
     """Sticky spots: (place, index) per customer who fits, for ``members`` in priority order.
 
     A customer keeps a spot while staying in its place; with ``compact`` everybody behind a
     free spot steps one spot forward (the queue moving up, one step per plan, never a jump);
-    free spots go to the first customers without one; the rest are the place's badge.
+    free spots go to the first customers without one; the rest are the place's badge.  The
+    ``pinned`` customer (the followed one) is never in a badge: without a free spot they take
+    the last spot of their place, whose holder joins the badge instead.
     """
     new: dict[int, tuple[str, int]] = {}
     for name, cids in members.items():
@@ -198,6 +201,8 @@ def _allocate(old: dict[int, tuple[str, int]], members: dict[str, list[int]],
             if i is None:
                 break
             holder[i] = cid
+        if pinned is not None and pinned in waiting and pinned not in holder and n_spots:
+            holder[n_spots - 1] = pinned
         for i, cid in enumerate(holder):
             if cid is not None:
                 new[cid] = (name, i)

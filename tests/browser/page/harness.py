@@ -301,4 +301,22 @@ def _app_state(app):
                            for st in app.snap.stations},
             "controls": _plain(app.snap.controls),
             "sliders": sliders, "buttons": buttons,
-            "labels": [b.label() for b in app.controls.buttons.values()]}
+            "labels": [b.label() for b in app.controls.buttons.values()],
+            "follow": _follow_state(app)}
+
+
+def _follow_state(app):
+    """Who is followed (issue 22), the camera, the customer's card as shown and where the
+    followed person is on the canvas."""
+    follower = getattr(app, "follower", None)
+    if follower is None:
+        return None
+    f = follower.follow
+    card = next((c for c in app.overlays.cards.cards if c.key == "customer"), None)
+    actor = app.people.actors.get(f.cid) if f.cid is not None else None
+    cam = app.camera
+    return {"cid": f.cid, "after": f.after, "on": f.on, "camera": [cam.zoom, cam.x, cam.y],
+            "card": None if card is None else [card.title, *card.lines],
+            "state": None if app.snap.follow is None else app.snap.follow.state,
+            "at": None if actor is None else list(cam.to_screen(actor.x, actor.y - 6)),
+            "feet": None if actor is None else [actor.x, actor.y]}
