@@ -226,7 +226,7 @@ async def main(argv: list[str] | None = None) -> int:
         return 2
     if opts["open_link"] is not None:
         open_at_playhead(app, opts["playhead"], opts["link_problem"], opts["headless"])
-    app.share_base = opts["share_base"] or DEFAULT_BASE
+    app.share_base = opts["share_base"] or page_base() or DEFAULT_BASE
     calm_collector()
     code = 0
     try:
@@ -270,6 +270,27 @@ def page_link_args() -> list[str]:
         except Exception:  # noqa: BLE001
             return []
     return ["--open-link", href] if f"{LINK_KEY}=" in href else []
+
+
+def page_base() -> str | None:
+    """In the browser, the page's own address (without query or fragment): where a link
+    made there points.  None natively."""
+    if sys.platform != "emscripten":
+        return None
+    href = ""
+    try:
+        import js  # Pyodide
+
+        href = str(js.location.origin) + str(js.location.pathname)
+    except Exception:  # noqa: BLE001 -- pygbag: its bridge to the page
+        try:
+            import platform
+
+            loc = platform.window.location
+            href = str(loc.origin) + str(loc.pathname)
+        except Exception:  # noqa: BLE001
+            return None
+    return href or None
 
 
 def open_at_playhead(app, at_s: float, problem: str, headless: bool) -> None:
