@@ -73,7 +73,8 @@ def _times(page) -> str:
     return f"Pyodide {t['pyodide'] / 1000:.1f} s, unpacked {t['unpacked'] / 1000:.1f} s"
 
 
-def test_the_site_builds_and_runs_offline_from_a_plain_static_server(pyodide_dir, tmp_path):
+def test_the_site_builds_and_runs_offline_from_a_plain_static_server(browser_context,
+                                                                      tmp_path):
     out = tmp_path / "site"
     proc = subprocess.run([sys.executable, "tools/build_site.py", "--out", str(out)],
                           cwd=bp.ROOT, capture_output=True, text=True, timeout=300)
@@ -89,8 +90,9 @@ def test_the_site_builds_and_runs_offline_from_a_plain_static_server(pyodide_dir
     size = sum((out / f).stat().st_size for f in files)
 
     foreign, seen = [], []
-    with _http_server(out) as base, bp.launch() as chromium:
-        context = chromium.new_context(viewport=bp.VIEWPORT)
+    with _http_server(out) as base:
+        # a context of its own: an empty cache (cold), then the same context again (warm)
+        context = browser_context.browser.new_context(viewport=bp.VIEWPORT)
         context.route(lambda url: not url.startswith(base + "/"),
                       lambda route: (foreign.append(route.request.url),
                                      route.abort("blockedbyclient")))
