@@ -50,12 +50,12 @@ BREAKER_MULTIPLIER = 5.0    # patient enough that 400-440 customers are inside
 # in the browser); a name that no longer exists is reported, not fatal.
 SECTIONS = (
     "sim.simulation:Simulation.advance_to", "sim.simulation:Simulation.snapshot",
-    "render.people:People.walk", "render.people:People.settle",
-    "render.people:People.retarget", "render.machines:Machines.update",
-    "render.dashboard:Dashboard.update", "render.dashboard:Dashboard.step",
-    "render.dashboard:Dashboard.redraw", "render.people:People.draw",
-    "render.machines:Machines.draw", "render.controls:Controls.paint",
-    "render.machines:Machines.draw_headers", "pygame.transform:scale", "gc",
+    "render.world.people:People.walk", "render.world.people:People.settle",
+    "render.world.people:People.retarget", "render.world.machines:Machines.update",
+    "render.panel.dashboard:Dashboard.update", "render.panel.dashboard:Dashboard.step",
+    "render.panel.dashboard:Dashboard.redraw", "render.world.people:People.draw",
+    "render.world.machines:Machines.draw", "render.panel.controls:Controls.paint",
+    "render.world.machines:Machines.draw_headers", "pygame.transform:scale", "gc",
 )
 HOLD_SPEED = "import render.presenter as p; p.Presenter.ease = lambda self, sim, speed: speed"
 

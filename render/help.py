@@ -2,7 +2,7 @@
 
 Why the legend draws the real sprites: a stakeholder asks "what is the orange box?" while
 pointing at the screen, so the answer must show the very pixels of the scene (from
-:class:`~render.sprites.Sprites` and the machines' overlays), not a description of them.  The
+:class:`~render.world.sprites.Sprites` and the machines' overlays), not a description of them.  The
 glossary gives the terms the dashboard uses (3x breaker, p95, dropout, service level ...) one
 definition in both languages.
 
@@ -18,9 +18,9 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
-from render.machines import Machines, Overlays
-from render.people import wait_bar
-from render.sprites import Sprites
+from render.world.machines import Machines, Overlays
+from render.world.people import wait_bar
+from render.world.sprites import Sprites
 from sim import Snapshot
 
 KEYS = ("help_space", "help_speed", "help_model", "help_outage", "help_dispatch",

@@ -1,9 +1,9 @@
 """Where everything is: screen regions and the places of the world, in one module.
 
 Why one module: the background, the people and the tooltips must agree on where a bench or a
-machine is.  The world is drawn on a small logical surface (``WORLD_W`` x ``WORLD_H``) scaled
-by ``SCALE`` with nearest neighbour; panels and text are drawn at screen resolution so the
-16 px pixel font stays crisp.
+machine is.  The world is drawn on a small logical surface (``WORLD_W`` x ``WORLD_H``) shown
+in ``WORLD_RECT`` through the camera (:mod:`render.camera`) with nearest neighbour; panels and
+text are drawn at screen resolution so the 16 px pixel font stays crisp.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import pygame
 
 SCREEN_W, SCREEN_H = 1280, 720
-SCALE = 2
 WORLD_W, WORLD_H = 432, 252
-WORLD_RECT = pygame.Rect(0, 0, WORLD_W * SCALE, WORLD_H * SCALE)       # 864 x 504
+#: where the world is shown: at the overview each world pixel is 2x2 screen pixels
+WORLD_RECT = pygame.Rect(0, 0, WORLD_W * 2, WORLD_H * 2)       # 864 x 504
 PANEL_RECT = pygame.Rect(WORLD_RECT.right, 0, SCREEN_W - WORLD_RECT.right, SCREEN_H)
-# the presenter's timeline strip (render/timeline.py draws inside it), then the desk
+# the presenter's timeline strip (render/panel/timeline.py draws inside it), then the desk
 TIMELINE_RECT = pygame.Rect(0, WORLD_RECT.bottom, WORLD_RECT.width, 44)
 CONTROLS_RECT = pygame.Rect(0, TIMELINE_RECT.bottom, WORLD_RECT.width,
                             SCREEN_H - TIMELINE_RECT.bottom)
@@ -263,11 +263,3 @@ def plan_groups(stations: list[tuple]) -> list[Group]:
         groups.append(g)
         y = g.bottom + gap
     return groups
-
-
-def to_screen(x: float, y: float) -> tuple[int, int]:
-    return int(x * SCALE) + WORLD_RECT.x, int(y * SCALE) + WORLD_RECT.y
-
-
-def to_world(sx: int, sy: int) -> tuple[float, float]:
-    return (sx - WORLD_RECT.x) / SCALE, (sy - WORLD_RECT.y) / SCALE

@@ -23,6 +23,18 @@ class ViewState:
     show_help: bool = False
     scenario_name: str = ""
     sim_error: str = ""             # a core fault, shown instead of crashing the page
+    selected: int | None = None     # the customer last clicked on in the world
+
+    @classmethod
+    def after(cls, last: ViewState | None, snap: Snapshot, lang: str | None = None,
+              speed: float | None = None, scenario_name: str | None = None) -> ViewState:
+        """The view of a new run (or a jump's replay): it starts over (first model selected,
+        no fault) but for what is given or, when not given, was shown before: language,
+        speed, help, scenario name."""
+        return cls(snap, lang or last.lang, last.speed if speed is None else speed,
+                   model=snap.stations[0].name, show_help=bool(last and last.show_help),
+                   scenario_name=scenario_name if scenario_name is not None
+                   else last.scenario_name)
 
     def station(self, name: str | None = None) -> StationView:
         """The selected model's station (or the named one)."""

@@ -29,7 +29,7 @@ Old keys stay as aliases (:data:`KPI_ALIASES`): ``service_level`` is ``service_l
 ``wait_p95_window_s`` is ``window_s``, the window's length (not a wait).
 
 A headline tile is green only when its figure meets its target *and* no alert that
-contradicts it is on (:data:`CONTRADICTED_BY`, read by :mod:`render.kpistrip`): the strip
+contradicts it is on (:data:`CONTRADICTED_BY`, read by :mod:`render.panel.kpistrip`): the strip
 and the lamps never tell two stories.
 """
 

@@ -21,7 +21,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as hs  # noqa: E402
 
-from render.kpistrip import tiles  # noqa: E402
+from render.panel.kpistrip import tiles  # noqa: E402
 from sim import Simulation, load_scenario  # noqa: E402
 
 #: (tile, alert): the tile may not be green while the alert is on

@@ -68,7 +68,7 @@ def test_budget_may_return_the_operators_rentals():
 
 
 def test_the_ticker_says_why_slots_went_back():
-    from render.ticker import line
+    from render.panel.ticker import line
 
     for reason, en in (("autoscaler_low_load", "autoscaler: load low"),
                        ("budget", "rental budget used up"), ("operator", "operator")):

@@ -20,8 +20,8 @@ import pytest
 import main as app_main
 from render import layout as L
 from render.app import App
-from render.controls import Controls
 from render.display import LOGICAL, Display, fit
+from render.panel.controls import Controls
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BLACK = (0, 0, 0)

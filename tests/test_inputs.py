@@ -358,7 +358,7 @@ def test_label_charset_is_covered_by_the_font():
 # --------------------------------------------------------- issue 10: parser and imports
 def project_imports() -> dict[str, set[str]]:
     """module -> project modules it imports (anywhere in the file, function bodies too)."""
-    files = [*ROOT.glob("sim/*.py"), *ROOT.glob("planning/*.py"), *ROOT.glob("render/*.py"),
+    files = [*ROOT.glob("sim/*.py"), *ROOT.glob("planning/*.py"), *ROOT.glob("render/**/*.py"),
              ROOT / "main.py"]
     names = {}
     for f in files:

@@ -91,7 +91,7 @@ FORBIDDEN = re.compile(r"^\s*(import|from)\s+(numpy|threading|multiprocessing|su
 
 
 def test_browser_path_imports_nothing_forbidden():
-    files = [ROOT / "main.py", *sorted((ROOT / "render").glob("*.py"))]
+    files = [ROOT / "main.py", *sorted((ROOT / "render").rglob("*.py"))]
     for f in files:
         assert not FORBIDDEN.search(f.read_text(encoding="utf-8")), f
     code = ("import sys, main, render.app, render.benchmark; "

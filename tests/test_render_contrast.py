@@ -105,7 +105,7 @@ def peak_frame(canvas, scenario: str, t_s: float, lang: str) -> list[tuple]:
     lamp = app.dashboard.lamps[0][0]
     app.mouse = (L.PANEL_RECT.x + lamp.centerx, L.PANEL_RECT.y + lamp.centery)
     Canvas.pairs = []
-    app._bake()                     # the signs and the timeline, baked again while recording
+    app.bake()                      # the signs and the timeline, baked again while recording
     app.timeline._key = None
     app.controls.dirty = True
     app.dashboard.redraw(app.view, app.clock)

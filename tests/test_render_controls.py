@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from render import layout as L  # noqa: E402
 from render import palette as P  # noqa: E402
 from render.app import App  # noqa: E402
-from render.controls import Controls  # noqa: E402
+from render.panel.controls import Controls  # noqa: E402
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def test_person_tooltip(app, screen):
     inside = [a for a in app.people.actors.values() if not a.leaving]
     assert inside
     a = max(inside, key=lambda a: a.y)   # front-most, so nobody stands in front of it
-    pos = L.to_screen(a.x, a.y - 6)
+    pos = app.camera.to_screen(a.x, a.y - 6)
     lines = app.hover_lines(pos)
     assert lines and lines[0] == f"customer #{a.cid}"
     assert any(line.startswith("wallet $") for line in lines)
@@ -208,7 +208,7 @@ def test_person_tooltip(app, screen):
 def test_machine_tooltip(app, screen):
     g = app.machines.groups["image"]
     x, y = g.cell(False, 0)
-    pos = L.to_screen(x + 4, y + 4)
+    pos = app.camera.to_screen(x + 4, y + 4)
     lines = app.hover_lines(pos)
     assert lines and lines[0].startswith("SD1.5 slot 0")
     assert lines[1] == "idle: no order waiting"       # in words, not "state: idle"
@@ -217,7 +217,7 @@ def test_machine_tooltip(app, screen):
 
 
 def test_no_tooltip_over_empty_floor(app):
-    assert app.hover_lines(L.to_screen(300, 246)) is None
+    assert app.hover_lines(app.camera.to_screen(300, 246)) is None
     assert app.hover_lines((L.SCREEN_W - 5, 5)) is None
 
 

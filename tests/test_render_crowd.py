@@ -15,6 +15,7 @@ import pytest
 
 from render import layout as L
 from render.app import App
+from render.camera import OVERVIEW
 
 PEAKS = {  # scenario, speed, simulated s, language: the busiest moment of each scene
     "rush-hour-x600": ("rush-hour", 600.0, 12550.0, "en"),   # 3h29m: the flash crowd
@@ -61,7 +62,7 @@ def frames(screen):
         app = App(scenario, speed=speed, lang=lang)
         play_to(app, t_s)
         # a frame whose seating plan is made from the snapshot the app holds
-        while app._snapped or not app._caught_up or app.people.busy:
+        while app.cadence.snapped or not app.cadence.caught_up or app.people.busy:
             app.step(1 / 60)
         world, shown = Recorder((L.WORLD_W, L.WORLD_H)), Recorder((L.SCREEN_W, L.SCREEN_H))
         app.world = world
@@ -94,8 +95,7 @@ def people_layer(app: App, calls) -> list[pygame.Rect]:
 
 
 def to_screen(rect: pygame.Rect) -> pygame.Rect:
-    x, y = L.to_screen(rect.x, rect.y)
-    return pygame.Rect(x, y, rect.w * L.SCALE, rect.h * L.SCALE)
+    return OVERVIEW.rect_to_screen(rect)
 
 
 @pytest.mark.parametrize("peak", list(PEAKS))

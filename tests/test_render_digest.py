@@ -14,7 +14,6 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
 
-from render import layout as L  # noqa: E402
 from render.app import App  # noqa: E402
 
 
@@ -59,11 +58,11 @@ def test_draw_and_hover_leave_the_simulation_unchanged(screen):
     app.draw(screen)
     before = digest(app.sim)
     for a in list(app.people.actors.values())[:20]:
-        app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=L.to_screen(a.x, a.y - 5),
+        app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=app.camera.to_screen(a.x, a.y - 5),
                                       rel=(0, 0), buttons=(0, 0, 0)))
         app.draw(screen)
     g = app.machines.groups["image"]
-    app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=L.to_screen(*g.cell(False, 0)),
+    app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=app.camera.to_screen(*g.cell(False, 0)),
                                   rel=(0, 0), buttons=(0, 0, 0)))
     app.draw(screen)
     app.show_help = True

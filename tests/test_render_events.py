@@ -17,9 +17,9 @@ import pytest
 import sim
 from render import layout as L
 from render import palette as P
-from render import tooltip
 from render.app import App
-from render.ticker import RATE_WINDOW_S, Ticker
+from render.panel import tooltip
+from render.panel.ticker import RATE_WINDOW_S, Ticker
 
 SCENARIOS = "tests/scenarios/models-{}.toml"
 DOWN_SCREEN = P.RED_DARK        # the screen of a machine whose model is down
@@ -32,7 +32,7 @@ def frames(app: App, screen, n: int = 3) -> None:
 
 
 def screen_of(app: App, world_xy: tuple[int, int]) -> tuple[int, int, int]:
-    return tuple(pygame.display.get_surface().get_at(L.to_screen(*world_xy)))[:3]
+    return tuple(pygame.display.get_surface().get_at(app.camera.to_screen(*world_xy)))[:3]
 
 
 def machine_screens(app: App, model: str) -> dict[tuple, tuple[int, int, int]]:
@@ -61,13 +61,10 @@ def test_machines_of_a_model_in_outage_are_drawn_broken_with_a_banner(screen):
     text, rect = app.machines.banners["image"]
     assert text == "OUTAGE · back in ~10 min"          # after the header's "SD1.5 image"
     group = app.machines.groups["image"]
-    header = pygame.Rect(L.to_screen(*group.header.topleft),
-                         (group.header.w * L.SCALE, group.header.h * L.SCALE))
+    header = app.camera.rect_to_screen(group.header)
     assert header.contains(rect)                         # in the header: no machine hidden
     for _, cell in app.machines.drawn.values():             # world pixels
-        on_screen = pygame.Rect(L.to_screen(cell.x, cell.y), (cell.w * L.SCALE,
-                                                              cell.h * L.SCALE))
-        assert not rect.colliderect(on_screen)
+        assert not rect.colliderect(app.camera.rect_to_screen(cell))
     assert tuple(screen.get_at(rect.topleft))[:3] == P.RED           # the plate's red edge
     assert tuple(screen.get_at((rect.x + 3, rect.y + 3)))[:3] == P.RED_DARK
     assert set(app.machines.banners) == {"image"}
@@ -201,7 +198,7 @@ def test_machine_tooltip_says_what_it_makes(screen):
     app = App("outage", speed=30.0, lang="en")
     app.sim.advance_to(4000.0)
     frames(app, screen, 30)
-    at = {name: L.to_screen(*g.cell(False, 0)) for name, g in app.machines.groups.items()}
+    at = {name: app.camera.to_screen(*g.cell(False, 0)) for name, g in app.machines.groups.items()}
     assert app.hover_lines(at["image"])[:2] == ["SD1.5 slot 0",
                                                 "down: SD1.5 outage, back in ~13 min"]
     assert app.hover_lines(at["video"])[:3] == ["VideoGen slot 0",

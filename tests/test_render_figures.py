@@ -15,11 +15,11 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from render import dashboard as D  # noqa: E402
-from render import tooltip  # noqa: E402
 from render.app import App  # noqa: E402
 from render.fonts import Fonts  # noqa: E402
-from render.machines import is_down  # noqa: E402
+from render.panel import dashboard as D  # noqa: E402
+from render.panel import tooltip  # noqa: E402
+from render.world.machines import is_down  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -128,7 +128,7 @@ def test_in_an_outage_the_running_calls_are_the_machines_drawn_running():
         app.machines.replan(app.snap)
         app.machines.update(app.snap, 0.0)
         canvas = pygame.Surface((1280, 720))
-        app._snapped = False
+        app.cadence.snapped = False
         app.draw(canvas)
         running = sum(1 for (name, _, _), (look, _) in app.machines.drawn.items()
                       if name == "image" and look == "down_busy")

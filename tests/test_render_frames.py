@@ -14,7 +14,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from render.app import SNAP_EVERY_S, App, scenario_names  # noqa: E402
+from render.app import App, scenario_names  # noqa: E402
+from render.cadence import SNAP_EVERY_S  # noqa: E402
 
 
 def run(app: App, screen, frames: int) -> None:

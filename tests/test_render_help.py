@@ -9,7 +9,7 @@ import pytest
 from render import help as H
 from render.fonts import Fonts
 from render.i18n import STRINGS, tr
-from render.sprites import Sprites
+from render.world.sprites import Sprites
 
 
 def _contains(big: pygame.Surface, small: pygame.Surface, at: tuple[int, int]) -> bool:

@@ -12,8 +12,8 @@ import random
 
 import pygame
 
-from render import sprites as S
 from render.fonts import Fonts
+from render.world import sprites as S
 
 
 def _backdrop(size: tuple[int, int]) -> pygame.Surface:

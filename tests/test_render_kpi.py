@@ -19,13 +19,13 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from render import dashboard as D  # noqa: E402
 from render import layout as L  # noqa: E402
 from render import palette as P  # noqa: E402
 from render.app import App  # noqa: E402
 from render.fonts import Fonts  # noqa: E402
 from render.i18n import tr  # noqa: E402
-from render.ticker import clock, line  # noqa: E402
+from render.panel import dashboard as D  # noqa: E402
+from render.panel.ticker import clock, line  # noqa: E402
 
 HOUR = 3600.0
 SCENARIOS = pathlib.Path(__file__).resolve().parent / "scenarios"
@@ -182,7 +182,7 @@ def test_chinese_rows_have_room_between_them(lang, least, screen, monkeypatch):
 
 
 def test_a_rental_budget_shows_what_is_left_in_the_tile():
-    from render.kpistrip import tiles
+    from render.panel.kpistrip import tiles
 
     kpi = {"wait_p95_s": 60.0, "rental_cost_cents": 1928, "rental_revenue_cents": 5000,
            "service_level": 0.9, "target_share": 0.95, "target_wait_s": 900.0,

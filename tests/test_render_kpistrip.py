@@ -13,7 +13,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pytest  # noqa: E402
 
 from render.fonts import Fonts  # noqa: E402
-from render.kpistrip import GRID, tiles  # noqa: E402
+from render.panel.kpistrip import GRID, tiles  # noqa: E402
 from sim import Simulation, load_scenario  # noqa: E402
 
 KPI = {"wait_p95_s": 60.0, "rental_cost_cents": 0, "rental_revenue_cents": 0,
@@ -64,7 +64,7 @@ def test_profit_reads_one_snapshot_value_across_the_repaint_bands(screen, monkey
     """The panel repaints in bands on different frames; the snapshot may change between
     them, but the money line's profit and the profit sparkline's live value are one."""
     from render.app import App
-    from render.ticker import money
+    from render.panel.ticker import money
 
     app = App("rush-hour", speed=600.0)
     app.sim.advance_to(3.4 * 3600 + 37)

@@ -113,7 +113,7 @@ def test_a_jump_forgets_what_was_owed(screen):
 def test_the_header_says_when_the_machine_plays_slower_than_asked(screen, monkeypatch):
     """Past the cap of what may be owed, playback is given up; the header then shows the
     speed actually kept beside the asked one (here one slice of eight a frame: x75)."""
-    from render import dashboard as D
+    from render.panel import dashboard as D
 
     texts: list[str] = []
     real = D.Dashboard._text

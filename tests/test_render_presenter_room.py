@@ -16,9 +16,9 @@ from render import layout as L  # noqa: E402
 from render import presenter as PR  # noqa: E402
 from render import timeline as TL  # noqa: E402
 from render.app import App  # noqa: E402
-from render.people import BAR_COLORS, wait_bar  # noqa: E402
-from render.seating import BAR_STEPS  # noqa: E402
-from render.sprites import Sprites  # noqa: E402
+from render.world.people import BAR_COLORS, wait_bar  # noqa: E402
+from render.world.seating import BAR_STEPS  # noqa: E402
+from render.world.sprites import Sprites  # noqa: E402
 from sim import open_run, resolve_path  # noqa: E402
 
 SCALE = L.WORLD_RECT.w // L.WORLD_W          # world pixels to screen pixels
@@ -114,7 +114,7 @@ def test_bubbles_and_wait_bars_read_across_a_room():
     """On screen (the world drawn x2): the "!" at least 4 px wide and 14 tall, its bubble
     at least 20 px wide; a full wait bar at least 16x4 px of colour (they were 12x2 and a
     2 px "!")."""
-    from render.pixelmaps import KEYS
+    from render.world.pixelmaps import KEYS
     bubble = Sprites().bubble
     bang = _opaque_box(bubble, KEYS["r"])
     assert bang.w * SCALE >= 4 and bang.h * SCALE >= 14, bang

@@ -11,8 +11,8 @@ import pygame
 import pytest
 
 from render import presenter as PR
-from render import timeline as TL
 from render.app import App
+from render.panel import timeline as TL
 from sim import Simulation
 
 FRAME = 1 / 60
@@ -227,7 +227,7 @@ def test_the_curve_is_profile_times_rate_and_follows_spawn_rate_commands():
 def test_the_desk_and_the_panel_show_the_same_eased_speed(screen, monkeypatch):
     """While the speed eases around a marker it changes every frame; the slider's label and
     the panel's header must read it at the same instant (they once said x290 and x240)."""
-    from render import dashboard as D
+    from render.panel import dashboard as D
 
     app = App("rush-hour", seed=1, speed=600.0)
     app.sim.advance_to(3600.0 - 2000.0)

@@ -23,16 +23,16 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-import render.ticker as ticker_mod  # noqa: E402
+import render.panel.ticker as ticker_mod  # noqa: E402
 import sim  # noqa: E402
 from render import layout as L  # noqa: E402
 from render.app import App  # noqa: E402
-from render.controls import SHORTCUTS  # noqa: E402
-from render.ticker import QUIET_FAILS, Ticker, shown  # noqa: E402
+from render.panel.controls import SHORTCUTS  # noqa: E402
+from render.panel.ticker import QUIET_FAILS, Ticker, shown  # noqa: E402
 from sim import CallView, OrderView, PersonView, SimulationPort, SlotView, Snapshot  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-RENDER = sorted((ROOT / "render").glob("*.py"))
+RENDER = sorted((ROOT / "render").rglob("*.py"))
 SCENARIOS = ROOT / "tests" / "scenarios"
 
 
@@ -132,16 +132,16 @@ def test_layers_read_only_what_the_snapshot_declares(screen):
     app.speed = 0.0
     snap = strict(app.sim.snapshot())
     app.snap = snap
-    app._catch_up(snap)
+    app._catch_up()
     app.people.finish()
     app.step(1 / 60)                # no snapshot is due: the strict one stays
     assert app.snap is snap
     app.dashboard.redraw(app.view, app.clock)
     app.draw(screen)
     people = list(app.people.actors.values())[:30]
-    hits = [app.hover_lines(L.to_screen(a.x, a.y - 5)) for a in people]
+    hits = [app.hover_lines(app.camera.to_screen(a.x, a.y - 5)) for a in people]
     g = app.machines.groups["image"]
-    hits.append(app.hover_lines(L.to_screen(*g.cell(False, 0))))
+    hits.append(app.hover_lines(app.camera.to_screen(*g.cell(False, 0))))
     assert sum(1 for h in hits if h) >= 10
 
 
@@ -286,7 +286,7 @@ def test_ticker_folds_repeats_into_one_line():
 MAX_LINES = 60
 #: Functions still over the limit in files other sessions are reshaping (issue 10's proof):
 #: nothing may join them; drop an entry when its function shrinks.
-OVER_FOR_NOW = {("render/seating.py", "_place"), ("sim/summary.py", "summarize")}
+OVER_FOR_NOW = {("sim/summary.py", "summarize")}
 
 
 def long_functions(source: str, limit: int = MAX_LINES) -> list[tuple[str, int]]:
@@ -298,6 +298,6 @@ def long_functions(source: str, limit: int = MAX_LINES) -> list[tuple[str, int]]
 def test_no_function_in_sim_or_render_is_longer_than_sixty_lines():
     assert long_functions("def f():\n" + "    x = 1\n" * 60) == [("f", 61)]
     over = {(f"{p.parent.name}/{p.name}", name)
-            for folder in ("sim", "render") for p in sorted((ROOT / folder).glob("*.py"))
+            for folder in ("sim", "render") for p in sorted((ROOT / folder).rglob("*.py"))
             for name, _ in long_functions(p.read_text(encoding="utf-8"))}
     assert over <= OVER_FOR_NOW, sorted(over - OVER_FOR_NOW)

@@ -1,4 +1,4 @@
-"""Generate the sprite sheet and the app icon into ``assets/`` from ``render/pixelmaps.py``.
+"""Generate the sprite sheet and the app icon into ``assets/`` from ``render/world/pixelmaps.py``.
 
 Why generated: every sprite is a small text pixel map in the repo; the game builds its
 surfaces from the maps at start-up, and this script writes the same sprites out as PNGs (a
@@ -23,7 +23,7 @@ import pygame  # noqa: E402
 
 from render import palette as P  # noqa: E402
 from render.paths import ICON_FILE, SPRITE_SHEET  # noqa: E402
-from render.sprites import Sprites  # noqa: E402
+from render.world.sprites import Sprites  # noqa: E402
 
 
 def icon(sprites: Sprites) -> pygame.Surface:

@@ -14,10 +14,11 @@ import pygame
 
 from render import layout as L
 from render import palette as P
+from render.camera import Camera
 from render.fonts import Fonts
 from render.i18n import CONTENT, tr, word
-from render.sprites import Sprites
-from render.tooltip import about
+from render.words import about
+from render.world.sprites import Sprites
 from sim import Snapshot, StationView
 
 FLASH_S = 0.45
@@ -348,12 +349,12 @@ class Machines:
             overs.append((self.overlays.fries(n), (x + 1, y - 2)))
 
     def draw_headers(self, screen: pygame.Surface, snap: Snapshot, fonts: Fonts, lang: str,
-                     fresh: bool = True) -> None:
+                     camera: Camera, fresh: bool = True) -> None:
         """Each group's header line on the screen: label, state marks, basket, "+N".
 
         Rebuilt when the snapshot, the language or the plan changed; ``fresh`` False keeps
         the previous snapshot's (a frame that already took a snapshot)."""
-        key = (lang, self.groups, self.overflow)
+        key = (lang, self.groups, self.overflow, camera)
         cached = self._headers
         if cached is None or cached[1] != key or (fresh and cached[0] is not snap):
             blits = []
@@ -361,13 +362,13 @@ class Machines:
             for st in snap.stations:
                 g = self.groups.get(st.name)
                 if g is not None:
-                    blits += self._header(st, g, snap.now_s, fonts, lang)
+                    blits += self._header(st, g, snap.now_s, fonts, lang, camera)
             cached = self._headers = (snap, key, blits)
         screen.fblits(cached[2])
 
     def _header(self, st: StationView, g: L.Group, now: float, fonts: Fonts,
-                lang: str) -> list[tuple]:
-        sx, sy = L.to_screen(g.header.x + 2, g.header.y)
+                lang: str, camera: Camera) -> list[tuple]:
+        sx, sy = camera.to_screen(g.header.x + 2, g.header.y)
         surf = fonts.label(f"{st.label} {word(st.content, lang, CONTENT)}",
                            P.CONTENT_COLORS.get(st.content, P.SILVER))
         blits = [(surf, (sx, sy + 4))]
@@ -389,14 +390,14 @@ class Machines:
         if st.batch_max > 1:
             n = min(st.num_requests_waiting, st.batch_max)
             m = fonts.label(tr("basket", lang, n, st.batch_max), P.YELLOW)
-            bx, _ = L.to_screen(g.header.right - 66, 0)
+            bx, _ = camera.to_screen(g.header.right - 66, 0)
             blits.append((m, (bx - m.get_width(), sy + 4)))
         blits += banner
         hidden = self.overflow.get(st.name)
         if hidden:
             m = fonts.label(f"+{hidden}", P.WHITE)
-            blits.append((m, (L.to_screen(g.base_area.right, 0)[0] - m.get_width() - 2,
-                              L.to_screen(0, g.base_area.bottom)[1] - 16)))
+            blits.append((m, (camera.to_screen(g.base_area.right, 0)[0] - m.get_width() - 2,
+                              camera.to_screen(0, g.base_area.bottom)[1] - 16)))
         return blits
 
     def _banner(self, st: StationView, g: L.Group, now: float, fonts: Fonts,

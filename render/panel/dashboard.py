@@ -11,7 +11,7 @@ that table, so a fifth model or a new gauge moves everything below it without ne
 Heights are in line pitches (:func:`pitch`): Chinese rows get 19 px, because 16 px glyphs on a
 16 px pitch touch.
 
-Why one name per figure: the KPI strip (:mod:`render.kpistrip`) shows the snapshot's key
+Why one name per figure: the KPI strip (:mod:`render.panel.kpistrip`) shows the snapshot's key
 figures; the sparkline under a figure's name ends on the live value of that same figure (not
 the last minute-old sample), and draws the threshold of the alert that watches it.
 """
@@ -27,9 +27,9 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import SCENARIO_NAMES, tr, word
-from render.kpistrip import GRID, percent, tiles, wait
+from render.panel.kpistrip import GRID, percent, tiles, wait
+from render.panel.ticker import Ticker, clock, money, short
 from render.state import ViewState
-from render.ticker import Ticker, clock, money, short
 from render.wordwrap import ellipsize, wrap
 from sim import AlertView, Snapshot, StationView
 

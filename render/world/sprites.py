@@ -11,7 +11,7 @@ from __future__ import annotations
 import pygame
 
 from render import palette as P
-from render import pixelmaps as M
+from render.world import pixelmaps as M
 
 DIRECTIONS = ("down", "up", "left", "right")
 KEY = (255, 0, 255)         # in no palette: the see-through colour of a converted sprite

@@ -4,7 +4,7 @@ Why real time: the simulation may run 600x faster than the wall clock, but a per
 must never jump.  Each customer drawn gets an :class:`Actor` that walks at a speed in *real*
 seconds along the aisles (:func:`render.layout.route`: street -> door -> cashier -> seat;
 seat -> counter -> door -> street) and hurries when playback is fast or the target is far.
-Targets come from the snapshot only (:mod:`render.seating` turns queue order and estimated
+Targets come from the snapshot only (:mod:`render.world.seating` turns queue order and estimated
 starts into places, spots and signs).
 
 Why badges and a walker cap: a place has as many spots as fit without overlap; the customers
@@ -32,8 +32,9 @@ import pygame
 
 from render import layout as L
 from render import palette as P
-from render.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
-from render.sprites import Sprites, plate
+from render.camera import Camera
+from render.world.seating import ASKED, BAR_STEPS, WAITING, WATCHING, Seating
+from render.world.sprites import Sprites, plate
 
 BAR_H = 2          # a wait bar's rows of colour (world pixels; 4 on screen)
 BAR_COLORS = (P.LIME, P.YELLOW, P.RED)     # by hue: green, yellow, red (past the breaker)
@@ -103,7 +104,7 @@ class People:
         self.last_place: dict[int, str] = {}    # every customer inside at the last plan
         self.badges: dict[str, int] = {}        # place -> customers in it not drawn
         self.badges_shown: list[tuple] = []     # (surface, place, n) of the badges drawn
-        self._badge_blits: tuple = ((), [])     # (badges, blits) drawn at screen resolution
+        self._badge_blits: tuple = ((), [])     # ((badges, camera), blits) at screen resolution
         self._gone = False                      # actors were removed: prune the depth order
         self._room = 0                          # walkers the plan being applied may still add
         self.dispatcher = Actor(-1, 0, False, *L.DISPATCHER_POST)
@@ -488,22 +489,22 @@ class People:
         """Customers counted in the "+N" badges (on screen, not drawn)."""
         return sum(n for n in self.badges.values() if n > 0)
 
-    def badge_blits(self, fonts) -> list[tuple]:
+    def badge_blits(self, fonts, camera: Camera) -> list[tuple]:
         """The "+N" badges (screen resolution, drawn over the world like its signs), each on
         a dark plate in its place's reserved back seats; made again only when a count moves."""
         shown = tuple(sorted(self.badges.items()))
-        if shown != self._badge_blits[0]:
+        if (shown, camera) != self._badge_blits[0]:
             blits = []
             self.badges_shown = []
             for name, n in shown:
                 if n > 0:
                     surf = plate(fonts.label(f"+{n}", P.WHITE), P.INK)
                     box = L.PLACES[name].badge
-                    sx, sy = L.to_screen(box.centerx, box.centery)
+                    sx, sy = camera.to_screen(box.centerx, box.centery)
                     blits.append((surf, (sx - surf.get_width() // 2,
                                          sy - surf.get_height() // 2)))
                     self.badges_shown.append((surf, name, n))
-            self._badge_blits = (shown, blits)
+            self._badge_blits = ((shown, camera), blits)
         return self._badge_blits[1]
 
     def hit(self, wx: float, wy: float) -> int | None:

@@ -1,6 +1,6 @@
 """Small pixel maps the sprites are drawn from: one character per pixel.
 
-Why text: a sprite is reviewable in a diff and needs no image editor; ``render.sprites`` and
+Why text: a sprite is reviewable in a diff and needs no image editor; ``render.world.sprites`` and
 ``tools/make_assets.py`` turn the maps into surfaces with :data:`KEYS`.  ``.`` is transparent;
 ``S``/``D`` are the shirt and its shade (tier colour), ``C`` the content colour.
 """

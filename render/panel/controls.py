@@ -1,7 +1,7 @@
 """The operator's desk under the factory: sliders, toggles and buttons, and their shortcuts.
 
 Why here and not in the widgets: this module knows River's knobs — which command a slider
-sends, which stops it offers, how its value reads — while :mod:`render.widgets` only knows
+sends, which stops it offers, how its value reads — while :mod:`render.panel.widgets` only knows
 mice.  Values shown come from ``snapshot.controls`` so the desk always shows what the
 simulation really runs with.
 
@@ -23,8 +23,8 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import SCENARIO_NAMES, tr, word
+from render.panel.widgets import Action, Button, Slider, Toggle
 from render.state import ViewState
-from render.widgets import Action, Button, Slider, Toggle
 
 SPEEDS = [0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0]
 #: a trace's speed multipliers (its mean rate x these: the spawn slider on a trace scenario)

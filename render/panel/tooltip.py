@@ -14,22 +14,9 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
-from render.ticker import duration, money
+from render.panel.ticker import duration, money
+from render.words import about
 from sim import PersonView, SlotView, StationView
-
-
-def about(seconds: float, lang: str) -> str:
-    """A duration as a person would say it: "any moment", "~40 s", "~4 min", "~1.5 h"."""
-    s = max(0.0, seconds)
-    if s < 5:
-        return tr("soon", lang)
-    if s < 90:
-        said = tr("sec", lang, max(10, round(s / 10) * 10) if s >= 10 else round(s))
-    elif s < 90 * 60:
-        said = tr("min", lang, round(s / 60))
-    else:
-        said = tr("hour", lang, f"{s / 3600:.1f}")
-    return tr("approx", lang, said)
 
 
 def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:

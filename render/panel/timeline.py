@@ -19,11 +19,11 @@ import pygame
 
 from render import layout as L
 from render import palette as P
-from render import tooltip
 from render.fonts import Fonts
 from render.i18n import tr
+from render.panel import tooltip
+from render.panel.ticker import clock, command_words
 from render.presenter import PRE_ROLL_S, Marker, markers
-from render.ticker import clock, command_words
 
 RECT = L.TIMELINE_RECT
 PAD_X = 10

@@ -11,9 +11,10 @@ import pygame
 
 from render import layout as L
 from render import palette as P
+from render.camera import Camera
 from render.fonts import Fonts
 from render.i18n import tr
-from render.sprites import Sprites, plate
+from render.world.sprites import Sprites, plate
 
 
 def _checker(surf: pygame.Surface, area: pygame.Rect, a: P.Color, b: P.Color, n: int) -> None:
@@ -92,7 +93,7 @@ def _seating(s: pygame.Surface) -> None:
         s.fill(P.BROWN_DARK, pygame.Rect(x, L.ROPE_Y - 2, 2, 5))
 
 
-def world_labels(fonts: Fonts, lang: str, groups: list[L.Group]) -> list[tuple]:
+def world_labels(fonts: Fonts, lang: str, groups: list[L.Group], camera: Camera) -> list[tuple]:
     """(surface, screen position) of every static sign over the world, each on a dark plate.
 
     Where: every sign sits where nobody walks or sits (the aisles, the spots and the street's
@@ -102,7 +103,7 @@ def world_labels(fonts: Fonts, lang: str, groups: list[L.Group]) -> list[tuple]:
 
     def put(key: str, x: float, y: float, color: P.Color = P.WHITE, center: bool = True) -> None:
         surf = plate(fonts.label(tr(key, lang), color), P.INK)
-        sx, sy = L.to_screen(x, y)
+        sx, sy = camera.to_screen(x, y)
         if center:
             sx -= surf.get_width() // 2
         out.append((surf, (sx, sy)))

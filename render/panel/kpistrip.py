@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from render.i18n import tr
-from render.ticker import duration, money, short
+from render.panel.ticker import duration, money, short
 from sim import CONTRADICTED_BY
 
 #: The tiles, row by row (each name is a heading key ``kpi_<name>`` and a :func:`tiles` key).
