@@ -39,7 +39,7 @@ from sim import load_scenario, schema
 from sim.cli import SECONDS, Parser, ParserExit, path_arg, print_error, quiet_stdout, spec_arg
 from sim.commands import load_commands
 from sim.schema import InputError, Spec
-from sim.share import DEFAULT_BASE, encode, from_session, open_link
+from sim.share import DEFAULT_BASE, LinkError, open_link
 from sim.share import KEY as LINK_KEY
 
 FRAMES = Spec(int, None, 1, 10**7)   # 10^7 frames at 60 fps: 46 hours of headless run
@@ -297,7 +297,9 @@ def open_at_playhead(app, at_s: float, problem: str, headless: bool) -> None:
     """Stand the app at a link's moment, paused: a timeline jump (in slices across frames on
     screen; all at once headless, so ``--frames 1`` shows the moment)."""
     if problem:
-        app.say(problem)
+        from render.share import refused
+
+        refused(app, problem)
     if at_s > 0:
         app.apply("_jump", {"t_s": at_s})
         if headless:
@@ -312,7 +314,7 @@ def print_link(app) -> int:
         link = share_link(app)
         say(f"share link: {link}\n  (t={app.sim.now!r} s, event_log_sha256 "
             f"{app.sim.event_log_sha256()})")
-    except InputError as e:
+    except LinkError as e:
         print(f"main.py: {e}", file=sys.stderr)
         return 2
     return 0
@@ -321,8 +323,9 @@ def print_link(app) -> int:
 def share_link(app) -> str:
     """The app's session as a share link (``sim.share``); raises ``LinkError`` (one line)
     when it cannot be one (too long, a trace file in a scenario not built in)."""
-    shared = from_session(app.session(), app.lang)
-    return encode(shared, getattr(app, "share_base", DEFAULT_BASE))
+    from render.share import link_of
+
+    return link_of(app)
 
 
 async def frame_loop(pygame, display, app, frames: int | None, headless: bool) -> int:

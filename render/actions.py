@@ -25,6 +25,8 @@ def from_event(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
     """The actions one event asks for: a shortcut key; a press, drag or release on a card's
     dismiss button, the timeline or the desk; a press on the world (select the customer
     under it); any press while the help page is shown closes it."""
+    if app.overlays.share.open:         # the share dialog takes the input while it is open
+        return app.overlays.share.handle(event)
     if event.type == pygame.KEYDOWN:
         return [SHORTCUTS[event.key]] if event.key in SHORTCUTS else []
     if event.type not in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
@@ -62,6 +64,8 @@ def local_actions(app) -> dict[str, Action]:
         "_jump": lambda a: jump(app, a["t_s"]),
         "_select": lambda a: setattr(app.view, "selected", a["customer"]),
         "_dismiss": lambda a: app.overlays.cards.dismiss(a["card"]),
+        "_share": lambda a: toggle_share(app),
+        "_none": lambda a: None,
     }
 
 
@@ -108,3 +112,12 @@ def next_scenario(app) -> None:
 def toggle_lang(app) -> None:
     app.lang = next_lang(app.lang)
     app.bake()
+
+
+def toggle_share(app) -> None:
+    """Open the share dialog on the session as it is now (render/share.py), or close it."""
+    dialog = app.overlays.share
+    if dialog.open:
+        dialog.close()
+    else:
+        dialog.show(app)

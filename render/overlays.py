@@ -17,6 +17,7 @@ from render.help import HelpOverlay
 from render.panel import tooltip
 from render.panel.board import Board
 from render.panel.cards import CardArea
+from render.share import ShareDialog
 from render.state import ViewState
 from render.wordwrap import ellipsize
 from render.world.scene import Scene
@@ -31,6 +32,7 @@ class Overlays:
     def __init__(self, sprites: Sprites) -> None:
         self.help = HelpOverlay(sprites)
         self.cards = CardArea()         # the card area's rules: render/panel/cards.py
+        self.share = ShareDialog()      # the share link, its QR code: render/share.py
         self.message = ""
         self.message_until = 0.0
 
@@ -56,6 +58,8 @@ class Overlays:
         """Draw what is due over the frame; True when anything was (the panel is then put
         on the screen again next frame)."""
         over = self.cards.draw(screen, fonts, view.lang)
+        if self.share.draw(screen, fonts, view.lang):
+            over, mouse = True, None        # no tooltip through the dialog
         if mouse is not None and not view.show_help and not board.controls.dragging:
             lines = (self.hover_lines(scene, view, mouse)
                      or board.dashboard.hover(mouse, view.lang))

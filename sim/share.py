@@ -170,6 +170,18 @@ def encode(shared: Shared, base: str = DEFAULT_BASE) -> str:
     return link
 
 
+def link_from_session(session: dict[str, Any], lang: str = "en",
+                      base: str = DEFAULT_BASE) -> str:
+    """The link of an app's session (``App.session()``); :class:`LinkError` (one line) when
+    it cannot be one: too long, or a scenario that cannot travel."""
+    try:
+        return encode(from_session(session, lang), base)
+    except LinkError:
+        raise
+    except InputError as e:
+        raise LinkError(f"share: {e}") from None
+
+
 # -- opening a link ------------------------------------------------------------------------------
 def payload_of(link: str) -> tuple[int, str]:
     """The format version and the payload of a link (a whole URL, its fragment, or the bare

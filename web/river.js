@@ -34,7 +34,30 @@ const DOM_PK = (() => {
   return t;
 })();
 
-window.river = {status: "loading", error: null, py: null, report: () => null, times: {}};
+window.river = {status: "loading", error: null, py: null, report: () => null, times: {},
+                share: shareLink, copied: null};
+
+// The app's share dialog calls this (render/share.py): the link in a text field a person can
+// select, and on the clipboard where the page may write it (a secure context; an iframe such
+// as itch.io's may be refused: then the field is the way).  "" hides the field.  Returns
+// whether a copy was attempted; window.river.copied tells how it went (true/false).
+function shareLink(link) {
+  const field = document.getElementById("share");
+  window.river.copied = null;
+  if (!link) {
+    field.style.display = "none";
+    return false;
+  }
+  field.value = link;
+  field.style.display = "block";
+  if (!(window.isSecureContext && navigator.clipboard && navigator.clipboard.writeText)) {
+    window.river.copied = false;
+    return false;
+  }
+  navigator.clipboard.writeText(link).then(() => { window.river.copied = true; },
+                                           () => { window.river.copied = false; });
+  return true;
+}
 
 function mark(name) {
   window.river.times[name] = Math.round(performance.now());

@@ -48,7 +48,7 @@ LIT_FACES = {"danger": P.RED_DARK, "good": P.GREEN_DARK, "neutral": P.BLUE_DARK}
 #: The button rows, left to right: (button, width in pixels).
 BUTTON_ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("model", 132), ("outage", 112), ("dispatch", 140), ("clear", 112), ("rent", 96),
-     ("return", 96)),
+     ("return", 96), ("share", 140)),
     (("autoscaler", 168), ("reset", 150), ("scenario", 224), ("lang", 88), ("help", 96),
      ("fullscreen", 112)),
 )
@@ -189,6 +189,7 @@ class Controls:
                      lambda: v.show_help),
             "fullscreen": (lambda: tr("bt_fullscreen", lang()), lambda: ("_fullscreen", {}),
                            None),
+            "share": (lambda: tr("bt_share", lang()), lambda: ("_share", {}), None),
         }
 
     def _buttons(self, top: int) -> dict[str, Button]:
@@ -292,5 +293,6 @@ SHORTCUTS: dict[int, Action] = {
     pygame.K_h: ("_help", {}),
     pygame.K_F1: ("_help", {}),
     pygame.K_ESCAPE: ("_close_help", {}),
+    pygame.K_u: ("_share", {}),
     **{pygame.K_1 + i: ("_pick", {"index": i}) for i in range(9)},
 }
