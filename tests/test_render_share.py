@@ -131,3 +131,37 @@ def test_a_refused_link_leaves_a_card(app):
     assert [c.key for c in cards] == ["link"]
     assert " ".join(cards[0].lines).startswith("link: damaged")
     assert app.message.startswith("link: damaged")
+
+
+def _at(kind: int, pos: tuple[int, int], touch: bool) -> pygame.event.Event:
+    return pygame.event.Event(kind, pos=pos, button=1, rel=(0, 0), buttons=(1, 0, 0),
+                              touch=touch)
+
+
+@pytest.mark.parametrize("touch", [True, False])
+def test_a_fingertip_beside_a_button_presses_it_a_mouse_does_not(app, touch):
+    rect = Controls.on_screen(app.controls.buttons["share"].rect)
+    beside = (rect.right + 10, rect.centery)         # the desk's margin, right of the button
+    app.handle(_at(pygame.MOUSEBUTTONDOWN, beside, touch))
+    app.handle(_at(pygame.MOUSEBUTTONUP, beside, touch))
+    assert app.overlays.share.open is touch
+
+
+def test_a_finger_drag_grabbed_beside_a_slider_slides_it(app):
+    slider = app.controls.sliders["spawn"]
+    track = Controls.on_screen(slider.track)
+    y = track.centery
+    start = (track.x - 18, y)        # left of the grab area, nearest to this slider
+    end = (Controls.on_screen(pygame.Rect(slider.x_of(12.0), 0, 1, 1)).x - 18, y)
+    sent = app.handle(_at(pygame.MOUSEBUTTONDOWN, start, True))
+    sent += app.handle(_at(pygame.MOUSEMOTION, end, True))
+    sent += app.handle(_at(pygame.MOUSEBUTTONUP, end, True))
+    assert sent and sent[-1][0] == "spawn_rate"
+
+
+def test_finger_events_are_consumed_by_the_display(screen):
+    from render.display import Display
+
+    finger = pygame.event.Event(pygame.FINGERDOWN, x=0.5, y=0.5, dx=0, dy=0, finger_id=1,
+                                touch_id=1, pressure=1.0)
+    assert Display().handle(finger) is True
