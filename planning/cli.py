@@ -208,10 +208,17 @@ def _interrupted(what: str) -> int:
     return 130
 
 
+def _per_s(runs: int, wall_s: float) -> str:
+    """Runs per second of wall time, as the footers print it."""
+    return f"{runs / wall_s:.1f}" if wall_s > 0 else "-"
+
+
 def _footer(result) -> str:
+    n_runs = result.runs.shape[0] * result.runs.shape[1]
     return (f"{len(result.grid)} grid points x {len(result.seeds)} seeds x "
-            f"{format_value(result.hours)} h: {result.runs.shape[0] * result.runs.shape[1]} "
-            f"runs in {result.wall_s:.1f} s ({result.executor}); cells: mean ±95% CI "
+            f"{format_value(result.hours)} h: {n_runs} "
+            f"runs in {result.wall_s:.1f} s, {_per_s(n_runs, result.wall_s)} runs/s "
+            f"({result.executor}); cells: mean ±95% CI "
             "half-width over seeds")
 
 
@@ -382,7 +389,8 @@ def cmd_compare(args: argparse.Namespace, executor=None) -> int:
           f"changed: {change_text}")
     print(table_text(result, labels))
     print(f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}) x 2 runs x {format_value(seconds)} s "
-          f"in {result.wall_s:.1f} s ({result.executor}); diff = changed - base, paired 95% "
+          f"in {result.wall_s:.1f} s, {_per_s(2 * len(seeds), result.wall_s)} runs/s "
+          f"({result.executor}); diff = changed - base, paired 95% "
           "CI over seeds; unpaired: the same runs as two independent samples; "
           "ratio = paired / unpaired")
     if args.json:

@@ -370,6 +370,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hour": ("{} h", "{}小时"),
     "soon": ("any moment", "马上"),
     "approx": ("~{}", "约{}"),
+    "starts_in": ("starts in {}", "{}后开始"),
 }
 
 #: Scenario names as the desk and the panel show them.

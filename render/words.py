@@ -21,3 +21,19 @@ def about(seconds: float, lang: str) -> str:
     else:
         said = tr("hour", lang, f"{s / 3600:.1f}")
     return tr("approx", lang, said)
+
+
+def about_range(lo_s: float, hi_s: float, lang: str) -> str:
+    """An 80% range as a person would say it: "starts in 4-7 min" (the unit of its high
+    end; a range that rounds to one number is said as that number)."""
+    lo, hi = max(0.0, lo_s), max(0.0, hi_s)
+    if hi < 5:
+        return tr("soon", lang)
+    if hi < 90:
+        a, b, unit = round(lo), round(hi), "sec"
+    elif hi < 90 * 60:
+        a, b, unit = round(lo / 60), round(hi / 60), "min"
+    else:
+        a, b, unit = f"{lo / 3600:.1f}", f"{hi / 3600:.1f}", "hour"
+    said = tr(unit, lang, b if a == b else f"{a}-{b}")
+    return tr("starts_in", lang, said)

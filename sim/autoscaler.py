@@ -38,7 +38,7 @@ class Autoscaler:
             s = self.state[st.name] = ScaleState()
         waited = st.wait_window.mean(now)  # 0.0 for an empty window
         queued = len(st.lanes)
-        newcomer = st.est_wait(queued, now) if queued else 0.0
+        newcomer = st.newcomer_wait(now) if queued else 0.0
         s.last_signal_s = max(waited, newcomer)
         asks = st.asks_window.count(now)
         # more slots of an upstream that is failing (breaker not closed) buy nothing

@@ -15,7 +15,7 @@ CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
 class CircuitBreaker:
     __slots__ = ("enabled", "window", "min_calls", "ratio", "cooldown_s", "state", "since_s",
-                 "open_until_s", "outcomes", "failures", "probing", "trips")
+                 "open_until_s", "down_since_s", "outcomes", "failures", "probing", "trips")
 
     def __init__(self, cfg) -> None:
         self.enabled = cfg.enabled
@@ -26,6 +26,7 @@ class CircuitBreaker:
         self.state = CLOSED
         self.since_s = 0.0
         self.open_until_s = 0.0
+        self.down_since_s = 0.0   # when it last left closed (how long the model is down)
         self.outcomes: deque[bool] = deque()
         self.failures = 0
         self.probing = False
@@ -84,6 +85,8 @@ class CircuitBreaker:
         return None
 
     def _trip(self, now: float) -> str:
+        if self.state == CLOSED:
+            self.down_since_s = now
         self._reset(OPEN, now)
         self.open_until_s = now + self.cooldown_s
         self.trips += 1

@@ -83,16 +83,34 @@ class Crowd:
         patience, list length, then one model per order, in that order -- so customer ids
         given in arrival order (or a request log's row numbers, for a trace replay) name the
         same person in any run of the seed, whatever the capacity or the order of events."""
-        r = rng.KeyedDraws(rng.entity(self.key, cid)).random
-        tier = self.tiers[_pick(self.tier_cum, r)] if self.tier_cum else self.tiers[0]
-        vip = r() < self.vip_share
-        wallet = _between(tier.wallet_min_cents, tier.wallet_max_cents, r())
+        state = rng.entity(self.key, cid)
+        draw = rng.draw
+        k = 0                      # the index of the next draw
+        if self.tier_cum:
+            cum = self.tier_cum
+            tier = self.tiers[min(bisect.bisect_right(cum, draw(state, 0)), len(cum) - 1)]
+            k = 1
+        else:
+            tier = self.tiers[0]
+        # a draw whose result is fixed (a range of one value, a VIP share of 0) is not
+        # computed -- the later draws keep their index, so the values are the same
+        share = self.vip_share
+        vip = share > 0.0 and draw(state, k) < share
+        lo, hi = tier.wallet_min_cents, tier.wallet_max_cents
+        wallet = _between(lo, hi, draw(state, k + 1)) if hi != lo else lo
         lo, hi = self.patience
-        patience = lo + (hi - lo) * r()
-        n = _between(tier.orders_min, tier.orders_max, r())
+        patience = lo + (hi - lo) * draw(state, k + 2) if hi != lo else lo + 0.0
+        lo, hi = tier.orders_min, tier.orders_max
+        n = _between(lo, hi, draw(state, k + 3)) if hi != lo else lo
         models = self.models
         cum = self.model_cum
-        wants = ([models[_pick(cum, r)] for _ in range(n)] if cum else [models[0]] * n)
+        if cum:
+            last = len(cum) - 1
+            k += 4
+            wants = [models[min(bisect.bisect_right(cum, draw(state, k + j)), last)]
+                     for j in range(n)]
+        else:
+            wants = [models[0]] * n
         return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
 
 
@@ -111,7 +129,3 @@ def _between(lo: int, hi: int, u: float) -> int:
     k = lo + int((hi - lo + 1) * u)
     return k if k <= hi else hi
 
-
-def _pick(cum: list[float], r) -> int:
-    """An index drawn with the cumulative weights ``cum`` (one draw)."""
-    return min(bisect.bisect_right(cum, r()), len(cum) - 1)

@@ -43,19 +43,24 @@ class Dispatcher:
         self.estimates = estimates
         self.call_ended = call_ended
         self.rental_guard = rental_guard
+        # paths chosen once: a breaker that is off stays closed (it lets every call through,
+        # no call is a probe, no outcome is counted), a model without a task fee pays none
+        self.breaker = station.breaker if station.breaker.enabled else None
+        self.task_fee_cents = station.cfg.task_fee_cents
 
     # -- starting calls --------------------------------------------------------------------
     def dispatch(self) -> None:
         """Start calls while a slot is idle, the queue is not empty and the breaker allows."""
         st = self.station
-        if st.paused:
+        if st.paused or not st.n_idle:
             return
         now = self.engine.now
-        lanes, breaker = st.lanes, st.breaker
+        lanes, breaker = st.lanes, self.breaker
         # ``lanes.n_vip or lanes.n_normal`` is ``len(lanes)`` without a Python-level call
-        while st.n_idle and (lanes.n_vip or lanes.n_normal) and breaker.allows():
+        while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
+                breaker is None or breaker.allows()):
             if st.batch_max == 1:
-                slot = self._affordable_slot(lanes.peek(now))
+                slot = self._affordable_slot(lanes, now)
                 if slot is None:
                     return
                 self._start(slot, [lanes.pop(now)])
@@ -66,7 +71,7 @@ class Dispatcher:
                     st.batch_deadline_s = now + st.batch_window_s
                     self.engine.at(st.batch_deadline_s, self._on_batch_due)
                 return
-            slot = self._affordable_slot(lanes.peek(now))
+            slot = self._affordable_slot(lanes, now)
             if slot is None:
                 return
             take = min(waiting, st.batch_max)
@@ -80,19 +85,20 @@ class Dispatcher:
                 orders.append(o)
             self._start(slot, orders)
 
-    def _affordable_slot(self, head: Order) -> Slot | None:
+    def _affordable_slot(self, lanes, now: float) -> Slot | None:
         """The lowest idle slot (base slots first) that the rental budget can pay for the
-        call of ``head`` (the order the call would start with, its draw keyed by its next
-        attempt); rented slots it cannot pay for are handed back on the way."""
+        call of the head of ``lanes`` (the order the call would start with, its draw keyed
+        by its next attempt; looked up only when a budget must judge a rented slot); rented
+        slots it cannot pay for are handed back on the way."""
         st = self.station
         guard = self.rental_guard
-        now = self.engine.now
         draw = None
         while st.n_idle:
             slot = st.take_idle()
             if guard is None or not slot.rented:
                 return slot
             if draw is None:
+                head = lanes.peek(now)
                 draw = st.draw(head.id, head.attempts + 1, now)
             if guard.affords(st, slot, draw):
                 return slot
@@ -113,25 +119,26 @@ class Dispatcher:
         call = Call(st, slot, orders, now)
         log = self.log.add
         queued = st.queued
+        name, key = st.name, slot.key
         for o in orders:
             queued.add(now, -1)
             if o.started_s < 0:
                 o.started_s = now
                 wait = now - o.submitted_s
                 st.record_wait(now, wait, o.vip)
-                self.estimates.add(wait, o.est_wait_s)
+                self.estimates.add(wait, o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s)
             o.state = RUNNING
             o.since_s = now
-            o.attempts += 1
+            attempts = o.attempts = o.attempts + 1
             o.slot = slot
-            log((now, "start", o.id, st.name, slot.key, o.attempts))
+            log((now, "start", o.id, name, key, attempts))
         if len(orders) > 1:
-            log((now, "batch", st.name, slot.key, len(orders)))
-        call.probe = st.breaker.on_start()
+            log((now, "batch", name, key, len(orders)))
+        if self.breaker is not None:
+            call.probe = self.breaker.on_start()
         st.calls += 1
-        fee = st.cfg.task_fee_cents
-        if fee:
-            self.accounts.pay_upstream("task_fee", fee)
+        if self.task_fee_cents:
+            self.accounts.pay_upstream("task_fee", self.task_fee_cents)
         head = orders[0]
         duration, outcome = st.draw(head.id, head.attempts, now)
         if (head.task_s if len(orders) == 1 else max(o.task_s for o in orders)) >= 0.0:
@@ -169,7 +176,7 @@ class Dispatcher:
         slot = call.slot
         self.release(slot)
         ok = call.outcome == "ok"
-        flipped = st.breaker.record(ok, now)
+        flipped = None if self.breaker is None else self.breaker.record(ok, now)
         if flipped is not None:
             self.log.add((now, "circuit", st.name, flipped))
             if flipped == OPEN:

@@ -31,7 +31,8 @@ KINDS: dict[str, tuple[tuple[str, type], ...]] = {
     "place": (("order", int), ("customer", int), ("model", str)),
     "decline": (("order", int), ("customer", int), ("reason", str)),
     "enqueue": (("order", int), ("customer", int), ("model", str), ("lane", str),
-                ("price_cents", int), ("est_wait_s", float)),
+                ("price_cents", int), ("est_wait_s", float), ("est_wait_lo_s", float),
+                ("est_wait_hi_s", float)),
     "start": (("order", int), ("model", str), ("slot", SLOT_KEY), ("attempt", int)),
     "deliver": (("order", int), ("customer", int), ("cents", int)),
     "fail": (("order", int), ("model", str), ("why", str), ("attempt", int)),
@@ -39,7 +40,10 @@ KINDS: dict[str, tuple[tuple[str, type], ...]] = {
     "requeue": (("order", int), ("model", str), ("lane", str)),
     "refund": (("order", int), ("customer", int), ("state", str), ("cents", int)),
     "dead_letter": (("order", int), ("model", str)),
-    "ask": (("customer", int), ("order", int), ("est_wait_s", float)),
+    # trigger: which estimate crossed the bound -- "enqueue" (at submission), "waited" (the
+    # order has waited the bound), "recheck" (after the customer answered about another)
+    "ask": (("customer", int), ("order", int), ("est_wait_s", float), ("est_wait_lo_s", float),
+            ("est_wait_hi_s", float), ("trigger", str)),
     "answer": (("customer", int), ("stays", bool)),
     "leave": (("customer", int),),
     "done": (("customer", int),),
@@ -107,7 +111,7 @@ class EventLog:
 
     __slots__ = ("count", "_hash", "_buf", "add", "tail", "keep", "_kept")
 
-    def __init__(self, tail: int = 256, keep: bool = False) -> None:
+    def __init__(self, tail: int = 512, keep: bool = False) -> None:
         self.count = 0                      # records already folded into the hash
         self._hash = hashlib.sha256()
         self._buf: list[tuple] = []

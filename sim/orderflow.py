@@ -90,17 +90,17 @@ class OrderFlow:
         cust.pending.popleft()
         cust.active += 1
         st = self.stations[o.model]
-        lanes = st.lanes
         vip = o.vip = cust.vip
         o.submitted_s = now
-        ahead = lanes.n_vip if vip else lanes.n_vip + lanes.n_normal
-        est = st.est_wait(ahead, now)
-        o.est_wait_s = est
+        st.note_submitted(now, vip)
         self._enqueue(st, o, front=False)
+        # its place among the orders now waiting, the VIPs to come, the slots to come
+        est, lo, hi = st.est_range(o, now)
+        o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s = est, lo, hi
         self.counts["enqueued"] += 1
         self.log.add((now, "enqueue", o.id, cust.id, o.model, "vip" if vip else "normal",
-                      o.price_cents, est))
-        self.breaker.watch(o, st, est)
+                      o.price_cents, est, lo, hi))
+        self.breaker.watch(o, st, (est, lo, hi))
         self.dispatchers[o.model].dispatch()
 
     def _enqueue(self, st: Station, o: Order, front: bool) -> None:

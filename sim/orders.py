@@ -40,8 +40,8 @@ class Order:
     """An order; ``since_s`` is the time of its last state change (for animation)."""
 
     __slots__ = ("id", "customer", "model", "state", "since_s", "price_cents", "held_cents",
-                 "vip", "submitted_s", "queued_s", "started_s", "est_wait_s", "attempts",
-                 "slot", "qtoken", "asked", "task_s")
+                 "vip", "submitted_s", "queued_s", "started_s", "est_wait_s", "est_wait_lo_s",
+                 "est_wait_hi_s", "attempts", "slot", "qtoken", "asked", "task_s")
 
     def __init__(self, oid: int, customer, model: str, price_cents: int, now: float) -> None:
         self.id = oid
@@ -55,7 +55,9 @@ class Order:
         self.submitted_s = -1.0     # first entry into the factory (hold)
         self.queued_s = -1.0        # entry into the current lane
         self.started_s = -1.0       # first production start
-        self.est_wait_s = 0.0       # wait estimate made at submission
+        self.est_wait_s = 0.0       # wait estimate made at submission (the median)
+        self.est_wait_lo_s = 0.0    # ... and its 80% range
+        self.est_wait_hi_s = 0.0
         self.attempts = 0
         self.slot = None
         self.qtoken = -1

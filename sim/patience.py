@@ -89,30 +89,50 @@ class WaitBreaker:
         self.stations = stations
         self.leave = leave
         self.deadlines = {name: Deadlines(engine, self._on_wait_check) for name in stations}
+        #: orders that crossed the bound while their customer was being asked about another
+        self.later: dict[int, list[Order]] = {}
 
-    def watch(self, o: Order, st: Station, est_wait_s: float) -> None:
-        """A new order entered the queue with this estimate: ask now, or check later."""
+    def watch(self, o: Order, st: Station, est: tuple[float, float, float]) -> None:
+        """A new order entered the queue with this estimate ``(median, lo, hi)``: ask now
+        if its median passes the bound, or check when it has waited the bound."""
         if not self.enabled or self.multiplier <= 0:
             return
         limit = self.multiplier * st.mean_task_s
-        if est_wait_s > limit:
-            self.ask(o.customer, o, est_wait_s)
+        if est[0] > limit:
+            self.ask(o.customer, o, est, "enqueue")
         else:
             self.deadlines[st.name].push(self.engine.now + limit, o)
 
     def _on_wait_check(self, o: Order) -> None:
         """The order has waited ``multiplier x T``: its expected wait now exceeds the bound."""
-        if o.state is not QUEUED or o.started_s >= 0 or o.customer.state is not INSIDE:
+        if o.state is not QUEUED or o.started_s >= 0:
             return
-        self.ask(o.customer, o, self.engine.now - o.submitted_s + self.remaining_wait(o))
+        self.ask(o.customer, o, self.expected(o), "waited")
+
+    def expected(self, o: Order) -> tuple[float, float, float]:
+        """The order's whole predicted wait, from its submission: waited so far plus the
+        predicted rest ``(median, lo, hi)``."""
+        waited = self.engine.now - o.submitted_s
+        med, lo, hi = self.remaining(o)
+        return waited + med, waited + lo, waited + hi
+
+    def remaining(self, o: Order) -> tuple[float, float, float]:
+        st = self.stations[o.model]
+        return st.est_range(o, self.engine.now)
 
     def remaining_wait(self, o: Order) -> float:
-        st = self.stations[o.model]
-        now = self.engine.now
-        return st.est_wait(st.lanes.position(o, now), now)
+        return self.remaining(o)[0]
 
-    def ask(self, cust: Customer, o: Order, est_wait_s: float) -> None:
-        if cust.state is not INSIDE or o.asked:
+    def ask(self, cust: Customer, o: Order, est: tuple[float, float, float],
+            trigger: str) -> None:
+        """Ask about ``o`` -- or, while the customer is being asked about another order,
+        keep it to re-check once they have answered (one question at a time)."""
+        if o.asked:
+            return
+        if cust.state is ASKED:
+            self.later.setdefault(cust.id, []).append(o)
+            return
+        if cust.state is not INSIDE:
             return
         now = self.engine.now
         o.asked = True
@@ -121,14 +141,16 @@ class WaitBreaker:
         cust.asking = o
         self.counts["asked"] += 1
         self.stations[o.model].asks_window.add(now, 1.0)
-        self.log.add((now, "ask", cust.id, o.id, est_wait_s))
+        self.log.add((now, "ask", cust.id, o.id, est[0], est[1], est[2], trigger))
         self.engine.at(now + self.answer_after_s, self._on_answer, (cust, o))
 
     def _on_answer(self, asked: tuple[Customer, Order]) -> None:
         """The customer answers by their patience -- unless the visit ended meanwhile (every
-        order ended: :meth:`sim.visits.Visitors.finish` withdrew the question)."""
+        order ended: :meth:`sim.visits.Visitors.finish` withdrew the question).  One who
+        stays is asked next about the orders that crossed the bound meanwhile."""
         cust, o = asked
         if cust.asking is not o or cust.state is not ASKED:
+            self.later.pop(cust.id, None)
             return
         now = self.engine.now
         stays = True
@@ -138,9 +160,26 @@ class WaitBreaker:
             stays = expected <= cust.patience_s
         self.log.add((now, "answer", cust.id, stays))
         cust.asking = None
-        if stays:
-            cust.state = INSIDE
-            cust.since_s = now
-            self.counts["stayed"] += 1
-        else:
+        waiting = self.later.pop(cust.id, ())
+        if not stays:
             self.leave(cust)
+            return
+        cust.state = INSIDE
+        cust.since_s = now
+        self.counts["stayed"] += 1
+        for other in waiting:
+            self._recheck(other)
+
+    def _recheck(self, o: Order) -> None:
+        """An order that crossed the bound while its customer was being asked about
+        another: ask now if its expected wait still passes the bound, else check again when
+        it has waited the bound."""
+        if o.state is not QUEUED or o.started_s >= 0 or o.asked:
+            return
+        st = self.stations[o.model]
+        limit = self.multiplier * st.mean_task_s
+        expected = self.expected(o)
+        if expected[0] > limit:
+            self.ask(o.customer, o, expected, "recheck")
+        else:
+            self.deadlines[st.name].push(max(self.engine.now, o.submitted_s + limit), o)

@@ -121,7 +121,9 @@ class StationView:
     provision_s: float      # a rented slot arrives this long after the rent (slot.arrive_s)
     slots: tuple[SlotView, ...]      # base first then rented, by index
     queue: tuple[OrderView, ...]     # waiting orders in effective order (position = index)
-    est_start_s: tuple[float, ...]   # estimated start time for each queue position
+    est_start_s: tuple[float, ...]   # estimated start time for each queue position (median)
+    est_start_lo_s: tuple[float, ...]  # ... and its 80% range
+    est_start_hi_s: tuple[float, ...]
     basket_deadline_s: float | None  # batching window closes at (None: no open basket)
     paused: bool
     circuit: str            # closed | open | half_open
@@ -219,7 +221,9 @@ class SimulationPort(Protocol):
     def event_log_sha256(self) -> str: ...
 
 
-TICKER_RECORDS = 256     # the log keeps this many; a ticker at 600x needs all of them
+# the log keeps this many; a ticker at 600x needs all of them (a flash crowd at 600x, every
+# long wait asked: more than 256 records between two snapshots)
+TICKER_RECORDS = 512
 
 
 def plan(sim) -> Mapping[str, Any]:
@@ -271,7 +275,11 @@ def station_view(sim, st) -> StationView:
 
     now = sim.engine.now
     queue = st.lanes.ordered(now)
-    est = tuple([now + w for w in st.est_waits(len(queue), now)])
+    ests = st.estimates(now)
+    rows = [ests[o] for o in queue]
+    est = tuple([now + r[0] for r in rows])
+    est_lo = tuple([now + r[1] for r in rows])
+    est_hi = tuple([now + r[2] for r in rows])
     running = 0
     arriving = []
     for s in st.slots.values():
@@ -286,7 +294,8 @@ def station_view(sim, st) -> StationView:
         max_rented=st.max_rented,
         provision_s=sim.scenario.autoscaler.provision_s,
         slots=tuple(st.slots[k] for k in sorted(st.slots)), queue=tuple(queue),
-        est_start_s=est, basket_deadline_s=st.batch_deadline_s, paused=st.paused,
+        est_start_s=est, est_start_lo_s=est_lo, est_start_hi_s=est_hi,
+        basket_deadline_s=st.batch_deadline_s, paused=st.paused,
         circuit=st.breaker.state, circuit_since_s=st.breaker.since_s,
         outage_until_s=st.outage_until_s, num_requests_waiting=len(st.lanes),
         num_requests_waiting_vip=st.lanes.n_vip, num_requests_running=running,

@@ -17,14 +17,15 @@ from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 from heapq import heappop, heappush
+from math import log
 
 from sim import rng
-from sim.breaker import OPEN, CircuitBreaker
+from sim.breaker import CLOSED, OPEN, CircuitBreaker
+from sim.eta import StartCurve, walk
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
 
 US_PER_HOUR = 3_600_000_000
-NO_ESTIMATE_S = 30 * 86400.0  # "nobody is serving": shown as a very long wait
 
 
 class SlotState(StrEnum):
@@ -133,8 +134,11 @@ class Station:
         self.accrued_cents = Fees()        # slot fees and rentals owed so far
         self.posted_cents = Fees()         # of which posted to the ledger
         self.durations: deque[float] = deque(maxlen=50)
+        self.vip_arrivals: deque[float] = deque()   # VIP submissions in the last window
+        self.vip_window_s = scenario.metrics.window_s
         self._dur_sum = 0.0
         self.waits = Histogram()
+        self._wait_hists = (self.waits, self.factory.started, self.factory.with_gave_up)
         # orders refunded before they ever started: how long they had waited (a wait
         # measure of started orders alone looks better the more people give up)
         self.gave_up = Histogram()
@@ -259,13 +263,24 @@ class Station:
         if self.outage_until_s > now:
             return self.outage_fail_s, "outage"
         cfg = self.cfg
-        d = rng.KeyedDraws(rng.entity(self.key, order_id, attempt), 2)
-        u = d.u(0)
-        if u < cfg.throttle_rate:
+        state = rng.entity(self.key, order_id, attempt)
+        draw = rng.draw
+        throttle = cfg.throttle_rate
+        fail = cfg.fail_rate
+        # draw 0 decides nothing when neither a 429 nor an error can happen (not computed)
+        u = draw(state, 0) if throttle > 0.0 or fail > 0.0 else 1.0
+        if u < throttle:
             return cfg.throttle_delay_s, "throttle"
-        duration = rng.erlang(d, self.mean_task_s, cfg.task_shape)
-        if u < cfg.throttle_rate + cfg.fail_rate:
-            return duration * d.u(1), "error"
+        shape = cfg.task_shape
+        if shape == 1:       # rng.erlang of the draws from index 2, inlined
+            duration = -self.mean_task_s * log(1.0 - draw(state, 2))
+        else:
+            prod = 1.0
+            for i in range(2, 2 + shape):
+                prod *= 1.0 - draw(state, i)
+            duration = -(self.mean_task_s / shape) * log(prod)
+        if u < throttle + fail:
+            return duration * draw(state, 1), "error"
         return duration, "ok"
 
     # -- service rate and the wait estimate ------------------------------------------------
@@ -280,54 +295,85 @@ class Station:
         n = len(self.durations)
         return self._dur_sum / n if n >= 5 else self.mean_task_s
 
-    def est_wait(self, ahead: int, now: float) -> float:
-        """Expected wait before production of an order with ``ahead`` orders before it.
+    def note_submitted(self, now: float, vip: bool) -> None:
+        """An order entered the queue for the first time (VIPs: the overtaking rate)."""
+        if vip:
+            self.vip_arrivals.append(now)
 
-        Slots free now take the first orders; after that, each slot finishes a call every
-        ``call_time_s`` on average, so the order starts after ``(ahead - free) // batch + 1``
-        more calls end across the working slots.  An open breaker adds its remaining cool-down.
-        """
-        free = 0 if self.paused else self.n_idle
-        if ahead < free * self.batch_max:
-            return 0.0
-        working = self.working_slots()
-        if working == 0:
-            return NO_ESTIMATE_S
-        calls = (ahead - free * self.batch_max) // self.batch_max + 1
-        wait = calls * self.call_time_s() / working
-        if self.breaker.state == OPEN:
-            wait += max(0.0, self.breaker.open_until_s - now)
-        return min(wait, NO_ESTIMATE_S)
+    def vip_rate_per_s(self, now: float) -> float:
+        """VIP orders per second lately submitted (what a gateway has seen, not the
+        scenario's profile), over the metrics window or the run so far if shorter."""
+        arrivals = self.vip_arrivals
+        span = self.vip_window_s
+        cut = now - span
+        while arrivals and arrivals[0] < cut:
+            arrivals.popleft()
+        seen = min(span, now)
+        return len(arrivals) / seen if seen > 0 else 0.0
 
-    def est_waits(self, n: int, now: float) -> list[float]:
-        """``est_wait(k)`` for every position k < n, in one pass (snapshots ask every frame)."""
-        if n == 0:
-            return []
-        free = 0 if self.paused else self.n_idle
-        batch = self.batch_max
-        working = self.working_slots()
-        head = free * batch
-        if working == 0:
-            return [0.0] * min(n, head) + [NO_ESTIMATE_S] * max(0, n - head)
-        per_call = self.call_time_s() / working
-        extra = (max(0.0, self.breaker.open_until_s - now)
-                 if self.breaker.state == OPEN else 0.0)
-        out = [0.0] * min(n, head)
-        if n > head:   # one value per call to come, repeated for the orders it will take
-            calls = [(c + 1) * per_call + extra for c in range((n - head - 1) // batch + 1)]
-            if calls[-1] > NO_ESTIMATE_S:
-                calls = [min(w, NO_ESTIMATE_S) for w in calls]
-            out += calls if batch == 1 else [w for w in calls for _ in range(batch)]
-            del out[n:]
-        return out
+    def start_curve(self, now: float) -> StartCurve:
+        """The expected starts to come (see :mod:`sim.eta`): idle slots now (unless the
+        queue is paused or the circuit is not closed), running calls when they end,
+        rented slots when they arrive, all of them only once a down circuit is back.
+        Draining slots take no more work."""
+        idle = self.n_idle
+        busy: list[float] = []
+        arrivals: list[float] = []
+        for s in self.slots.values():
+            state = s.state
+            if state is BUSY:
+                busy.append(now - s.call.start_s)
+            elif state is PROVISIONING:
+                arrivals.append(max(0.0, s.arrive_s - now))
+        if self.paused:
+            busy += [0.0] * idle
+            idle = 0
+        br = self.breaker
+        down_s = -1.0
+        cooldown_left_s = 0.0
+        if br.state != CLOSED:
+            down_s = max(0.0, now - br.down_since_s)
+            if br.state == OPEN:
+                cooldown_left_s = max(0.0, br.open_until_s - now)
+        n = len(self.durations)
+        return StartCurve(now=now, mean_s=self.call_time_s(), shape=self.cfg.task_shape,
+                          idle=idle, busy_elapsed=busy, arrivals=arrivals, down_s=down_s,
+                          cooldown_left_s=cooldown_left_s, samples=n if n >= 5 else 0)
+
+    def estimates(self, now: float, want=None, newcomer: bool = False) -> dict:
+        """``{order: (median_s, lo_s, hi_s)}``: each waiting order's predicted wait from
+        now to its start (the median and an 80% range), or only up to ``want``."""
+        lanes = self.lanes
+        vip = [o for t, o in lanes.vip if o.qtoken == t]
+        normal = [o for t, o in lanes.normal if o.qtoken == t]
+        return walk(vip, normal, now, lanes.aging_s, self.batch_max, self.vip_rate_per_s(now),
+                    self.start_curve(now), want, newcomer)
+
+    def est_range(self, order, now: float) -> tuple[float, float, float]:
+        """One waiting order's predicted wait from now: ``(median_s, lo_s, hi_s)``.  When
+        idle slots will take every waiting order at once (the circuit closed, dispatch on),
+        it is nothing, and nothing need be played forward."""
+        lanes = self.lanes
+        if (len(lanes) <= self.n_idle * self.batch_max and not self.paused
+                and self.breaker.state == CLOSED):
+            return 0.0, 0.0, 0.0
+        return self.estimates(now, want=order).get(order, (0.0, 0.0, 0.0))
+
+    def est_wait(self, order, now: float) -> float:
+        """One waiting order's median predicted wait from now (DOMAIN section 6)."""
+        return self.est_range(order, now)[0]
+
+    def newcomer_wait(self, now: float) -> float:
+        """The median wait of a normal order that would be submitted now (the
+        autoscaler's signal of how long the queue is)."""
+        return self.estimates(now, newcomer=True)[None][0]
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         if wait <= self.target_wait_s:
             self.started_within_target += 1
-        self.waits.add(wait)
-        self.factory.started.add(wait)
-        self.factory.with_gave_up.add(wait)
-        self.wait_window.add(now, wait)
+        Histogram.add_all(self._wait_hists, wait)
+        self.wait_window.items.append((now, wait))
+        self.wait_window._dirty = True
         lane = self.lane_sum["vip" if vip else "normal"]
         lane[0] += wait
         lane[1] += 1

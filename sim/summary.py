@@ -92,7 +92,10 @@ def summarize(sim, wall_seconds: float) -> dict[str, Any]:
         "breaker": {"asked": n["asked"], "stayed": n["stayed"],
                     "left": n["left"], "estimate_mean_abs_error_s": est["mean_abs_error_s"],
                     "estimate_mean_error_s": est["mean_error_s"],
-                    "estimates_measured": est["count"]},
+                    "estimates_measured": est["count"],
+                    "estimate_coverage_80": est["coverage_80"],
+                    "estimate_sharpness": est["sharpness"],
+                    "estimates_ranged": est["ranged"]},
         "autoscaler": {"rent_events": sum(m["rent_events"] for m in by_model.values()),
                        "return_events": sum(m["return_events"] for m in by_model.values())},
         "alerts_fired": sim.alerts.fired,
@@ -136,7 +139,8 @@ def table(s: dict[str, Any]) -> str:
     lines += [
         "",
         f"breaker    asked {br['asked']:,}  stayed {br['stayed']:,}  estimate error "
-        f"{br['estimate_mean_abs_error_s']:.1f} s (mean abs)   autoscaler rent/return "
+        f"{br['estimate_mean_abs_error_s']:.1f} s (mean abs), 80% range held "
+        f"{br['estimate_coverage_80']:.0%}   autoscaler rent/return "
         f"{s['autoscaler']['rent_events']}/{s['autoscaler']['return_events']}",
         f"money      revenue {_cents(m['revenue'])}  upstream {_cents(m['upstream_cost'])}  "
         f"rentals {_cents(m['rental_cost'])}  refunds {_cents(m['refunds'])}  "

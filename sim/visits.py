@@ -53,8 +53,8 @@ class Visitors:
         """End a visit (``done`` or ``left``): close the VIP fee, drop any question the
         3x breaker still has pending for this customer, and walk out."""
         now = self.engine.now
-        closed = self.accounts.close_vip_fee(cust)
-        if closed is not None:
+        if cust.vip_fee_cents:     # only a VIP has a fee to close
+            closed = self.accounts.close_vip_fee(cust)
             self.log.add((now, "vip", cust.id, *closed))
         cust.asking = None
         cust.state = state
@@ -93,6 +93,9 @@ class Arrivals:
         self.vip_fee_cents = scenario.billing.vip_fee_cents
         self.rate_per_min = self.base_rate_per_min = scenario.arrivals.rate_per_min
         self.profile = scenario.profile
+        # from the start of the profile's last step on, the factor never changes again
+        self._flat_from_s, self._flat_factor = (scenario.profile[-1] if scenario.profile
+                                                else (0.0, 1.0))
         self._rnd = streams["arrivals"].random
         # a trace's customers take their ids from its rows; Poisson customers beside a trace
         # are numbered apart (from POISSON_BESIDE_IDS) so the two never share an id
@@ -134,6 +137,11 @@ class Arrivals:
         remaining = -math.log(1.0 - self._rnd())
         t = self.engine.now
         base = self.rate_per_min / 60.0
+        if t >= self._flat_from_s:   # past the profile's last change: one rate for ever
+            rate = base * self._flat_factor
+            if rate > 0:
+                self.engine.at(t + remaining / rate, self._on_arrival, self._token)
+            return
         while True:
             factor, end = self.rate_factor(t)
             rate = base * factor
@@ -200,7 +208,8 @@ class Arrivals:
         self.accounts.fund(cust)
         log = self.log.add
         log((now, "arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents))
-        reason = self.door.admit(now, self.lobby_orders())
+        # the greeter's path is chosen once: with the door off nobody is counted or asked
+        reason = self.door.admit(now, self.lobby_orders()) if self.door.enabled else None
         if reason is not None:
             cust.state = REJECTED
             cust.reason = reason

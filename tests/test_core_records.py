@@ -43,8 +43,8 @@ def test_a_wrong_record_is_caught():
 
 
 def test_fields_by_name():
-    rec = (12.5, "enqueue", 3, 9, "image", "vip", 50, 0.0)
+    rec = (12.5, "enqueue", 3, 9, "image", "vip", 50, 0.0, 0.0, 0.0)
     assert fields(rec) == {"t_s": 12.5, "kind": "enqueue", "order": 3, "customer": 9,
                            "model": "image", "lane": "vip", "price_cents": 50,
-                           "est_wait_s": 0.0}
+                           "est_wait_s": 0.0, "est_wait_lo_s": 0.0, "est_wait_hi_s": 0.0}
     assert field(rec, "lane") == "vip"

@@ -190,6 +190,13 @@ def test_person_tooltip_says_what_they_wait_for():
     assert not any(line.startswith("state:") for line in lines)
     zh = tooltip.person_lines(person(), (3, "SD1.5", 240.0), 60.0, "zh", LABELS)
     assert zh[1] == "等待 2 单 (SD1.5 排第 3 位, 约4分钟)"
+    ranged = (3, "SD1.5", 240.0, 230.0, 430.0)   # the median and the 80% range (issue 19)
+    assert tooltip.person_lines(person(), ranged, 60.0, "en", LABELS)[1] == \
+        "waiting for 2 orders (SD1.5 #3 in line, starts in 4-7 min)"
+    assert tooltip.person_lines(person(), ranged, 60.0, "zh", LABELS)[1] == \
+        "等待 2 单 (SD1.5 排第 3 位, 4-7分钟后开始)"
+    short = tooltip.person_lines(person(), (3, "SD1.5", 40.0, 20.0, 70.0), 60.0, "en", LABELS)
+    assert short[1] == "waiting for 2 orders (SD1.5 #3 in line, starts in 20-70 s)"
     assert tooltip.person_lines(person(state="left", active=0), None, 60.0, "en",
                                 LABELS)[1] == "left at the breaker, refunded"
 

@@ -14,8 +14,8 @@ import pytest  # noqa: E402
 
 from render import layout as L  # noqa: E402
 from render import presenter as PR  # noqa: E402
-from render import timeline as TL  # noqa: E402
 from render.app import App  # noqa: E402
+from render.panel import timeline as TL  # noqa: E402
 from render.world.people import BAR_COLORS, wait_bar  # noqa: E402
 from render.world.seating import BAR_STEPS  # noqa: E402
 from render.world.sprites import Sprites  # noqa: E402

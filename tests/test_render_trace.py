@@ -9,10 +9,10 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pytest  # noqa: E402
+from test_render_controls import drag  # noqa: E402
 
 from render.app import App, scenario_names  # noqa: E402
-from render.timeline import rate_at, rate_steps  # noqa: E402
-from test_render_controls import drag  # noqa: E402
+from render.panel.timeline import rate_at, rate_steps  # noqa: E402
 
 
 @pytest.fixture

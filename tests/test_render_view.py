@@ -255,7 +255,7 @@ def test_ticker_takes_each_record_once_at_high_speed(screen, monkeypatch):
                          keep_log=True)
     ref.advance_to(app.sim.now)
     assert last - first > 3000
-    assert len(taken) == last - first    # none skipped (< 256 per snapshot), none twice
+    assert len(taken) == last - first    # none skipped (< 512 per snapshot), none twice
     assert taken == ref.log.records[first:last]
 
 

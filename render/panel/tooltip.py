@@ -15,7 +15,7 @@ from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
 from render.panel.ticker import duration, money
-from render.words import about
+from render.words import about, about_range
 from sim import PersonView, SlotView, StationView
 
 
@@ -31,10 +31,12 @@ def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:
         return tr("pw_done", lang, person.delivered)
     open_orders = person.active + len(person.pending)
     if wait_info is not None:
-        pos, label, remaining = wait_info
+        pos, label, remaining = wait_info[:3]
+        lo, hi = wait_info[3:5] if len(wait_info) >= 5 else (remaining, remaining)
+        when = about_range(lo, hi, lang) if hi > lo else about(remaining, lang)
         if open_orders <= 1:
-            return tr("pw_waiting_one", lang, label, pos, about(remaining, lang))
-        return tr("pw_waiting", lang, open_orders, label, pos, about(remaining, lang))
+            return tr("pw_waiting_one", lang, label, pos, when)
+        return tr("pw_waiting", lang, open_orders, label, pos, when)
     running = sum(1 for o in person.orders if o.state == "running")
     if running:
         return tr("pw_watching", lang, running)
@@ -45,7 +47,8 @@ def situation(person: PersonView, wait_info: tuple | None, lang: str) -> str:
 
 def person_lines(person: PersonView, wait_info: tuple | None, now: float, lang: str,
                  labels: dict[str, str]) -> list[str]:
-    """``wait_info``: (queue position, lane label, seconds to start) while waiting, else None."""
+    """``wait_info``: (queue position, lane label, seconds to start, its 80% range's low and
+    high ends) while waiting, else None."""
     lines = [
         tr("tt_person", lang, person.id),
         situation(person, wait_info, lang),

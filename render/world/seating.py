@@ -48,12 +48,15 @@ class Seating:
         self._place(snap)
 
     def wait_info(self, cid: int, now: float) -> tuple | None:
-        """(queue position, lane label, estimated seconds to start) for a tooltip, or None."""
+        """(queue position, lane label, estimated seconds to start, and the 80% range's
+        low and high ends) for a tooltip, or None."""
         w = self.waits.get(cid)
         if w is None:
             return None
         start, pos, label = w[:3]
-        return pos + 1, label, max(0.0, start - now)
+        lo, hi = w[8], w[9]
+        return (pos + 1, label, max(0.0, start - now), max(0.0, lo - now),
+                max(0.0, hi - now))
 
     # -- first half: read every lane ---------------------------------------------------------
     def _rank(self, snap, multiplier: float) -> None:
@@ -73,9 +76,12 @@ class Seating:
             est = st.est_start_s
             if len(est) < len(queue):
                 est = tuple(est) + (now,) * (len(queue) - len(est))
+            lo = st.est_start_lo_s or est
+            hi = st.est_start_hi_s or est
             label = st.label
             bound = max(1.0, multiplier * st.mean_task_s)
-            for pos, (order, start) in enumerate(zip(queue, est, strict=False)):
+            for pos, (order, start, low, high) in enumerate(zip(queue, est, lo, hi,
+                                                                strict=False)):
                 customer = order.customer
                 if customer is None:  # ended and forgotten since the snapshot was taken
                     continue
@@ -84,12 +90,12 @@ class Seating:
                 queued_s = order.queued_s
                 if cur is None:
                     # [start, position, label, vip lane, queued s, bar bound,
-                    #  earliest queued s, customer]
+                    #  earliest queued s, customer, 80% range low, high]
                     best[cid] = [start, pos, label, order.vip, queued_s, bound, queued_s,
-                                 customer]
+                                 customer, low, high]
                 elif start < cur[0]:
                     best[cid] = [start, pos, label, order.vip, queued_s, bound,
-                                 min(queued_s, cur[6]), customer]
+                                 min(queued_s, cur[6]), customer, low, high]
                 elif queued_s < cur[6]:
                     cur[6] = queued_s
         vip_q, normal_q = [], []

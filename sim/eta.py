@@ -1,0 +1,310 @@
+"""The wait estimate: when will a waiting order start, as a median and an 80% range.
+
+A real-time delay predictor in the spirit of Whitt's and Ibrahim & Whitt's: it reads only
+what a gateway knows at the instant -- the orders in the lanes and when each was submitted,
+each slot's state (a running call's elapsed time, a rented slot's promised arrival), how long
+calls have lately taken, the VIP arrival rate lately observed, how long the circuit has been
+down -- never an outage's scheduled end, the scenario's future arrival profile or a drawn
+task time.
+
+Two parts:
+
+* :class:`StartCurve` -- ``mu(t)``, the expected number of calls that will start within
+  ``t`` seconds: an idle slot starts one now; a busy slot starts one when its call ends (the
+  residual of an Erlang task given its elapsed time), then one per mean task time; a
+  provisioning slot starts one when it arrives.  A down circuit starts nothing until it comes
+  back; how long that takes is not known, so it is predicted from how long it has been down
+  (a scale-free prior, Gott's: the median remaining time equals the time already down, the
+  80% range a ninth to nine times it), never less than the cool-down still to run.  The
+  ``n``-th start comes at ``mu^-1(G)`` with ``G`` gamma-distributed around ``n`` (a
+  time-changed Poisson process, less dispersed once the slots settle into renewal cycles
+  of an Erlang task); its quantiles come from the Wilson-Hilferty cube-root formula.
+
+* :func:`walk` -- which start takes which order: the lanes are played forward at the
+  predicted start instants with :class:`sim.lanes.Lanes`' rule (VIP first; a normal order
+  aged past ``aging_s`` counts as VIP by its submission time), VIPs arriving at the
+  observed rate taking their turn ahead of normal orders not yet aged.  So a VIP counts the
+  normal orders that will have aged before it, and a normal order the VIPs that will pass it.
+
+Pure arithmetic on floats (no ``statistics``: the browser rules).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+
+NO_ESTIMATE_S = 30 * 86400.0  # "nobody is serving": shown as a very long wait
+Z80 = 1.2815515655446004      # the standard normal's 90% quantile: an 80% two-sided range
+GRID = 32                     # points of the start curve before it runs straight
+BINS = 32                     # running calls' phase weights are summed in 1/32 steps
+MAX_OVERTAKERS = 5000         # VIPs-to-come a walk plays before it calls a wait endless
+VIRTUAL_VIP = 2.0 / 3.0       # expected arrivals at which a Poisson count's median reaches 1
+
+
+class StartCurve:
+    """Expected starts of one station's calls over the time to come, and its inverse."""
+
+    __slots__ = ("t", "mu", "mu0", "slope", "cv2", "slots", "shift", "down_lo", "down_hi",
+                 "rate_cv", "dead")
+
+    def __init__(self, *, now: float, mean_s: float, shape: int, idle: int,
+                 busy_elapsed: list[float], arrivals: list[float], down_s: float,
+                 cooldown_left_s: float, samples: int) -> None:
+        """``idle`` slots free now, ``busy_elapsed`` the elapsed seconds of the calls
+        running on slots that will take more work, ``arrivals`` the seconds until each
+        provisioning slot arrives; ``down_s`` how long the circuit has been down (negative:
+        it is closed), ``cooldown_left_s`` the cool-down still to run; ``samples`` how many
+        recent durations ``mean_s`` averages (its own uncertainty)."""
+        k = max(1, shape)
+        self.cv2 = 1.0 / k
+        self.rate_cv = math.sqrt(self.cv2 / samples) if samples > 0 else 0.0
+        self.slots = idle + len(busy_elapsed) + len(arrivals)
+        self.dead = self.slots == 0 or mean_s <= 0
+        self.shift = 0.0
+        self.down_lo = self.down_hi = 0.0
+        self.mu0 = 0.0
+        self.slope = 0.0
+        self.t = [0.0]
+        self.mu = [0.0]
+        if self.dead:
+            return
+        lam = k / mean_s
+        fresh = (now, [1.0] * k)           # a call just started: in its first phase
+        steps: dict[float, int] = {}       # start offset -> slots that start a call then
+        # (start offset, phase weights) -> how many calls: running calls whose weights
+        # round alike are summed once (all of them, for exponential tasks)
+        running: dict[tuple, list] = {}
+
+        def run(start: float, weights: list[float], n: int = 1) -> None:
+            key = (start, *[round(w * BINS) for w in weights])
+            entry = running.get(key)
+            if entry is None:
+                running[key] = [weights, n]
+            else:
+                entry[1] += n
+
+        if down_s >= 0.0:
+            # Down: nothing starts before the circuit is back; then every slot is free
+            # (an outage fails calls within seconds) and rentals join as they arrive.
+            self.shift = med = max(cooldown_left_s, down_s)
+            self.down_lo = med - max(cooldown_left_s, down_s / 9.0)
+            self.down_hi = max(cooldown_left_s, 9.0 * down_s) - med
+            steps[med] = idle + len(busy_elapsed)
+            for a in arrivals:
+                a = max(a, med)
+                steps[a] = steps.get(a, 0) + 1
+        else:
+            self.mu0 = float(idle)
+            if idle:
+                run(0.0, fresh[1], idle)
+            for e in busy_elapsed:
+                run(0.0, _phase_weights(lam * e, k))
+            for a in arrivals:
+                steps[a] = steps.get(a, 0) + 1
+        for a, n in steps.items():
+            if n:
+                run(a, fresh[1], n)
+        self.t, self.mu = _curve(steps, running, self.mu0, mean_s, k)
+        self.slope = self.slots / mean_s
+
+    def inverse(self, target: float) -> float:
+        """The time (from now) at which ``target`` starts are expected."""
+        mu = self.mu
+        if target <= mu[-1]:
+            i = bisect_left(mu, target)
+            if i == 0:
+                return self.t[0]
+            m0, m1 = mu[i - 1], mu[i]
+            t0, t1 = self.t[i - 1], self.t[i]
+            return t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
+        if self.slope <= 0.0:
+            return NO_ESTIMATE_S
+        return self.t[-1] + (target - mu[-1]) / self.slope
+
+    def median_time(self, n: int) -> float:
+        """When the ``n``-th start from now (1-based) comes, at the median (for the walk)."""
+        if self.dead:
+            return NO_ESTIMATE_S
+        extra = n - self.mu0
+        if extra <= 0.0:
+            return self.shift
+        return self.inverse(self.mu0 + extra - self._dispersion(extra) / 3.0)
+
+    def _dispersion(self, extra: float) -> float:
+        """Variance per start: a Poisson's 1 for the first few (residuals of running
+        calls), falling to the renewal's CV^2 over cycles of every slot."""
+        c = self.slots
+        return self.cv2 + (1.0 - self.cv2) * c / (c + extra)
+
+    def range(self, n: int, overtakers: float) -> tuple[float, float, float]:
+        """``(median, lo, hi)`` seconds until the ``n``-th start, ``overtakers`` of the
+        starts before it going to VIPs not yet arrived (a Poisson count: more spread)."""
+        if self.dead:
+            return NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S
+        extra = n - self.mu0
+        if extra <= 0.0:
+            med = self.shift
+            return round(med, 3), round(med - self.down_lo, 3), round(med + self.down_hi, 3)
+        var = self._dispersion(extra) * extra + overtakers
+        shape = extra * extra / var
+        scale = var / extra
+        root = math.sqrt(shape)
+        c = 1.0 - 1.0 / (9.0 * shape)
+        d = Z80 / (3.0 * root)
+        q_med = shape * scale * _cube(max(0.0, c))
+        q_lo = shape * scale * _cube(max(0.0, c - d))
+        q_hi = shape * scale * _cube(max(0.0, c + d))
+        inv = self.inverse
+        med = inv(self.mu0 + q_med)
+        if med >= NO_ESTIMATE_S:
+            return NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S
+        lo = inv(self.mu0 + q_lo)
+        hi = inv(self.mu0 + q_hi)
+        rate = Z80 * self.rate_cv * max(0.0, med - self.shift)
+        below, above = med - lo, hi - med
+        lo = med - math.sqrt(below * below + rate * rate + self.down_lo * self.down_lo)
+        hi = med + math.sqrt(above * above + rate * rate + self.down_hi * self.down_hi)
+        # to the millisecond: exp() may differ in its last bit between C libraries (the
+        # browser's and the desktop's), and the records and the 3x question must not
+        return (round(min(med, NO_ESTIMATE_S), 3), round(max(0.0, min(lo, NO_ESTIMATE_S)), 3),
+                round(min(hi, NO_ESTIMATE_S), 3))
+
+
+def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
+           k: int) -> tuple[list[float], list[float]]:
+    """``(times, expected starts by each)``: the steps (slots that start a call at a
+    known instant) and the running calls (each ends, then cycles every mean task time)."""
+    lam = k / mean_s
+    drift = 0.5 * (1.0 - 1.0 / k)
+    # time points: dense near now (the first starts), plus both sides of every step
+    horizon = max(steps, default=0.0) + 3.0 * mean_s
+    ts = {horizon * (g / GRID) * (g / GRID) for g in range(GRID + 1)}
+    for a in steps:
+        ts.add(a)
+        if a > 0:
+            ts.add(a * (1.0 - 1e-9))
+    t_sorted = sorted(ts)
+    base = mu0
+    mu = []
+    for t in t_sorted:
+        total = base
+        for a, n in steps.items():
+            if a <= t and a > 0.0:
+                total += n
+        mu.append(total)
+    for key, (weights, many) in running.items():
+        start = key[0]
+        for g, t in enumerate(t_sorted):
+            s = t - start
+            if s <= 0.0:
+                continue
+            x = lam * s
+            ex = math.exp(-x)
+            term = ex                   # e^-x x^j / j!
+            part = 0.0                  # e^-x sum_{i<=j} x^i / i!
+            survive = 0.0               # P(the call still runs s seconds on)
+            ran = 0.0                   # E[min(residual, s)] * lam
+            for j in range(k):
+                part += term
+                survive += term * weights[j]
+                ran += weights[j] * (1.0 - part)
+                term *= x / (j + 1)
+            ended = 1.0 - survive
+            # then renewal cycles from when it ended: int_0^s F(u) du / mean, less
+            # the Erlang renewal function's constant (1 - CV^2) / 2 once cycles run
+            cycled = (s - ran / lam) / mean_s
+            mu[g] += many * (ended + cycled
+                             - drift * ended * (1.0 - math.exp(-4.0 * cycled)))
+    return t_sorted, mu
+
+
+def _cube(x: float) -> float:
+    """x^3 by multiplication (``pow`` may round differently from one C library to the next)."""
+    return x * x * x
+
+
+def _phase_weights(x: float, k: int) -> list[float]:
+    """Erlang-``k`` task running ``x`` phase-means: P(phases done = i), i < k, as the
+    cumulative weights ``W_j = P(done <= k-1-j)`` the survival formula reads."""
+    p = [1.0]
+    for i in range(1, k):
+        p.append(p[-1] * x / i)
+    total = 0.0          # a plain loop: sum() of floats is compensated from Python 3.12
+    for v in p:
+        total += v
+    p = [v / total for v in p]
+    # W_j: the call needs more than j further phases' worth: done <= k-1-j
+    out = []
+    acc = 0.0
+    cum = []
+    for v in p:
+        acc += v
+        cum.append(acc)
+    for j in range(k):
+        out.append(cum[k - 1 - j])
+    return out
+
+
+def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
+         vip_rate_per_s: float, curve: StartCurve, want: object = None,
+         newcomer: bool = False) -> dict:
+    """Play the lanes forward: ``{order: (median, lo, hi)}`` seconds to its start, for
+    every order in ``vip`` and ``normal`` (lists in lane order), or only up to ``want``.
+
+    ``newcomer``: also the estimate of a normal order submitted now at the back, under the
+    key ``None`` (the autoscaler's signal)."""
+    out: dict = {}
+    if curve.dead:
+        return _endless(out, vip, normal, newcomer)
+    i = j = 0
+    nv, nn = len(vip), len(normal)
+    virtual = 0            # VIPs not yet arrived that took a start
+    n = 0                  # starts so far
+    newcomer_sub = now
+    left_newcomer = newcomer
+    most = nv + nn + 1 + MAX_OVERTAKERS
+    while i < nv or j < nn or left_newcomer:
+        n += 1            # past ``most``, VIPs would pass for ever (no aging within reach)
+        t = curve.median_time(n) if n <= most else NO_ESTIMATE_S
+        if t >= NO_ESTIMATE_S:
+            return _endless(out, vip[i:], normal[j:], left_newcomer)
+        at = now + t
+        taken = []
+        for _ in range(batch):
+            head = normal[j] if j < nn else None
+            head_sub = head.submitted_s if head is not None else (
+                newcomer_sub if left_newcomer else None)
+            aged = head_sub is not None and at - head_sub >= aging_s
+            if i < nv and not (aged and head_sub < vip[i].submitted_s):
+                taken.append(vip[i])
+                i += 1
+            elif not aged and i >= nv and vip_rate_per_s * t - virtual >= VIRTUAL_VIP:
+                virtual += 1      # a VIP to come goes ahead of a normal order not yet aged
+            elif head_sub is None:
+                break
+            else:                 # the normal lane's head (or the newcomer behind it)
+                taken.append(head)
+                if head is None:
+                    left_newcomer = False
+                else:
+                    j += 1
+        if want is not None:      # one order's estimate: only its own range is worked out
+            if any(o is want for o in taken):
+                out[want] = curve.range(n, float(virtual))
+                return out
+        elif taken:
+            est = curve.range(n, float(virtual))
+            for o in taken:
+                out[o] = est
+    return out
+
+
+def _endless(out: dict, vip: list, normal: list, newcomer: bool) -> dict:
+    """Orders no start is expected for (nobody serves, or VIPs would pass for ever)."""
+    never = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)
+    for o in (*vip, *normal):
+        out[o] = never
+    if newcomer:
+        out[None] = never
+    return out

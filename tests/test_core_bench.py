@@ -1,0 +1,96 @@
+"""The benchmark's timed path, pinned without timing: ``bench/bench_core.py`` runs the real
+River M/M/c (event log and hash, ledger, metrics all on) on the arrival times SimPy reads,
+and the work per customer may only go down.
+
+Nothing here reads a clock: engine events per customer are counted by the engine
+(:attr:`sim.engine.Engine.processed`), and the log's hash pins what the timed run does.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import pytest
+
+from sim import Simulation, load_scenario
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
+import bench_core  # noqa: E402
+
+#: River's event-log hash of bench_core's timed M/M/20 at rho 0.9 over its first ~2,000
+#: customers (the same path the benchmark times, cut short).  A change to the event log on
+#: purpose regenerates it (print ``bench_core.river_mmc(20, 18.0, T_SMALL)[3]``).
+MMC20_SHA256 = "7457120d0ad0be43b33573f16a99d1c922a31b583c6643330cceb981c2760746"
+T_SMALL = 2000 / 18.0
+
+
+def test_the_timed_mmc_run_writes_the_pinned_log():
+    wall, arrived, wait, sha, per_customer = bench_core.river_mmc(20, 18.0, T_SMALL)
+    assert sha == MMC20_SHA256
+    assert 1900 < arrived < 2100
+
+
+def test_mmc_takes_two_engine_events_a_customer():
+    """An arrival and a call's end: nothing else is scheduled per customer when every feature
+    is off (no timer per order, no tick between customers).  May only go down."""
+    sim = bench_core.mmc_simulation(20, 18.0)
+    sim.advance_to(5000 / 18.0)
+    arrived = sim.counts["arrived"]
+    assert arrived > 4500
+    assert sim.engine.processed <= 2 * arrived + 2
+
+
+DEFAULT_EVENTS_PER_CUSTOMER = 6.9   # measured 6.83 at 5,000 customers (issue 18): down only
+
+
+def test_default_model_engine_events_per_customer_only_go_down():
+    sim = Simulation(load_scenario("scenarios/default.toml"), seed=1)
+    sim.advance_to(5000 / (sim.scenario.arrivals.rate_per_min / 60.0))
+    per_customer = sim.engine.processed / sim.counts["arrived"]
+    assert 3.0 < per_customer <= DEFAULT_EVENTS_PER_CUSTOMER
+
+
+def test_simpy_heapq_and_river_see_the_same_arrivals():
+    pytest.importorskip("simpy")
+    t_end = 1000 / 18.0
+    _, river_n, _, _, _ = bench_core.river_mmc(20, 18.0, t_end)
+    _, simpy_n, _ = bench_core.simpy_mmc(20, 18.0, t_end)
+    _, heapq_n, _, per_customer = bench_core.heapq_mmc(20, 18.0, t_end)
+    assert river_n == simpy_n == heapq_n > 900
+    assert 1.9 < per_customer <= 2.0   # customers still in service at the end: < 2
+
+
+# -- pay only for what is switched on ------------------------------------------------------
+
+#: each feature on, set so that it never acts on this M/M/20 (no failures for the circuit, a
+#: door that always has room, a breaker bound of 1000 task times, nothing the autoscaler may rent)
+ON_IDLE = {
+    "door": ["door.enabled=true", "door.admit_per_min=100000", "door.burst=100000",
+             "door.lobby_max_orders=10000000"],
+    "circuit": ["circuit.enabled=true"],
+    "wait_breaker": ["wait_breaker.enabled=true", "wait_breaker.multiplier=1000"],
+    "autoscaler": ["autoscaler.enabled=true"],
+}
+OFF = {name: [f"{name}.enabled=false"] for name in ON_IDLE}
+
+
+def _records(overrides: list[str]) -> list[tuple]:
+    sc = load_scenario("scenarios/mmc.toml", ["models.job.slots=20",
+                                              "arrivals.rate_per_min=1080.0", *overrides])
+    sim = Simulation(sc, seed=3, keep_log=True)
+    sim.advance_to(600.0)
+    return sim.log.records
+
+
+def test_features_switched_on_but_never_triggered_write_what_off_writes():
+    off = _records([o for v in OFF.values() for o in v])
+    on = _records([o for v in ON_IDLE.values() for o in v])
+    assert len(off) > 10_000
+    assert on == off
+
+
+@pytest.mark.parametrize("feature", sorted(ON_IDLE))
+def test_each_feature_on_but_idle_writes_what_off_writes(feature):
+    others = [o for name, v in OFF.items() if name != feature for o in v]
+    assert _records(others + ON_IDLE[feature]) == _records(others + OFF[feature])
