@@ -21,6 +21,8 @@ draw, flip, ``await asyncio.sleep(0)``.
     python main.py --commands session.json           # watch a recorded session again
     python main.py --commands session.json --seconds S   # ...and stop advancing at simulated
                                                      # second S (as python -m sim run --seconds)
+    python main.py --open-link URL                   # reopen a share link (sim/share.py):
+                                                     # paused at its moment, same event log
 
 F11 toggles fullscreen (projector) mode; the window may be resized to anything: the 1280x720
 picture is scaled to fit it (render/display.py).
@@ -38,6 +40,8 @@ from sim import load_scenario, schema
 from sim.cli import SECONDS, Parser, ParserExit, path_arg, print_error, quiet_stdout, spec_arg
 from sim.commands import load_commands
 from sim.schema import InputError, Spec
+from sim.share import DEFAULT_BASE, LinkError, open_link
+from sim.share import KEY as LINK_KEY
 
 FRAMES = Spec(int, None, 1, 10**7)   # 10^7 frames at 60 fps: 46 hours of headless run
 SPEED = Spec(float, None, 0.0, 600.0)  # simulated seconds per real second; 0 = paused
@@ -70,6 +74,14 @@ def build_parser() -> Parser:
                    help="on exit, write the operator's commands and how to replay them")
     p.add_argument("--seconds", type=spec_arg(SECONDS), default=None, metavar="S",
                    help="stop advancing at simulated second S (as python -m sim run --seconds)")
+    p.add_argument("--open-link", metavar="URL", default=None,
+                   help="reopen a share link (...#river=...): its scenario, seed, commands "
+                        "and language, paused at its moment")
+    p.add_argument("--print-link", action="store_true",
+                   help="on exit, print the session as a share link (as the share key does)")
+    p.add_argument("--share-base", metavar="URL", default=None,
+                   help=f"where share links point (default {DEFAULT_BASE}: the site "
+                        "tools/build_site.py builds, served by python -m http.server)")
     return p
 
 
@@ -82,6 +94,11 @@ def parse_args(argv: list[str]) -> dict:
         parser.error("--frames/--screenshot/--bench need --headless")
     if opts["follow"] and not opts["bench"]:
         parser.error("--follow needs --bench")
+    if opts["open_link"] is not None:
+        clash = [f"--{k}" for k in ("scenario", "seed", "commands", "seconds")
+                 if opts[k] is not None]
+        if clash:
+            parser.error(f"--open-link brings its own session: drop {', '.join(clash)}")
     if opts["headless"] and not opts["bench"] and opts["frames"] is None:
         opts["frames"] = 1
     return opts
@@ -89,7 +106,18 @@ def parse_args(argv: list[str]) -> dict:
 
 def load_inputs(opts: dict) -> list:
     """Check the scenario and load the command file before a window opens: one line and
-    exit 2 for a bad one, named by its path.  Returns the commands to replay."""
+    exit 2 for a bad one, named by its path.  Returns the commands to replay.
+
+    A share link (``--open-link``, or the page's address) fills the options instead; a link
+    that cannot be opened is one line and the default scenario, as in the page."""
+    if opts["open_link"] is not None:
+        shared, problem = open_link(opts["open_link"], LANGS)
+        if problem:
+            print(f"main.py: {problem}; opening the default scenario", file=sys.stderr)
+        opts.update(scenario=shared.scenario, seed=shared.seed, lang=shared.lang,
+                    overrides=shared.overrides, playhead=shared.at_s, link_problem=problem,
+                    speed=0.0 if opts["speed"] is None else opts["speed"])
+        return list(shared.commands)
     models = tuple(load_scenario(opts["scenario"] or "default").models)
     return load_commands(opts["commands"], models) if opts["commands"] else []
 
@@ -166,7 +194,7 @@ def screenshot_error(path: str | None) -> str | None:
 async def main(argv: list[str] | None = None) -> int:
     """Run the app; return the process exit code (2 on bad input)."""
     if argv is None:
-        argv = sys.argv[1:] if sys.platform != "emscripten" else []
+        argv = sys.argv[1:] if sys.platform != "emscripten" else page_link_args()
     try:
         opts = parse_args(argv)
         replay = [] if opts["bench"] else load_inputs(opts)
@@ -192,7 +220,8 @@ async def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         app = App(opts["scenario"], opts["seed"], opts["lang"],
-                  DEFAULT_SPEED if opts["speed"] is None else opts["speed"], commands=replay,
+                  DEFAULT_SPEED if opts["speed"] is None else opts["speed"],
+                  overrides=tuple(opts.get("overrides", ())), commands=replay,
                   ease=not opts["headless"],   # headless: --frames N at --speed X is exact
                   stop_at_s=opts["seconds"],
                   # on screen a burst of events is spread over frames; headless plays exactly
@@ -200,6 +229,9 @@ async def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         print_error(e)
         return 2
+    if opts["open_link"] is not None:
+        open_at_playhead(app, opts["playhead"], opts["link_problem"], opts["headless"])
+    app.share_base = opts["share_base"] or page_base() or DEFAULT_BASE
     calm_collector()
     code = 0
     try:
@@ -210,6 +242,8 @@ async def main(argv: list[str] | None = None) -> int:
         # every exit path keeps the session: window closed, Ctrl-C, a crash in the loop
         if opts["record"]:
             code = record_session(app, opts["record"])
+        if opts["print_link"]:
+            code = print_link(app) or code
     if opts["screenshot"]:
         try:
             pygame.image.save(display.canvas, opts["screenshot"])
@@ -222,6 +256,81 @@ async def main(argv: list[str] | None = None) -> int:
     if not opts["headless"]:
         pygame.quit()
     return code
+
+
+def page_link_args() -> list[str]:
+    """In the browser: ``["--open-link", URL]`` when the page's address carries a share link
+    (``#river=...``), else nothing.  Pyodide's ``js`` and pygbag's ``platform.window`` both
+    reach the page; an iframe (itch.io) sees its own address."""
+    href = ""
+    try:
+        import js  # Pyodide
+
+        href = str(js.location.href)
+    except Exception:  # noqa: BLE001 -- not Pyodide: try pygbag's bridge, else no link
+        try:
+            import platform
+
+            href = str(platform.window.location.href)
+        except Exception:  # noqa: BLE001
+            return []
+    return ["--open-link", href] if f"{LINK_KEY}=" in href else []
+
+
+def page_base() -> str | None:
+    """In the browser, the page's own address (without query or fragment): where a link
+    made there points.  None natively."""
+    if sys.platform != "emscripten":
+        return None
+    href = ""
+    try:
+        import js  # Pyodide
+
+        href = str(js.location.origin) + str(js.location.pathname)
+    except Exception:  # noqa: BLE001 -- pygbag: its bridge to the page
+        try:
+            import platform
+
+            loc = platform.window.location
+            href = str(loc.origin) + str(loc.pathname)
+        except Exception:  # noqa: BLE001
+            return None
+    return href or None
+
+
+def open_at_playhead(app, at_s: float, problem: str, headless: bool) -> None:
+    """Stand the app at a link's moment, paused: a timeline jump (in slices across frames on
+    screen; all at once headless, so ``--frames 1`` shows the moment)."""
+    if problem:
+        from render.share import refused
+
+        refused(app, problem)
+    if at_s > 0:
+        app.apply("_jump", {"t_s": at_s})
+        if headless:
+            while app.presenter.busy:
+                app.step(0.0)
+
+
+def print_link(app) -> int:
+    """Print the session's share link (``share link: URL``); one line and 2 when it cannot
+    be made."""
+    try:
+        link = share_link(app)
+        say(f"share link: {link}\n  (t={app.sim.now!r} s, event_log_sha256 "
+            f"{app.sim.event_log_sha256()})")
+    except LinkError as e:
+        print(f"main.py: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def share_link(app) -> str:
+    """The app's session as a share link (``sim.share``); raises ``LinkError`` (one line)
+    when it cannot be one (too long, a trace file in a scenario not built in)."""
+    from render.share import link_of
+
+    return link_of(app)
 
 
 async def frame_loop(pygame, display, app, frames: int | None, headless: bool) -> int:

@@ -28,6 +28,8 @@ def from_event(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
     """The actions one event asks for: a shortcut key; a press, drag or release on a card's
     dismiss button, the timeline or the desk; a press on the world (select the customer
     under it); any press while the help page is shown closes it."""
+    if app.overlays.share.open:         # the share dialog takes the input while it is open
+        return app.overlays.share.handle(event)
     if event.type == pygame.KEYDOWN:
         if event.key in FOLLOW_KEYS:
             return [FOLLOW_KEYS[event.key]]
@@ -99,6 +101,8 @@ def local_actions(app) -> dict[str, Action]:
         "_overview": lambda a: overview(app),
         "_zoom": lambda a: zoom(app, int(a["by"]), a["pos"]),
         "_pan": lambda a: aim(app, app.follower.drag(app.camera, a["pos"], a["rel"])),
+        "_share": lambda a: toggle_share(app),
+        "_none": lambda a: None,
     }
 
 
@@ -196,3 +200,12 @@ def toggle_lang(app) -> None:
     app.lang = next_lang(app.lang)
     app.bake()
     show_card(app)
+
+
+def toggle_share(app) -> None:
+    """Open the share dialog on the session as it is now (render/share.py), or close it."""
+    dialog = app.overlays.share
+    if dialog.open:
+        dialog.close()
+    else:
+        dialog.show(app)

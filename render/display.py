@@ -27,6 +27,7 @@ LOGICAL = (L.SCREEN_W, L.SCREEN_H)
 BARS = (0, 0, 0)
 MOUSE_EVENTS = (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP)
 RESIZE_EVENTS = (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED)
+FINGER_EVENTS = (pygame.FINGERDOWN, pygame.FINGERMOTION, pygame.FINGERUP)
 
 
 def fit(window: tuple[int, int], logical: tuple[int, int] = LOGICAL) -> pygame.Rect | None:
@@ -84,7 +85,15 @@ class Display:
 
     # -- input --------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> bool:
-        """Window events this module owns (True: consumed, the app never sees them)."""
+        """Window events this module owns (True: consumed, the app never sees them).
+
+        Touch: SDL turns every finger into mouse events as well (seen in the browser's
+        pygame-ce: FINGERDOWN then MOUSEBUTTONDOWN with ``touch=True``, FINGERMOTION and
+        MOUSEMOTION, FINGERUP and MOUSEBUTTONUP), so the finger events themselves are
+        consumed here: the app reads the mouse events, once, and a touch's mouse events
+        carry ``touch`` for the widgets that give a fingertip more room."""
+        if event.type in FINGER_EVENTS:
+            return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()
             return True

@@ -25,7 +25,8 @@ from sim import Snapshot
 
 KEYS = ("help_space", "help_speed", "help_model", "help_outage", "help_dispatch",
         "help_clear", "help_rent", "help_auto", "help_reset", "help_scenario", "help_lang",
-        "help_help", "help_fullscreen", "help_follow", "help_overview", "help_zoom")
+        "help_help", "help_fullscreen", "help_follow", "help_overview", "help_zoom",
+        "help_share")
 TERMS = ("term_breaker", "term_p95", "term_dropout", "term_service", "term_circuit",
          "term_dead_letter")
 

@@ -168,6 +168,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bt_lang": ("中文", "English"),
     "bt_fullscreen": ("F11 full", "F11 全屏"),
     "bt_help": ("help [H]", "帮助 [H]"),
+    "bt_share": ("share [U]", "分享 [U]"),
     # tooltips
     "tt_person": ("customer #{}", "顾客 #{}"),
     "tt_tier": ("tier {}  VIP {}", "等级 {}  贵宾 {}"),
@@ -276,6 +277,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cc_next": ("F: follow the next person in", "F: 跟随下一位进门的顾客"),
     "follow_overview": ("overview (V)", "全景 (V)"),
     "cc_awaiting": ("Waiting for the next person to come in...", "等待下一位顾客进门..."),
+    "help_share": ("U      share this moment (link, QR)", "U      分享此刻(链接, 二维码)"),
+    # share dialog (render/share.py)
+    "share_title": ("Share this moment", "分享此刻"),
+    "share_scan": ("Scan the code, or open this link:", "扫描二维码, 或打开此链接:"),
+    "share_copied": ("Copied to the clipboard.", "已复制到剪贴板。"),
+    "share_select": ("Select the link under the picture to copy it.",
+                     "选中画面下方的链接即可复制。"),
+    "share_printed": ("The link is also printed in the terminal.", "链接也已打印在终端中。"),
+    "link_failed": ("This link could not be opened", "无法打开此链接"),
     "help_hover": ("Hover a person or a machine for details.",
                    "鼠标悬停在人或机器上查看详情。"),
     "help_badge": ("A \"+N\" badge: more customers in that place than fit on screen. "

@@ -19,6 +19,7 @@ from render.help import HelpOverlay
 from render.panel import tooltip
 from render.panel.board import Board
 from render.panel.cards import CardArea
+from render.share import ShareDialog
 from render.state import ViewState
 from render.wordwrap import ellipsize
 from render.world.scene import Scene
@@ -34,6 +35,7 @@ class Overlays:
         self.help = HelpOverlay(sprites)
         self.cards = CardArea()         # the card area's rules: render/panel/cards.py
         self.follower = Follower()      # the followed customer: their marker, the camera
+        self.share = ShareDialog()      # the share link, its QR code: render/share.py
         self.message = ""
         self.message_until = 0.0
 
@@ -60,6 +62,8 @@ class Overlays:
         on the screen again next frame)."""
         self.follower.draw(screen, fonts, view.lang, scene.camera, scene.people)
         over = self.cards.draw(screen, fonts, view.lang)
+        if self.share.draw(screen, fonts, view.lang):
+            over, mouse = True, None        # no tooltip through the dialog
         if mouse is not None and not view.show_help and not board.controls.dragging:
             lines = (self.hover_lines(scene, view, mouse)
                      or board.dashboard.hover(mouse, view.lang))

@@ -59,6 +59,7 @@ from sim.eventlog import field as record_field
 from sim.eventlog import fields as record_fields
 from sim.kpi import CONTRADICTED_BY, KPI_ALIASES
 from sim.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, resolve_path
+from sim.share import LinkError, link_from_session  # noqa: E402 -- after what it imports
 from sim.simulation import Simulation, run
 from sim.snapshot import (
     AlertView,
@@ -78,6 +79,7 @@ __all__ = [
     "CONTRADICTED_BY",
     "FAIL_REASONS",
     "KPI_ALIASES",
+    "LinkError",
     "RETURN_REASONS",
     "AlertView",
     "CallView",
@@ -95,6 +97,7 @@ __all__ = [
     "SlotView",
     "Snapshot",
     "StationView",
+    "link_from_session",
     "load_scenario",
     "open_run",
     "record_field",

@@ -71,8 +71,11 @@ FORBIDDEN_MODULES = {
     "urllib.request": "no blocking network I/O in the browser",
     "http.client": "no blocking network I/O in the browser",
 }
-# Third-party modules that exist in the browser build (pygbag ships pygame-ce 2.5.7 built in).
-BROWSER_THIRD_PARTY = frozenset({"pygame"})
+# Third-party modules that exist in the browser build (pygbag ships pygame-ce 2.5.7 built in;
+# segno, pure Python, is packed beside the app by the allow-list: tools/build_site.PACKAGES;
+# js is Pyodide's bridge to the page, imported only in a try whose fallback is pygbag's
+# platform.window).
+BROWSER_THIRD_PARTY = frozenset({"pygame", "segno", "js"})
 
 # Calls that block or cannot work in the browser: (module alias, attribute) or a bare name.
 FORBIDDEN_CALLS = {

@@ -15,9 +15,7 @@ import ast
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import tarfile
 import time
 import zipfile
@@ -32,12 +30,12 @@ OFFLINE_CDN = "http://127.0.0.1:9/"  # the discard port: nothing answers
 BUILD_TIMEOUT_S = 60
 SIZE_GOAL_BYTES = 1_000_000
 
-PACKED_TOP = {"main.py", "sim", "render", "assets", "scenarios"}
+PACKED_TOP = {"main.py", "sim", "render", "assets", "scenarios", "segno"}   # segno: the QR code
 NEVER_PACKED = {
     "tests", "docs", "bench", "planning", "tools", "build", "dist", "venv", "static",
     ".venv", ".git", ".ci", ".pytest_cache", ".ruff_cache", ".hypothesis", ".benchmarks",
     ".cache", "river_factory.egg-info", "pyproject.toml", "pygbag.ini", "default.tmpl",
-    "favicon.png", "README.md", ".gitignore",
+    "favicon.png", "README.md", ".gitignore", "venv-river", ".venv-x", "web",
 }
 # Planted in the copy when missing: what a developer's or CI's checkout may hold at build time.
 DECOYS = (
@@ -59,6 +57,10 @@ DECOYS = (
     "tools/decoy.py",
     "README.md",
     "sim/__pycache__/decoy.cpython-311.pyc",
+    # virtual environments under names no deny-list knows: only an allow-list keeps them out
+    "venv-river/lib/python3.11/site-packages/decoy.py",
+    "venv-river/pyvenv.cfg",
+    ".venv-x/lib/python3.11/site-packages/decoy.py",
 )
 SKIP_WHEN_COPYING = {".git", "build", "dist", ".venv", "venv", "__pycache__", ".pytest_cache",
                      ".ruff_cache", ".hypothesis", ".mypy_cache", ".benchmarks"}
@@ -97,29 +99,29 @@ def _copy_project(dest: Path) -> Path:
 
 
 def _pygbag(app: Path, *options: str) -> tuple[float, str]:
-    """Runs ``python -m pygbag --build <options> --cdn <closed port> <app>`` in ``app``.
-
-    pygbag reads pygbag.ini, and looks for default.tmpl and favicon.png, in the current
-    directory, so it runs from the app folder (as `pygbag .` from the repo root does).
-    """
-    command = [sys.executable, "-m", "pygbag", "--build", *options, "--cdn", OFFLINE_CDN,
-               str(app)]
+    """Runs ``tools/build_pygbag.py --build <options> --cdn <closed port>`` of the copy ``app``:
+    its allow-listed stage is packed and the page copied back to ``app/build/web``."""
+    tool = _load_tool("build_pygbag")
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=app, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env, start_new_session=True)
     try:
-        output, _ = proc.communicate(timeout=BUILD_TIMEOUT_S)
+        done = tool.run(["--build", *options, "--cdn", OFFLINE_CDN], root=app,
+                        timeout_s=BUILD_TIMEOUT_S, env=env)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # pygbag and anything it started
-        output, _ = proc.communicate()
-        pytest.fail(
-            f"pygbag did not finish in {BUILD_TIMEOUT_S} s (it retries files it cannot fetch "
-            f"forever: is a local template/icon missing?)\n{' '.join(command)}\n{output[-3000:]}"
-        )
+        pytest.fail(f"pygbag did not finish in {BUILD_TIMEOUT_S} s (it retries files it "
+                    "cannot fetch forever: is a local template/icon missing?)")
     seconds = time.perf_counter() - started
-    assert proc.returncode == 0, f"pygbag failed ({proc.returncode}):\n{output[-3000:]}"
-    return seconds, output
+    assert done.returncode == 0, f"pygbag failed ({done.returncode}):\n{done.stdout[-3000:]}"
+    return seconds, done.stdout
+
+
+def _load_tool(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +199,19 @@ def test_archive_holds_the_whole_game(test_build):
     with zipfile.ZipFile(test_build["apk"]) as archive:
         main_src = archive.read("assets/main.py").decode("utf-8")
     compile(main_src, "main.py", "exec")
+
+
+def test_a_stray_venv_under_any_name_stays_out(test_build):
+    """The copy holds virtual environments no deny-list names; the pack is from the
+    allow-listed stage (tools/build_pygbag.py), so neither is read, let alone packed."""
+    app = test_build["app"]
+    assert (app / "venv-river" / "pyvenv.cfg").is_file() and (app / ".venv-x").is_dir()
+    packed = _packed_paths(_apk_names(test_build["apk"]))
+    assert not [p for p in packed if "venv" in p or "decoy" in p]
+    staged = app / "build" / "pygbag" / APP
+    made_by_pygbag = {"build", "main-pygbag.py"}
+    assert sorted(p.name for p in staged.iterdir() if p.name not in made_by_pygbag) == sorted(
+        [*PACKED_TOP, "default.tmpl", "favicon.png", "pygbag.ini"])
 
 
 def test_tarball_matches_the_apk(test_build):

@@ -2,7 +2,7 @@
 
 Why: the browser tests (``tests/browser/``) and the benchmark (``bench/bench_browser.py``) run
 the real ``main.py`` in Chromium on Pyodide's CPython with pygame-web's pygame-ce wheel
-(vendored in ``tests/browser/vendor/``).  Pyodide is ~14 MB, so it is not committed: this
+(vendored in ``web/vendor/``).  Pyodide is ~14 MB, so it is not committed: this
 script runs ``npm pack pyodide@0.27.7`` (retried: the registry is reachable but can be slow),
 checks the tarball's SHA-256 and unpacks the five files the page needs into
 ``.cache/pyodide-0.27.7/``.  A second run finds them and does nothing.  Both ``.ci/run`` and

@@ -41,6 +41,10 @@ ROW_H = 24
 BUTTON_H = 26
 BUTTON_GAP = 4
 REPAINT_S = 0.25
+#: A fingertip covers many pixels and hides what it presses: a touch that lands on no widget
+#: goes to the nearest one within this many canvas pixels (the gaps and margins of the desk
+#: become part of its targets; the nearest wins, so no press is ambiguous).
+TOUCH_SLOP = 14
 #: What a lit button means, as its colour: red for a danger the operator switched on (the
 #: model is down, dispatch is stopped), green only for something good running.
 LIT_TONES = {"outage": "danger", "dispatch": "danger", "autoscaler": "good"}
@@ -48,7 +52,7 @@ LIT_FACES = {"danger": P.RED_DARK, "good": P.GREEN_DARK, "neutral": P.BLUE_DARK}
 #: The button rows, left to right: (button, width in pixels).
 BUTTON_ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("model", 132), ("outage", 112), ("dispatch", 140), ("clear", 112), ("rent", 96),
-     ("return", 96)),
+     ("return", 96), ("share", 140)),
     (("autoscaler", 168), ("reset", 150), ("scenario", 224), ("lang", 88), ("help", 96),
      ("fullscreen", 112)),
 )
@@ -95,6 +99,7 @@ class Controls:
         self.version = 0
         self._shown: tuple = ()
         self._columns: list[pygame.Rect] = []
+        self._shift = (0, 0)               # a touch gesture's move onto its widget
         self.build()
 
     def build(self) -> None:
@@ -189,6 +194,7 @@ class Controls:
                      lambda: v.show_help),
             "fullscreen": (lambda: tr("bt_fullscreen", lang()), lambda: ("_fullscreen", {}),
                            None),
+            "share": (lambda: tr("bt_share", lang()), lambda: ("_share", {}), None),
         }
 
     def _buttons(self, top: int) -> dict[str, Button]:
@@ -212,15 +218,32 @@ class Controls:
         self.dirty = True
         if hasattr(event, "pos"):
             ox, oy = L.CONTROLS_RECT.topleft
-            event = pygame.event.Event(event.type, {**event.dict,
-                                                    "pos": (event.pos[0] - ox,
-                                                            event.pos[1] - oy)})
+            pos = (event.pos[0] - ox, event.pos[1] - oy)
+            if getattr(event, "touch", False):
+                pos = self._finger(event.type, pos)
+            event = pygame.event.Event(event.type, {**event.dict, "pos": pos})
         out = []
         for w in self.widgets:
             act = w.handle(event)
             if act is not None:
                 out.append(act)
         return out
+
+    def _finger(self, kind: int, pos: tuple[int, int]) -> tuple[int, int]:
+        """A touch's point, moved onto the nearest widget when the finger landed within
+        :data:`TOUCH_SLOP` of it but on none; the press's shift holds for its whole gesture
+        (a drag slides along the slider it grabbed)."""
+        if kind == pygame.MOUSEBUTTONDOWN:
+            self._shift = (0, 0)
+            areas = [w.track.inflate(12, 16) if isinstance(w, Slider) else w.rect
+                     for w in self.widgets]
+            if not any(a.collidepoint(pos) for a in areas):
+                near = min(areas, key=lambda a: _distance(a, pos), default=None)
+                if near is not None and _distance(near, pos) <= TOUCH_SLOP:
+                    x = min(max(pos[0], near.left), near.right - 1)
+                    y = min(max(pos[1], near.top), near.bottom - 1)
+                    self._shift = (x - pos[0], y - pos[1])
+        return pos[0] + self._shift[0], pos[1] + self._shift[1]
 
     @staticmethod
     def on_screen(rect: pygame.Rect) -> pygame.Rect:
@@ -292,5 +315,13 @@ SHORTCUTS: dict[int, Action] = {
     pygame.K_h: ("_help", {}),
     pygame.K_F1: ("_help", {}),
     pygame.K_ESCAPE: ("_close_help", {}),
+    pygame.K_u: ("_share", {}),
     **{pygame.K_1 + i: ("_pick", {"index": i}) for i in range(9)},
 }
+
+
+def _distance(rect: pygame.Rect, pos: tuple[int, int]) -> float:
+    """Pixels from ``pos`` to the nearest pixel of ``rect`` (0 inside)."""
+    dx = max(rect.left - pos[0], 0, pos[0] - (rect.right - 1))
+    dy = max(rect.top - pos[1], 0, pos[1] - (rect.bottom - 1))
+    return math.hypot(dx, dy)

@@ -1,44 +1,41 @@
-"""Serve the test page on loopback and drive it in Chromium: shared by the tests and the bench.
+"""Serve the built site on loopback and drive it in Chromium: shared by the tests and the bench.
 
-The page (``page/``) runs the real ``main.py`` on Pyodide's CPython 3.12 with pygame-web's
-pygame-ce wheel (``vendor/``), as ``docs/BROWSER.md`` describes.  Everything it loads is
-served by :class:`Site` from ``127.0.0.1`` (a free port): the page, Pyodide (fetched once by
-``tools/fetch_pyodide.py`` into ``.cache/``), the wheel, and the app as a zip built from the
-working tree (or pygbag's ``.apk``).  :class:`RiverPage` wraps one playwright page and keeps
-its console, page errors and any request that left loopback.  No pytest here.
+The page is the product's own (``web/``, built by ``tools/build_site.py`` into a temporary
+folder: the page, Pyodide fetched once by ``tools/fetch_pyodide.py`` into ``.cache/``, the
+pygame-ce wheel, the app zip packed from its allow-list).  :class:`Site` serves that folder as
+it is with the standard library's static file server (``python -m http.server``'s handler)
+on ``127.0.0.1`` (a free port); the tests only add files to it (the harness ``page/harness.py``,
+an app zip with session files).  :class:`RiverPage` wraps one playwright page, keeps its
+console and page errors, and refuses (and records) any request that would leave loopback.
+No pytest here.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.server
 import importlib.util
-import io
 import json
 import os
 import shutil
+import tempfile
 import threading
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-PAGE = HERE / "page"
-VENDOR = HERE / "vendor"
-WHEEL = "pygame_ce-2.5.7.dev1-cp312-cp312-wasm32_bi_emscripten.whl"
-APP_PARTS = ("main.py", "sim", "render", "assets", "scenarios")   # what pygbag.ini packs
+HARNESS = HERE / "page" / "harness.py"
 CANVAS_W, CANVAS_H = 1280, 720
 CHROMIUM_FLAGS = ("--no-sandbox", "--headless", "--disable-gpu",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run")
 VIEWPORT = {"width": CANVAS_W, "height": CANVAS_H}
 LOAD_TIMEOUT_S = 30.0
-TYPES = {".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm",
-         ".json": "application/json", ".py": "text/plain", ".zip": "application/zip",
-         ".whl": "application/zip", ".apk": "application/zip"}
+LOOPBACK = ("http://127.0.0.1:", "http://localhost:", "data:", "blob:")
 
 
 def _load_tool(name: str):
@@ -49,6 +46,8 @@ def _load_tool(name: str):
 
 
 fetch_pyodide = _load_tool("fetch_pyodide")
+build_site = _load_tool("build_site")
+APP_PARTS = build_site.APP_PARTS
 
 
 def chromium_path() -> str | None:
@@ -58,37 +57,23 @@ def chromium_path() -> str | None:
 
 
 def app_zip(extra: dict[str, bytes] | None = None) -> bytes:
-    """The app as the page unpacks it: what pygbag packs, from the working tree, plus
-    ``extra`` files (path in the archive -> bytes)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part in APP_PARTS:
-            path = ROOT / part
-            files = [path] if path.is_file() else sorted(path.rglob("*"))
-            for f in files:
-                if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc":
-                    archive.write(f, f.relative_to(ROOT).as_posix())
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+    """The app as the site ships it (``build_site.app_zip``: the allow-list, from the working
+    tree) plus ``extra`` files (path in the archive -> bytes)."""
+    return build_site.app_zip(ROOT, extra)
 
 
 class Site:
-    """The files the page may load, by URL path, served on 127.0.0.1 (``add`` adds more).
+    """The built site in a temporary folder, served as it is on 127.0.0.1 by the standard
+    library's static file server; ``add`` puts more files in the folder (tests)."""
 
-    A route is a file, bytes, or a function returning bytes, called when the page asks
-    (so a slow build can run while the page loads Pyodide)."""
-
-    def __init__(self, pyodide: Path) -> None:
-        self.routes: dict[str, Path | bytes | Callable[[], bytes]] = {}
-        for f in PAGE.iterdir():
-            self.routes["/" + f.name] = f
-        for name in fetch_pyodide.FILES:
-            self.routes["/pyodide/" + name] = pyodide / name
-        self.routes["/vendor/" + WHEEL] = VENDOR / WHEEL
-        self.routes["/app.zip"] = app_zip()
+    def __init__(self, pyodide: Path, folder: Path | None = None) -> None:
+        self._tmp = None if folder is not None else tempfile.mkdtemp(prefix="river-site-")
+        self.folder = folder if folder is not None else build_site.build(
+            Path(self._tmp) / "site", ROOT, pyodide)
+        shutil.copy2(HARNESS, self.folder / "harness.py")
         self.requests: list[str] = []
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        handler = functools.partial(_Handler, self.requests, directory=str(self.folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -96,52 +81,44 @@ class Site:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
 
     def add(self, path: str, data: Path | bytes | Callable[[], bytes]) -> str:
-        self.routes[path] = data
+        """Write a file into the served folder (a callable is called now); its URL path."""
+        if isinstance(data, Path):
+            data = data.read_bytes()
+        elif not isinstance(data, bytes):
+            data = data()
+        target = self.folder / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
         return path.lstrip("/")
 
     def url(self, app: str = "app.zip", args: list[str] | tuple = (), root: str = "",
-            clock: str = "real") -> str:
-        """The page running ``main.main(args)`` from archive ``app`` (main.py under ``root``);
-        ``clock``: "real", or frames as fast as the page draws them ("fast": 40-100 ms
-        each, "skip": 100 ms each; ``page/harness.py``)."""
-        query = (f"app={quote(app)}&root={quote(root)}&args={quote(json.dumps(list(args)))}"
-                 f"&clock={clock}")
-        return f"{self.base}/index.html?{query}"
+            clock: str = "real", fragment: str = "") -> str:
+        """The page running ``main.main(args)`` from archive ``app`` (main.py under ``root``)
+        with the harness; ``clock``: "real", or frames as fast as the page draws them
+        ("fast": 40-100 ms each, "skip": 100 ms each; ``page/harness.py``); ``fragment``: the
+        address's ``#...`` (a share link's)."""
+        query = (f"harness=harness.py&app={quote(app)}&root={quote(root)}"
+                 f"&args={quote(json.dumps(list(args)))}&clock={clock}")
+        return f"{self.base}/index.html?{query}" + (f"#{fragment}" if fragment else "")
 
 
-def _handler(site: Site):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 -- the http.server API
-            path = self.path.split("?", 1)[0]
-            site.requests.append(path)
-            body = site.routes.get(path)
-            if body is None:
-                self.send_error(404)
-                return
-            if isinstance(body, Path):
-                data = body.read_bytes()
-            elif isinstance(body, bytes):
-                data = body
-            else:
-                try:
-                    data = body()
-                except BaseException:  # noqa: BLE001 -- the test reports the cause itself
-                    self.send_error(500)
-                    return
-            self.send_response(200)
-            self.send_header("Content-Type", TYPES.get(Path(path).suffix,
-                                                       "application/octet-stream"))
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "max-age=3600")
-            self.end_headers()
-            self.wfile.write(data)
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """``python -m http.server``'s handler; it only notes the paths asked, and is quiet."""
 
-        def log_message(self, *args):
-            pass
+    def __init__(self, seen: list[str], *args, **kwargs) -> None:
+        self.seen = seen
+        super().__init__(*args, **kwargs)
 
-    return Handler
+    def do_GET(self):  # noqa: N802 -- the http.server API
+        self.seen.append(self.path.split("?", 1)[0])
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
 
 
 @contextlib.contextmanager
@@ -170,10 +147,17 @@ class RiverPage:
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("request", self._request)
+        page.route(lambda url: not url.startswith(LOOPBACK), self._refuse)
 
     def _request(self, request) -> None:
         if not request.url.startswith((self.site.base + "/", "data:", "blob:")):
             self.foreign.append(request.url)
+
+    @staticmethod
+    def _refuse(route) -> None:
+        """A request that would leave loopback fails at once (and ``foreign`` has it): the
+        site must run with nothing but its own host."""
+        route.abort("blockedbyclient")
 
     def goto(self, url: str) -> None:
         self.page.goto(url)

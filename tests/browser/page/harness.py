@@ -293,6 +293,8 @@ def _app_state(app):
             "cruise": getattr(presenter, "cruise", None),     # the operator's speed
             "scenario": app.scenario_name, "seed": app.seed, "model": app.model,
             "show_help": app.show_help, "sim_error": app.sim_error,
+            "message": getattr(app, "message", ""),
+            "jumping": bool(getattr(presenter, "busy", False)),
             "people_drawn": app.people_drawn, "inside_now": len(app.snap.people),
             "event_log_sha256": app.sim.event_log_sha256(),
             "commands": [c.to_json() for c in app.sim.recorded_commands()],

@@ -1,10 +1,12 @@
-// Boots the real main.py in the page: Pyodide, the vendored pygame-ce wheel, the app archive,
-// the harness (harness.py), then `await main.main(args)`.  The query string says what to run:
-//   ?app=app.zip&root=&args=["--scenario","rush-hour"]&clock=fast   (root: the folder holding
-//   main.py inside the archive, pygbag's .apk keeps the app under "assets/"; clock: "real"
-//   (the default), "fast" or "skip", see harness.py)
-// window.river is what the tests read: status ("loading", "running", "exited", "failed"),
-// error (a JS-side failure), and report() (the harness's JSON, see harness.py).
+// Boots the real main.py in the page: Pyodide, the vendored pygame-ce wheel, app.zip, then
+// `await main.main(args)`.  Everything comes from this page's own host.
+//   index.html                         the default scenario
+//   index.html#river=1.<data>          a share link (sim/share.py): main.py --open-link
+//   index.html?args=["--seed","7"]     main.py's flags (JSON), for development and tests
+//   ?app=x.zip&root=assets             another archive (pygbag's .apk keeps the app in assets/)
+//   ?harness=harness.py                a test harness run before main (tests/browser/)
+// window.river is what tests read: status ("loading", "running", "exited", "failed"), error
+// (a JS-side failure), times (milestones, ms since navigation) and report() (the harness's).
 "use strict";
 
 const WHEEL = "vendor/pygame_ce-2.5.7.dev1-cp312-cp312-wasm32_bi_emscripten.whl";
@@ -32,10 +34,38 @@ const DOM_PK = (() => {
   return t;
 })();
 
-window.river = {status: "loading", error: null, py: null, report: () => null, times: {}};
+window.river = {status: "loading", error: null, py: null, report: () => null, times: {},
+                share: shareLink, copied: null};
+
+// The app's share dialog calls this (render/share.py): the link in a text field a person can
+// select, and on the clipboard where the page may write it (a secure context; an iframe such
+// as itch.io's may be refused: then the field is the way).  "" hides the field.  Returns
+// whether a copy was attempted; window.river.copied tells how it went (true/false).
+function shareLink(link) {
+  const field = document.getElementById("share");
+  window.river.copied = null;
+  if (!link) {
+    field.style.display = "none";
+    return false;
+  }
+  field.value = link;
+  field.style.display = "block";
+  if (!(window.isSecureContext && navigator.clipboard && navigator.clipboard.writeText)) {
+    window.river.copied = false;
+    return false;
+  }
+  navigator.clipboard.writeText(link).then(() => { window.river.copied = true; },
+                                           () => { window.river.copied = false; });
+  return true;
+}
 
 function mark(name) {
   window.river.times[name] = Math.round(performance.now());
+}
+
+function say(text) {
+  const status = document.getElementById("status");
+  if (status) status.textContent = text;
 }
 
 function cString(heap, ptr) {
@@ -50,12 +80,19 @@ async function bytesOf(url) {
   return await response.arrayBuffer();
 }
 
+// The flags main.main gets: a share link in the address (#river=... or ?river=...) first,
+// then ?args=[...].  main.py checks both, as it checks its command line.
+function mainArgs(query) {
+  const extra = JSON.parse(query.get("args") || "[]");
+  const hasLink = /[#?&]river=/.test(location.href);
+  return hasLink ? ["--open-link", location.href, ...extra] : extra;
+}
+
 async function boot() {
   const query = new URLSearchParams(location.search);
-  const args = JSON.parse(query.get("args") || "[]");
   const root = query.get("root") || "";
   const py = await loadPyodide({
-    indexURL: "pyodide/",
+    indexURL: new URL("pyodide/", location.href).href,
     stdout: (line) => console.log(line),
     stderr: (line) => console.error(line),
   });
@@ -64,23 +101,30 @@ async function boot() {
   py.canvas.setCanvas2D(document.getElementById("canvas"));
   py._module.mergeLibSymbols({
     emscripten_compute_dom_pk_code: (ptr) => DOM_PK[cString(py._module.HEAPU8, ptr)] || 0,
-  }, "river-test-page");
+  }, "river-page");
   py.unpackArchive(await bytesOf(WHEEL), "wheel",
                    {extractDir: "/lib/python3.12/site-packages"});
   py.unpackArchive(await bytesOf(query.get("app") || "app.zip"), "zip",
                    {extractDir: APP_DIR});
   mark("unpacked");
   const appRoot = root ? `${APP_DIR}/${root}` : APP_DIR;
-  py.runPython(await (await fetch("harness.py")).text());
-  py.globals.get("install")(appRoot, query.get("clock") || "real");
-  window.river.report = () => py.runPython("import river_harness; river_harness.report()");
+  const harness = query.get("harness");
+  if (harness) {
+    py.runPython(await (await fetch(harness)).text());
+    py.globals.get("install")(appRoot, query.get("clock") || "real");
+    window.river.report = () => py.runPython("import river_harness; river_harness.report()");
+  } else {
+    py.globals.set("river_root", appRoot);
+    py.runPython("import os, sys\nos.chdir(river_root)\nsys.path.insert(0, river_root)");
+  }
   mark("main");
+  say("");
   window.river.run = (more) => run(py, more);
-  await run(py, args);
+  await run(py, mainArgs(query));
 }
 
-// One main.main(args) to its end (a pygame QUIT: river_harness.quit()); the next run may
-// follow in the same page, so one Pyodide load serves several runs.
+// One main.main(args) to its end (a pygame QUIT); the next run may follow in the same page,
+// so one Pyodide load serves several runs (tests).
 async function run(py, args) {
   window.river.status = "running";
   py.globals.set("river_args", py.toPy(args));
@@ -96,6 +140,7 @@ async function run(py, args) {
 function failed(err) {
   window.river.status = "failed";
   window.river.error = String(err && err.stack || err);
+  say("River Factory could not start: " + window.river.error.split("\n")[0]);
   console.error("river page failed: " + window.river.error);
 }
 
