@@ -96,10 +96,12 @@ class Dispatcher:
         to ask: the lowest idle slot takes the lane's next order, its call starts (what
         :meth:`_start` does for one order, the slot's and the metrics' steps inlined)."""
         st = self.station
-        if st.paused or not st.n_idle:
+        lanes = st.lanes
+        # nothing to start (most calls at a call's end): out before anything is looked up
+        if st.paused or not st.n_idle or not (lanes.n_vip or lanes.n_normal):
             return
         now = self.engine.now
-        lanes, breaker = st.lanes, self.breaker
+        breaker = self.breaker
         idle, slots = st._idle, st.slots
         queued, busy = st.queued, st.busy
         log = self.log.add
