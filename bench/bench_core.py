@@ -13,6 +13,8 @@ times are this process's CPU seconds, so a shared machine's other jobs do not co
   loop read the same arrival times (River's ``arrivals`` stream) up to the same simulated
   time, and the run checks that they saw the same number of arrivals; River's event-log
   hash of the timed run is printed (``tests/test_core_bench.py`` pins it at small N);
+* River again without the wait estimate (issue 19's ETA replaced by 0 s; its log differs, so
+  it is not pinned): what the rest of the core costs, beside what the estimate costs;
 * engine events per customer (River and the ``heapq`` loop);
 * customers per second of the complete default model, against SimPy's M/M/c;
 * the cost per customer: microseconds of the complete default model per customer, and of
@@ -150,10 +152,24 @@ def heapq_mmc(c: int, lam: float, t_end: float) -> tuple[float, int, float, floa
     return wall, arrived, wait_sum / max(1, served), events / max(1, arrived)
 
 
-def river_mmc(c: int, lam: float, t_end: float) -> tuple[float, int, float, str, float]:
+def without_estimate(sim: Simulation) -> Simulation:
+    """``sim`` with the honest wait estimate (issue 19) replaced by 0 s: what the rest of the
+    core costs.  Its log differs (enqueue records carry the estimate): never pinned, printed
+    beside the real figure only to tell the two costs apart."""
+    for st in sim.stations.values():
+        st.est_range = lambda order, now: (0.0, 0.0, 0.0)
+        st.newcomer_wait = lambda now: 0.0
+    return sim
+
+
+def river_mmc(c: int, lam: float, t_end: float,
+              estimate: bool = True) -> tuple[float, int, float, str, float]:
     """River on ``scenarios/mmc.toml`` as M/M/c up to ``t_end``: (wall seconds, arrivals,
-    mean wait, event-log SHA-256, engine events per customer)."""
+    mean wait, event-log SHA-256, engine events per customer).  ``estimate=False``: without
+    the wait estimate's cost (:func:`without_estimate`)."""
     sim = mmc_simulation(c, lam)
+    if not estimate:
+        without_estimate(sim)
     t0 = clock()
     sim.advance_to(t_end)
     wall = clock() - t0
@@ -175,10 +191,12 @@ def mmc_simulation(c: int, lam: float) -> Simulation:
     return Simulation(sc, seed=SEED)
 
 
-def river_default(customers: int) -> tuple[float, float]:
+def river_default(customers: int, estimate: bool = True) -> tuple[float, float]:
     """The complete default model for about ``customers`` arrivals: (customers/s, engine
-    events per customer)."""
+    events per customer); ``estimate=False``: without the wait estimate's cost."""
     sim = Simulation(load_scenario("scenarios/default.toml"), seed=SEED)
+    if not estimate:
+        without_estimate(sim)
     t0 = clock()
     sim.advance_to(customers / (sim.scenario.arrivals.rate_per_min / 60.0))
     wall = clock() - t0
@@ -229,13 +247,15 @@ def main() -> None:
                    "--days >= 0, --repeat >= 1\n")
     c, lam = a.servers, a.rho * a.servers * MU
     t_end = a.customers / lam
-    runs = {"River": [], "SimPy": [], "Ciw": [], "heapq": []}
+    runs = {"River": [], "River-noETA": [], "SimPy": [], "Ciw": [], "heapq": []}
     for _ in range(a.repeat):   # in turn, so a slow minute of the machine hits them all
         runs["River"].append(river_mmc(c, lam, t_end))
+        runs["River-noETA"].append(river_mmc(c, lam, t_end, estimate=False))
         runs["SimPy"].append(simpy_mmc(c, lam, t_end))
         runs["Ciw"].append(ciw_mmc(c, lam, t_end))
         runs["heapq"].append(heapq_mmc(c, lam, t_end))
     rv_wall, rv_n, rv_wait, rv_hash, rv_epc = median_run(runs["River"])
+    ne_wall, ne_n, ne_wait, _, ne_epc = median_run(runs["River-noETA"])
     sp_wall, sp_n, sp_wait = median_run(runs["SimPy"])
     ci_wall, ci_n, ci_wait = median_run(runs["Ciw"])
     hq_wall, hq_n, hq_wait, hq_epc = median_run(runs["heapq"])
@@ -247,6 +267,8 @@ def main() -> None:
     rows = [("SimPy", sp_n, sp_wall, sp_wait, ""),
             ("Ciw", ci_n, ci_wall, ci_wait, "  (its own random numbers)"),
             ("River", rv_n, rv_wall, rv_wait, f"  {rv_epc:.2f} engine events/customer"),
+            ("River-noETA", ne_n, ne_wall, ne_wait,
+             "  without the wait estimate (its log differs: not pinned)"),
             ("bare heapq", hq_n, hq_wall, hq_wait, f"  {hq_epc:.2f} engine events/customer")]
     for name, n, wall, wait, note in rows:
         print(f"  {name:<11}{n / wall:>10,.0f} customers/s  {n / sp_rate / wall:5.2f}x SimPy"
@@ -262,7 +284,12 @@ def main() -> None:
     print(f"complete default model (~{full_n:,} customers): {full_rate:,.0f} customers/s, "
           f"{full_epc:.2f} engine events/customer, ratio to SimPy's M/M/{c} = "
           f"{full_rate / sp_rate:.2f}x   (goal >= 0.4x)")
-    print(f"cost per customer: {1e6 / full_rate:.1f} us in the complete default model, "
+    bare_rate = sorted(river_default(full_n, estimate=False)[0] for _ in range(a.repeat))[
+        a.repeat // 2]
+    print(f"  without the wait estimate: {bare_rate:,.0f} customers/s, "
+          f"{bare_rate / sp_rate:.2f}x SimPy's M/M/{c}")
+    print(f"cost per customer: {1e6 / full_rate:.1f} us in the complete default model "
+          f"({1e6 / bare_rate:.1f} us without the wait estimate), "
           f"of which keyed draws {draw_cost(full_n):.1f} us")
     if not same:
         sys.exit(1)

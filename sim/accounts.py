@@ -24,10 +24,19 @@ class Accounts:
         self.refunded_cents = 0          # every hold given back (orders and VIP fees)
 
     def fund(self, cust: Customer) -> None:
-        """A customer walks in with their wallet."""
+        """A customer walks in with their wallet.  (The ledger's ``fund`` posting is made
+        here, :meth:`sim.ledger.Ledger.fund` inlined: once per customer, on the hottest path.)"""
         cents = cust.wallet_cents
         self.wallets_initial_cents += cents
-        self.ledger.fund(cents)
+        if cents < 0 or type(cents) is not int:
+            raise ValueError(f"ledger posting fund: {cents!r} is not a whole number of cents")
+        led = self.ledger
+        bal = led.balance
+        bal["world"] -= cents
+        bal["wallets"] += cents
+        totals = led.totals
+        totals["fund"] = totals.get("fund", 0) + cents
+        led.postings += 1
 
     def hold(self, o: Order) -> bool:
         """Freeze the order's price in its customer's wallet; False if it cannot be covered.
@@ -38,7 +47,14 @@ class Accounts:
             return False
         cust.wallet_cents -= cents
         cust.held_cents += cents
-        self.ledger.hold(cents)
+        # the ledger's ``hold`` posting, inlined (a price is a validated whole, >= 0 cents)
+        led = self.ledger
+        bal = led.balance
+        bal["wallets"] -= cents
+        bal["held"] += cents
+        totals = led.totals
+        totals["hold"] = totals.get("hold", 0) + cents
+        led.postings += 1
         o.held_cents = cents
         return True
 
@@ -47,7 +63,14 @@ class Accounts:
         (:meth:`_release` inlined: once per order.)"""
         cents = o.held_cents
         o.customer.held_cents -= cents
-        self.ledger.settle(cents)
+        # the ledger's ``settle`` posting, inlined (held cents came in through a hold)
+        led = self.ledger
+        bal = led.balance
+        bal["held"] -= cents
+        bal["revenue"] += cents
+        totals = led.totals
+        totals["settle"] = totals.get("settle", 0) + cents
+        led.postings += 1
         o.held_cents = 0
         return cents
 

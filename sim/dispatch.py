@@ -13,6 +13,7 @@ that never answers must not block the model for ever.
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappop, heappush
 
 from sim.breaker import OPEN
 from sim.engine import Engine
@@ -22,7 +23,7 @@ from sim.orders import Order, OrderState
 from sim.stations import Call, Slot, SlotState, Station
 
 RUNNING = OrderState.RUNNING
-BUSY, DRAINING = SlotState.BUSY, SlotState.DRAINING
+BUSY, DRAINING, IDLE = SlotState.BUSY, SlotState.DRAINING, SlotState.IDLE
 
 
 class Dispatcher:
@@ -47,6 +48,11 @@ class Dispatcher:
         # no call is a probe, no outcome is counted), a model without a task fee pays none
         self.breaker = station.breaker if station.breaker.enabled else None
         self.task_fee_cents = station.cfg.task_fee_cents
+        # a model that calls one order at a time without a rental budget takes the fused
+        # path: the slot, the lane's head and the call's start in one method (the same steps
+        # in the same order as the general path, with fewer calls per order)
+        if station.batch_max == 1 and rental_guard is None:
+            self.dispatch = self._dispatch_single
 
     # -- starting calls --------------------------------------------------------------------
     def dispatch(self) -> None:
@@ -84,6 +90,64 @@ class Dispatcher:
                     break
                 orders.append(o)
             self._start(slot, orders)
+
+    def _dispatch_single(self) -> None:
+        """:meth:`dispatch` for a model that calls one order at a time with no rental budget
+        to ask: the lowest idle slot takes the lane's next order, its call starts (what
+        :meth:`_start` does for one order, the slot's and the metrics' steps inlined)."""
+        st = self.station
+        lanes = st.lanes
+        # nothing to start (most calls at a call's end): out before anything is looked up
+        if st.paused or not st.n_idle or not (lanes.n_vip or lanes.n_normal):
+            return
+        now = self.engine.now
+        breaker = self.breaker
+        idle, slots = st._idle, st.slots
+        queued, busy = st.queued, st.busy
+        log = self.log.add
+        name = st.name
+        at = self.engine.at
+        on_end = self._on_call_end
+        while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
+                breaker is None or breaker.allows()):
+            while True:          # Station.take_idle
+                slot = heappop(idle)[2]
+                if slot.state is IDLE and slots.get(slot.key) is slot:
+                    st.n_idle -= 1
+                    break
+            o = lanes.pop(now)
+            call = Call(st, slot, [o], now)
+            # TimeAverage.add(now, -1), inlined (the same arithmetic)
+            queued.area += queued.level * (now - queued.last_s)
+            queued.last_s = now
+            queued.level -= 1
+            if o.started_s < 0:
+                o.started_s = now
+                wait = now - o.submitted_s
+                st.record_wait(now, wait, o.vip)
+                self.estimates.add(wait, o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s)
+            o.state = RUNNING
+            o.since_s = now
+            attempts = o.attempts = o.attempts + 1
+            o.slot = slot
+            log((now, "start", o.id, name, slot.key, attempts))
+            if breaker is not None:
+                call.probe = breaker.on_start()
+            st.calls += 1
+            if self.task_fee_cents:
+                self.accounts.pay_upstream("task_fee", self.task_fee_cents)
+            duration, outcome = st.draw(o.id, attempts, now)
+            if o.task_s >= 0.0:
+                duration = trace_duration(call.orders, duration, outcome)
+            call.outcome = outcome
+            call.end_s = end_s = now + duration
+            slot.state = BUSY
+            slot.since_s = now
+            slot.call = call
+            busy.area += busy.level * (now - busy.last_s)
+            busy.last_s = now
+            busy.level += 1
+            at(end_s, on_end, call)
 
     def _affordable_slot(self, lanes, now: float) -> Slot | None:
         """The lowest idle slot (base slots first) that the rental budget can pay for the
@@ -174,15 +238,31 @@ class Dispatcher:
         st = self.station
         now = self.engine.now
         slot = call.slot
-        self.release(slot)
+        if slot.rented or slot.state is DRAINING:
+            self.release(slot)
+        else:   # release() of a base slot back to idle, inlined (the same steps)
+            busy = st.busy
+            busy.area += busy.level * (now - busy.last_s)
+            busy.last_s = now
+            busy.level -= 1
+            slot.state = IDLE
+            slot.since_s = now
+            slot.call = None
+            heappush(st._idle, (slot.key, next(st._idle_seq), slot))
+            st.n_idle += 1
         ok = call.outcome == "ok"
         flipped = None if self.breaker is None else self.breaker.record(ok, now)
         if flipped is not None:
             self.log.add((now, "circuit", st.name, flipped))
             if flipped == OPEN:
                 self.engine.at(st.breaker.open_until_s, self._on_half_open)
-        if ok:
-            st.record_duration(now - call.start_s)
+        if ok:   # Station.record_duration, inlined
+            d = now - call.start_s
+            durations = st.durations
+            if len(durations) == durations.maxlen:
+                st._dur_sum -= durations[0]
+            durations.append(d)
+            st._dur_sum += d
         else:
             slot.last_fail_s = now
             if call.outcome == "throttle":

@@ -92,15 +92,25 @@ class OrderFlow:
         st = self.stations[o.model]
         vip = o.vip = cust.vip
         o.submitted_s = now
-        st.note_submitted(now, vip)
-        self._enqueue(st, o, front=False)
+        st.note_submitted(now, vip)   # the estimate's input (sim/eta.py's side): kept a call
+        # _enqueue(st, o, front=False), inlined: the lanes' push and the queue's time average
+        o.state = QUEUED
+        o.since_s = now
+        o.queued_s = now
+        st.lanes.push(o)
+        queued = st.queued
+        queued.area += queued.level * (now - queued.last_s)
+        queued.last_s = now
+        queued.level += 1
         # its place among the orders now waiting, the VIPs to come, the slots to come
         est, lo, hi = st.est_range(o, now)
         o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s = est, lo, hi
         self.counts["enqueued"] += 1
         self.log.add((now, "enqueue", o.id, cust.id, o.model, "vip" if vip else "normal",
                       o.price_cents, est, lo, hi))
-        self.breaker.watch(o, st, (est, lo, hi))
+        breaker = self.breaker
+        if breaker.enabled and breaker.multiplier > 0:   # watch() does nothing otherwise
+            breaker.watch(o, st, (est, lo, hi))
         self.dispatchers[o.model].dispatch()
 
     def _enqueue(self, st: Station, o: Order, front: bool) -> None:
@@ -116,8 +126,26 @@ class OrderFlow:
         """Settle the whole call before any customer moves on: a delivery frees quota and
         may submit the next order, which must not start before this call has ended."""
         if call.outcome == "ok":
+            st = call.station
+            now = self.engine.now
+            counts, add, ended = self.counts, self.log.add, self._ended
             for o in call.orders:
-                self.end(o, DELIVERED)
+                if o.state is not RUNNING:
+                    self.end(o, DELIVERED)
+                    continue
+                # end(o, DELIVERED) of a running order whose call just ended, inlined: the
+                # call already left its slot, so there is nothing to cancel
+                cents = self.accounts.settle(o)
+                cust = o.customer
+                cust.delivered += 1
+                st.delivered += 1
+                if o.slot is not None and o.slot.rented:
+                    st.rented_revenue_cents += cents
+                o.state = DELIVERED
+                o.since_s = now
+                counts["delivered"] += 1
+                add((now, "deliver", o.id, cust.id, cents))
+                ended.append((o, True))
         else:
             for o in call.orders:
                 self._failed(call.station, o, call.outcome)
@@ -220,7 +248,12 @@ class OrderFlow:
                     cust.active -= 1
                 cust.ended += 1
                 if cust.state in (INSIDE, ASKED):
-                    self.feed(cust)
+                    # feed(cust), inlined (its own _release_quotas is a no-op in here)
+                    while cust.active < cust.concurrency and cust.pending:
+                        self._submit(cust.pending[0])
+                    if (cust.active == 0 and not cust.pending
+                            and cust.state in (INSIDE, ASKED)):
+                        self.visitors.finish(cust, DONE)
         finally:
             self._releasing = False
 

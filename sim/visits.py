@@ -60,7 +60,11 @@ class Visitors:
         cust.state = state
         cust.since_s = now
         del self.inside[cust.id]
-        self.depart(cust)
+        deps = self.departures        # depart(cust), inlined
+        if len(deps) == deps.maxlen:
+            for o in deps[0].orders:
+                o.customer = None
+        deps.append(cust)
         if state is DONE:
             self.counts["done"] += 1
             self.log.add((now, "done", cust.id))
@@ -159,7 +163,14 @@ class Arrivals:
         if token != self._token:
             return
         now = self.engine.now
-        self.schedule()
+        if now >= self._flat_from_s:   # schedule() past the profile's last change, inlined
+            self._token = token = token + 1
+            remaining = -math.log(1.0 - self._rnd())
+            rate = self.rate_per_min / 60.0 * self._flat_factor
+            if rate > 0:
+                self.engine.at(now + remaining / rate, self._on_arrival, token)
+        else:
+            self.schedule()
         cid = self._next_customer_id
         self._next_customer_id = cid + 1
         cust, wants = self.crowd.make(cid, now)

@@ -94,3 +94,33 @@ def test_features_switched_on_but_never_triggered_write_what_off_writes():
 def test_each_feature_on_but_idle_writes_what_off_writes(feature):
     others = [o for name, v in OFF.items() if name != feature for o in v]
     assert _records(others + ON_IDLE[feature]) == _records(others + OFF[feature])
+
+
+# -- the fused paths write what the parts write ----------------------------------------------
+
+def _run(path: str, fused: bool, overrides: tuple[str, ...] = (), seed: int = 5,
+         t_end: float = 3600.0) -> tuple[list[tuple], dict]:
+    sim = Simulation(load_scenario(path, list(overrides)), seed=seed, keep_log=True)
+    fused_models = [name for name, d in sim.flow.dispatchers.items() if "dispatch" in vars(d)]
+    if not fused:
+        for d in sim.flow.dispatchers.values():
+            vars(d).pop("dispatch", None)      # back to the general Dispatcher.dispatch
+    sim.advance_to(t_end)
+    return sim.log.records, {"fused": fused_models, "summary": sim.summary()}
+
+
+@pytest.mark.parametrize("path,overrides,t_end", [
+    ("scenarios/mmc.toml", ("models.job.slots=20", "arrivals.rate_per_min=1080.0"), 300.0),
+    # every feature on: door, circuit (failures, 429s), 3x breaker, autoscaler, batching
+    ("scenarios/default.toml", (), 4 * 3600.0),
+])
+def test_the_fused_dispatch_writes_what_the_general_path_writes(path, overrides, t_end):
+    """A model that calls one order at a time with no rental budget takes the fused path
+    (chosen at construction); the general path must write the same log and the same
+    summary, every feature of the default model on."""
+    fused, info = _run(path, True, overrides, t_end=t_end)
+    general, general_info = _run(path, False, overrides, t_end=t_end)
+    assert info["fused"], "no model took the fused path"
+    assert len(fused) > 2000
+    assert fused == general
+    assert info["summary"] == general_info["summary"]
