@@ -30,13 +30,17 @@ def walk_in(sim: Simulation, vip: bool = False, orders: int = 1, model: str = "i
     """A patient, rich customer with ``orders`` orders of ``model``, admitted now."""
     arrivals = sim.arrivals
     now = sim.now
-    cust = Customer(next(arrivals._customer_ids), "L4", concurrency, vip, 10**7, WEEK_S, now)
+    cid = arrivals._next_customer_id         # plain ints since the keyed draws (issue 17)
+    arrivals._next_customer_id = cid + 1
+    cust = Customer(cid, "L4", concurrency, vip, 10**7, WEEK_S, now)
     sim.accounts.fund(cust)
     sim.visitors.inside[cust.id] = cust
     if vip:
         arrivals._buy_vip(cust, now)
     for _ in range(orders):
-        o = Order(next(arrivals._order_ids), cust, model, arrivals.crowd.prices[model], now)
+        oid = arrivals._next_order_id
+        arrivals._next_order_id = oid + 1
+        o = Order(oid, cust, model, arrivals.crowd.prices[model], now)
         cust.orders.append(o)
         cust.pending.append(o)
         sim.log.add((now, "place", o.id, cust.id, model))
