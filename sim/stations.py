@@ -340,12 +340,18 @@ class Station:
         idle = self.n_idle
         busy: list[float] = []
         arrivals: list[float] = []
-        for s in self.slots.values():
-            state = s.state
-            if state is BUSY:
-                busy.append(now - s.call.start_s)
-            elif state is PROVISIONING:
-                arrivals.append(max(0.0, s.arrive_s - now))
+        running = int(self.busy.level) - self.n_draining
+        if self.cfg.task_shape <= 1 and len(self.slots) == idle + running + self.n_draining:
+            # exponential tasks and no slot on its way: how long a call has run tells
+            # nothing (memoryless), so the busy slots are counted, not visited
+            busy = [0.0] * running
+        else:
+            for s in self.slots.values():
+                state = s.state
+                if state is BUSY:
+                    busy.append(now - s.call.start_s)
+                elif state is PROVISIONING:
+                    arrivals.append(max(0.0, s.arrive_s - now))
         if self.paused:
             busy += [0.0] * idle
             idle = 0
