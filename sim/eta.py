@@ -289,9 +289,17 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
     newcomer_sub = now
     left_newcomer = newcomer
     most = nv + nn + 1 + MAX_OVERTAKERS
+    # curve.median_time(n), inlined (a walk asks it once per start: the walk's cost)
+    mu0, shift, cv2, c, inverse = curve.mu0, curve.shift, curve.cv2, curve.slots, curve.inverse
+    hit = False
     while i < nv or j < nn or left_newcomer:
         n += 1            # past ``most``, VIPs would pass for ever (no aging within reach)
-        t = curve.median_time(n) if n <= most else NO_ESTIMATE_S
+        if n > most:
+            t = NO_ESTIMATE_S
+        else:
+            extra = n - mu0
+            t = shift if extra <= 0.0 else inverse(
+                mu0 + extra - (cv2 + (1.0 - cv2) * c / (c + extra)) / 3.0)
         if t >= NO_ESTIMATE_S:
             return _endless(out, vip[i:], normal[j:], left_newcomer)
         at = now + t
@@ -302,7 +310,9 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
                 newcomer_sub if left_newcomer else None)
             aged = head_sub is not None and at - head_sub >= aging_s
             if i < nv and not (aged and head_sub < vip[i].submitted_s):
-                taken.append(vip[i])
+                o = vip[i]
+                taken.append(o)
+                hit = hit or o is want
                 i += 1
             elif not aged and i >= nv and vip_rate_per_s * t - virtual >= VIRTUAL_VIP:
                 virtual += 1      # a VIP to come goes ahead of a normal order not yet aged
@@ -310,12 +320,13 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
                 break
             else:                 # the normal lane's head (or the newcomer behind it)
                 taken.append(head)
+                hit = hit or (head is want and head is not None)
                 if head is None:
                     left_newcomer = False
                 else:
                     j += 1
         if want is not None:      # one order's estimate: only its own range is worked out
-            if any(o is want for o in taken):
+            if hit:
                 out[want] = curve.range(n, float(virtual))
                 return out
         elif taken:
