@@ -52,7 +52,10 @@ def test_rush_hour_at_0326_keeps_its_promises():
     sim = Simulation(load_scenario("scenarios/rush-hour.toml"), seed=1)
     sim.advance_to(12360.0)
     snap = sim.snapshot()
-    assert {"abandon_rate", "queue_len"} <= {a.name for a in snap.alerts if a.active}
+    # the abandon lamp is on (the queue lamp too when the issue was filed; since the
+    # estimator's curve changed, this trajectory's image queue is ~77 here, under 100):
+    # the service-level tile must not be green beside it
+    assert "abandon_rate" in {a.name for a in snap.alerts if a.active}
     assert broken_promises(snap) == []
     assert broken_promises(snap, "zh") == []
 
