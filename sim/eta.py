@@ -37,7 +37,6 @@ from bisect import bisect_left
 NO_ESTIMATE_S = 30 * 86400.0  # "nobody is serving": shown as a very long wait
 Z80 = 1.2815515655446004      # the standard normal's 90% quantile: an 80% two-sided range
 GRID = 32                     # points of the start curve before it runs straight
-BINS = 32                     # running calls' phase weights are summed in 1/32 steps
 MAX_OVERTAKERS = 5000         # VIPs-to-come a walk plays before it calls a wait endless
 VIRTUAL_VIP = 2.0 / 3.0       # expected arrivals at which a Poisson count's median reaches 1
 
@@ -72,17 +71,19 @@ class StartCurve:
         lam = k / mean_s
         fresh = (now, [1.0] * k)           # a call just started: in its first phase
         steps: dict[float, int] = {}       # start offset -> slots that start a call then
-        # (start offset, phase weights) -> how many calls: running calls whose weights
-        # round alike are summed once (all of them, for exponential tasks)
-        running: dict[tuple, list] = {}
+        # start offset -> [the calls' phase weights summed, how many calls]: the curve
+        # is linear in the weights (but for the renewal constant's phase-in, taken at
+        # the calls' mean), so the calls that start alike are summed once
+        running: dict[float, list] = {}
 
         def run(start: float, weights: list[float], n: int = 1) -> None:
-            key = (start, *[round(w * BINS) for w in weights])
-            entry = running.get(key)
+            entry = running.get(start)
             if entry is None:
-                running[key] = [weights, n]
-            else:
-                entry[1] += n
+                running[start] = entry = [[0.0] * k, 0]
+            acc = entry[0]
+            for j in range(k):
+                acc[j] += n * weights[j]
+            entry[1] += n
 
         if down_s >= 0.0:
             # Down: nothing starts before the circuit is back; then every slot is free
@@ -96,6 +97,13 @@ class StartCurve:
                 steps[a] = steps.get(a, 0) + 1
         else:
             self.mu0 = float(idle)
+            self.slope = self.slots / mean_s
+            if k == 1 and not arrivals:
+                # exponential tasks, every slot here: memoryless, each slot starts one
+                # call per mean task time from now on -- the curve is a straight line
+                # (what the grid below would sum to, without summing it)
+                self.mu = [self.mu0]
+                return
             if idle:
                 run(0.0, fresh[1], idle)
             for e in busy_elapsed:
@@ -193,30 +201,47 @@ def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
             if a <= t and a > 0.0:
                 total += n
         mu.append(total)
-    for key, (weights, many) in running.items():
-        start = key[0]
+    # every call that starts at the same offset sees the same Erlang terms at a time
+    # point; weighed by the calls' summed phase weights, once per (offset, point)
+    for start, (weights, many) in running.items():
         for g, t in enumerate(t_sorted):
-            s = t - start
-            if s <= 0.0:
+            pre = _terms(t - start, lam, k)
+            if pre is None:
                 continue
-            x = lam * s
-            ex = math.exp(-x)
-            term = ex                   # e^-x x^j / j!
-            part = 0.0                  # e^-x sum_{i<=j} x^i / i!
-            survive = 0.0               # P(the call still runs s seconds on)
-            ran = 0.0                   # E[min(residual, s)] * lam
+            s, tj, pj = pre
+            survive = 0.0               # E[calls still running s seconds on]
+            ran = 0.0                   # E[sum of min(residual, s)] * lam
             for j in range(k):
-                part += term
-                survive += term * weights[j]
-                ran += weights[j] * (1.0 - part)
-                term *= x / (j + 1)
-            ended = 1.0 - survive
-            # then renewal cycles from when it ended: int_0^s F(u) du / mean, less
+                w = weights[j]
+                survive += tj[j] * w
+                ran += w * pj[j]
+            ended = many - survive
+            # then renewal cycles from when each ended: int_0^s F(u) du / mean, less
             # the Erlang renewal function's constant (1 - CV^2) / 2 once cycles run
-            cycled = (s - ran / lam) / mean_s
-            mu[g] += many * (ended + cycled
-                             - drift * ended * (1.0 - math.exp(-4.0 * cycled)))
+            cycled = (many * s - ran / lam) / mean_s
+            if drift:
+                mu[g] += ended + cycled - drift * ended * (1.0 - math.exp(-4.0 * cycled / many))
+            else:                       # exponential tasks: no renewal constant
+                mu[g] += ended + cycled
     return t_sorted, mu
+
+
+def _terms(s: float, lam: float, k: int):
+    """``(s, [e^-x x^j / j!], [1 - e^-x sum_{i<=j} x^i / i!])`` for ``x = lam s``, j < k
+    (None for a time point not after the offset)."""
+    if s <= 0.0:
+        return None
+    x = lam * s
+    term = math.exp(-x)
+    part = 0.0
+    tj = []
+    pj = []
+    for j in range(k):
+        part += term
+        tj.append(term)
+        pj.append(1.0 - part)
+        term *= x / (j + 1)
+    return s, tj, pj
 
 
 def _cube(x: float) -> float:
@@ -264,9 +289,17 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
     newcomer_sub = now
     left_newcomer = newcomer
     most = nv + nn + 1 + MAX_OVERTAKERS
+    # curve.median_time(n), inlined (a walk asks it once per start: the walk's cost)
+    mu0, shift, cv2, c, inverse = curve.mu0, curve.shift, curve.cv2, curve.slots, curve.inverse
+    hit = False
     while i < nv or j < nn or left_newcomer:
         n += 1            # past ``most``, VIPs would pass for ever (no aging within reach)
-        t = curve.median_time(n) if n <= most else NO_ESTIMATE_S
+        if n > most:
+            t = NO_ESTIMATE_S
+        else:
+            extra = n - mu0
+            t = shift if extra <= 0.0 else inverse(
+                mu0 + extra - (cv2 + (1.0 - cv2) * c / (c + extra)) / 3.0)
         if t >= NO_ESTIMATE_S:
             return _endless(out, vip[i:], normal[j:], left_newcomer)
         at = now + t
@@ -277,7 +310,9 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
                 newcomer_sub if left_newcomer else None)
             aged = head_sub is not None and at - head_sub >= aging_s
             if i < nv and not (aged and head_sub < vip[i].submitted_s):
-                taken.append(vip[i])
+                o = vip[i]
+                taken.append(o)
+                hit = hit or o is want
                 i += 1
             elif not aged and i >= nv and vip_rate_per_s * t - virtual >= VIRTUAL_VIP:
                 virtual += 1      # a VIP to come goes ahead of a normal order not yet aged
@@ -285,12 +320,13 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
                 break
             else:                 # the normal lane's head (or the newcomer behind it)
                 taken.append(head)
+                hit = hit or (head is want and head is not None)
                 if head is None:
                     left_newcomer = False
                 else:
                     j += 1
         if want is not None:      # one order's estimate: only its own range is worked out
-            if any(o is want for o in taken):
+            if hit:
                 out[want] = curve.range(n, float(virtual))
                 return out
         elif taken:
@@ -298,6 +334,16 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
             for o in taken:
                 out[o] = est
     return out
+
+
+def fifo_range(curve: StartCurve, place: int, batch: int) -> tuple[float, float, float]:
+    """The range of the order at ``place`` (0-based) of a first-come-first-served queue
+    that no VIP will pass: :func:`walk`'s answer without the walk (its ``n``-th start is
+    its own, ``n = place // batch + 1``; past a start no slot will make, endless)."""
+    n = place // batch + 1
+    if curve.dead or curve.median_time(n) >= NO_ESTIMATE_S:
+        return NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S
+    return curve.range(n, 0.0)
 
 
 def _endless(out: dict, vip: list, normal: list, newcomer: bool) -> dict:

@@ -21,7 +21,7 @@ from math import log
 
 from sim import rng
 from sim.breaker import CLOSED, OPEN, CircuitBreaker
-from sim.eta import StartCurve, walk
+from sim.eta import StartCurve, fifo_range, walk
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
 
@@ -94,6 +94,18 @@ class Call:
         self.probe = False      # the half-open circuit breaker's probe call
 
 
+def _place(lane, live: int, order) -> int:
+    """``order``'s place (0-based) among the ``live`` orders of ``lane``, searched from
+    the back (where a new order is), or -1."""
+    place = live
+    for token, o in reversed(lane):
+        if o.qtoken == token:
+            place -= 1
+            if o is order:
+                return place
+    return -1
+
+
 class Station:
     def __init__(self, cfg, scenario, key: int, factory: FactoryWaits | None = None) -> None:
         self.name = cfg.name
@@ -123,6 +135,9 @@ class Station:
         self.batch_deadline_s: float | None = None
         self.batch_due = False
         self.base_target = 0
+        self.version = 0                   # bumped by every change of a slot's state
+        self._curve_key: tuple | None = None
+        self._curve: StartCurve | None = None
         # numbers
         self.busy = TimeAverage()          # busy slots
         self.active = TimeAverage()        # slots able to work (idle + busy + draining)
@@ -177,6 +192,7 @@ class Station:
         self.accrue(now)
         slot = Slot(self._free_index(rented), rented, state, now)
         self.slots[slot.key] = slot
+        self.version += 1
         if rented:
             self.billed_rented.add(now, 1)
             self.rented_peak = max(self.rented_peak, self.rented_slots)
@@ -190,6 +206,7 @@ class Station:
     def make_idle(self, slot: Slot, now: float) -> None:
         slot.state = IDLE
         slot.since_s = now
+        self.version += 1
         slot.call = None
         heappush(self._idle, (slot.key, next(self._idle_seq), slot))
         self.n_idle += 1
@@ -200,6 +217,7 @@ class Station:
             _, _, slot = heappop(idle)
             if slot.state is IDLE and self.slots.get(slot.key) is slot:
                 self.n_idle -= 1
+                self.version += 1
                 return slot
 
     def remove_slot(self, slot: Slot, now: float) -> None:
@@ -213,6 +231,7 @@ class Station:
             self.active.add(now, -1)
         slot.state = GONE
         slot.since_s = now
+        self.version += 1
         del self.slots[slot.key]
         if slot.rented:
             self.billed_rented.add(now, -1)
@@ -241,6 +260,7 @@ class Station:
         """A busy slot finishes its call, then leaves."""
         slot.state = DRAINING
         slot.since_s = now
+        self.version += 1
         self.n_draining += 1
 
     # -- the luck of a call ---------------------------------------------------------------
@@ -289,6 +309,7 @@ class Station:
             self._dur_sum -= self.durations[0]
         self.durations.append(d)
         self._dur_sum += d
+        self.version += 1
 
     def call_time_s(self) -> float:
         """Recent mean duration of a successful call (the model's mean before any)."""
@@ -312,6 +333,19 @@ class Station:
         return len(arrivals) / seen if seen > 0 else 0.0
 
     def start_curve(self, now: float) -> StartCurve:
+        """The start curve at ``now``, made once per instant and state: every order
+        enqueued or asked at one instant and the whole snapshot share it.  Its key is what
+        it reads: a slot changed state (``version``; a call started: ``calls``), the
+        breaker, the pause."""
+        br = self.breaker
+        key = (now, self.version, self.calls, self.paused, br.state, br.down_since_s,
+               br.open_until_s)
+        if key != self._curve_key:
+            self._curve = self._make_curve(now)
+            self._curve_key = key
+        return self._curve
+
+    def _make_curve(self, now: float) -> StartCurve:
         """The expected starts to come (see :mod:`sim.eta`): idle slots now (unless the
         queue is paused or the circuit is not closed), running calls when they end,
         rented slots when they arrive, all of them only once a down circuit is back.
@@ -319,12 +353,18 @@ class Station:
         idle = self.n_idle
         busy: list[float] = []
         arrivals: list[float] = []
-        for s in self.slots.values():
-            state = s.state
-            if state is BUSY:
-                busy.append(now - s.call.start_s)
-            elif state is PROVISIONING:
-                arrivals.append(max(0.0, s.arrive_s - now))
+        running = int(self.busy.level) - self.n_draining
+        if self.cfg.task_shape <= 1 and len(self.slots) == idle + running + self.n_draining:
+            # exponential tasks and no slot on its way: how long a call has run tells
+            # nothing (memoryless), so the busy slots are counted, not visited
+            busy = [0.0] * running
+        else:
+            for s in self.slots.values():
+                state = s.state
+                if state is BUSY:
+                    busy.append(now - s.call.start_s)
+                elif state is PROVISIONING:
+                    arrivals.append(max(0.0, s.arrive_s - now))
         if self.paused:
             busy += [0.0] * idle
             idle = 0
@@ -344,10 +384,18 @@ class Station:
         """``{order: (median_s, lo_s, hi_s)}``: each waiting order's predicted wait from
         now to its start (the median and an 80% range), or only up to ``want``."""
         lanes = self.lanes
+        curve = self.start_curve(now)
+        rate = self.vip_rate_per_s(now)
+        if want is not None and not lanes.n_vip and rate <= 0.0 and not want.vip:
+            # no VIP waits or is coming: the normal lane is first come, first served, and
+            # the order's start is its place in it (what the walk would find, unwalked)
+            place = _place(lanes.normal, lanes.n_normal, want)
+            if place >= 0:
+                return {want: fifo_range(curve, place, self.batch_max)}
         vip = [o for t, o in lanes.vip if o.qtoken == t]
         normal = [o for t, o in lanes.normal if o.qtoken == t]
-        return walk(vip, normal, now, lanes.aging_s, self.batch_max, self.vip_rate_per_s(now),
-                    self.start_curve(now), want, newcomer)
+        return walk(vip, normal, now, lanes.aging_s, self.batch_max, rate, curve, want,
+                    newcomer)
 
     def est_range(self, order, now: float) -> tuple[float, float, float]:
         """One waiting order's predicted wait from now: ``(median_s, lo_s, hi_s)``.  When

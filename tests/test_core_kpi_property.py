@@ -52,8 +52,9 @@ def test_rush_hour_at_0326_keeps_its_promises():
     sim = Simulation(load_scenario("scenarios/rush-hour.toml"), seed=1)
     sim.advance_to(12360.0)
     snap = sim.snapshot()
-    # a peak with a lamp on against the service level (the issue's screen had the abandon and
-    # queue lamps on; with keyed draws and the honest ETA's asks, the abandon lamp still is)
+    # the abandon lamp is on (the queue lamp too when the issue was filed; since the
+    # estimator's curve changed, this trajectory's image queue is ~77 here, under 100):
+    # the service-level tile must not be green beside it
     assert "abandon_rate" in {a.name for a in snap.alerts if a.active}
     assert broken_promises(snap) == []
     assert broken_promises(snap, "zh") == []
