@@ -68,33 +68,15 @@ class StartCurve:
         self.mu = [0.0]
         if self.dead:
             return
-        lam = k / mean_s
-        fresh = (now, [1.0] * k)           # a call just started: in its first phase
+        fresh = [1.0] * k                  # a call just started: in its first phase
         steps: dict[float, int] = {}       # start offset -> slots that start a call then
         # start offset -> [the calls' phase weights summed, how many calls]: the curve
         # is linear in the weights (but for the renewal constant's phase-in, taken at
         # the calls' mean), so the calls that start alike are summed once
         running: dict[float, list] = {}
-
-        def run(start: float, weights: list[float], n: int = 1) -> None:
-            entry = running.get(start)
-            if entry is None:
-                running[start] = entry = [[0.0] * k, 0]
-            acc = entry[0]
-            for j in range(k):
-                acc[j] += n * weights[j]
-            entry[1] += n
-
         if down_s >= 0.0:
-            # Down: nothing starts before the circuit is back; then every slot is free
-            # (an outage fails calls within seconds) and rentals join as they arrive.
-            self.shift = med = max(cooldown_left_s, down_s)
-            self.down_lo = med - max(cooldown_left_s, down_s / 9.0)
-            self.down_hi = max(cooldown_left_s, 9.0 * down_s) - med
-            steps[med] = idle + len(busy_elapsed)
-            for a in arrivals:
-                a = max(a, med)
-                steps[a] = steps.get(a, 0) + 1
+            self._down_steps(steps, idle + len(busy_elapsed), arrivals, down_s,
+                             cooldown_left_s)
         else:
             self.mu0 = float(idle)
             self.slope = self.slots / mean_s
@@ -105,16 +87,29 @@ class StartCurve:
                 self.mu = [self.mu0]
                 return
             if idle:
-                run(0.0, fresh[1], idle)
+                _run(running, k, 0.0, fresh, idle)
+            lam = k / mean_s
             for e in busy_elapsed:
-                run(0.0, _phase_weights(lam * e, k))
+                _run(running, k, 0.0, _phase_weights(lam * e, k))
             for a in arrivals:
                 steps[a] = steps.get(a, 0) + 1
         for a, n in steps.items():
             if n:
-                run(a, fresh[1], n)
+                _run(running, k, a, fresh, n)
         self.t, self.mu = _curve(steps, running, self.mu0, mean_s, k)
         self.slope = self.slots / mean_s
+
+    def _down_steps(self, steps: dict[float, int], serving: int, arrivals: list[float],
+                    down_s: float, cooldown_left_s: float) -> None:
+        """Down: nothing starts before the circuit is back; then every ``serving`` slot is
+        free (an outage fails calls within seconds) and rentals join as they arrive."""
+        self.shift = med = max(cooldown_left_s, down_s)
+        self.down_lo = med - max(cooldown_left_s, down_s / 9.0)
+        self.down_hi = max(cooldown_left_s, 9.0 * down_s) - med
+        steps[med] = serving
+        for a in arrivals:
+            a = max(a, med)
+            steps[a] = steps.get(a, 0) + 1
 
     def inverse(self, target: float) -> float:
         """The time (from now) at which ``target`` starts are expected."""
@@ -177,6 +172,17 @@ class StartCurve:
         # browser's and the desktop's), and the records and the 3x question must not
         return (round(min(med, NO_ESTIMATE_S), 3), round(max(0.0, min(lo, NO_ESTIMATE_S)), 3),
                 round(min(hi, NO_ESTIMATE_S), 3))
+
+
+def _run(running: dict, k: int, start: float, weights: list[float], n: int = 1) -> None:
+    """Add ``n`` calls starting at offset ``start`` with phase ``weights`` to ``running``."""
+    entry = running.get(start)
+    if entry is None:
+        running[start] = entry = [[0.0] * k, 0]
+    acc = entry[0]
+    for j in range(k):
+        acc[j] += n * weights[j]
+    entry[1] += n
 
 
 def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
@@ -291,7 +297,6 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
     most = nv + nn + 1 + MAX_OVERTAKERS
     # curve.median_time(n), inlined (a walk asks it once per start: the walk's cost)
     mu0, shift, cv2, c, inverse = curve.mu0, curve.shift, curve.cv2, curve.slots, curve.inverse
-    hit = False
     while i < nv or j < nn or left_newcomer:
         n += 1            # past ``most``, VIPs would pass for ever (no aging within reach)
         if n > most:
@@ -302,31 +307,11 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
                 mu0 + extra - (cv2 + (1.0 - cv2) * c / (c + extra)) / 3.0)
         if t >= NO_ESTIMATE_S:
             return _endless(out, vip[i:], normal[j:], left_newcomer)
-        at = now + t
-        taken = []
-        for _ in range(batch):
-            head = normal[j] if j < nn else None
-            head_sub = head.submitted_s if head is not None else (
-                newcomer_sub if left_newcomer else None)
-            aged = head_sub is not None and at - head_sub >= aging_s
-            if i < nv and not (aged and head_sub < vip[i].submitted_s):
-                o = vip[i]
-                taken.append(o)
-                hit = hit or o is want
-                i += 1
-            elif not aged and i >= nv and vip_rate_per_s * t - virtual >= VIRTUAL_VIP:
-                virtual += 1      # a VIP to come goes ahead of a normal order not yet aged
-            elif head_sub is None:
-                break
-            else:                 # the normal lane's head (or the newcomer behind it)
-                taken.append(head)
-                hit = hit or (head is want and head is not None)
-                if head is None:
-                    left_newcomer = False
-                else:
-                    j += 1
+        taken, i, j, virtual, left_newcomer = _take(
+            vip, normal, i, j, virtual, left_newcomer, newcomer_sub, now + t, t, aging_s,
+            batch, vip_rate_per_s)
         if want is not None:      # one order's estimate: only its own range is worked out
-            if hit:
+            if any(o is want for o in taken):
                 out[want] = curve.range(n, float(virtual))
                 return out
         elif taken:
@@ -334,6 +319,36 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
             for o in taken:
                 out[o] = est
     return out
+
+
+def _take(vip: list, normal: list, i: int, j: int, virtual: int, left_newcomer: bool,
+          newcomer_sub: float, at: float, t: float, aging_s: float, batch: int,
+          vip_rate_per_s: float) -> tuple[list, int, int, int, bool]:
+    """One start of the walk, ``t`` seconds from now (at ``at``): which orders its batch
+    takes by the lanes' rule, from the VIP lane's ``i``-th and the normal lane's ``j``-th
+    order on (``None`` for the newcomer).  Returns ``(taken, i, j, virtual,
+    left_newcomer)``, the walk's state moved on past them."""
+    nv, nn = len(vip), len(normal)
+    taken = []
+    for _ in range(batch):
+        head = normal[j] if j < nn else None
+        head_sub = head.submitted_s if head is not None else (
+            newcomer_sub if left_newcomer else None)
+        aged = head_sub is not None and at - head_sub >= aging_s
+        if i < nv and not (aged and head_sub < vip[i].submitted_s):
+            taken.append(vip[i])
+            i += 1
+        elif not aged and i >= nv and vip_rate_per_s * t - virtual >= VIRTUAL_VIP:
+            virtual += 1          # a VIP to come goes ahead of a normal order not yet aged
+        elif head_sub is None:
+            break
+        else:                     # the normal lane's head (or the newcomer behind it)
+            taken.append(head)
+            if head is None:
+                left_newcomer = False
+            else:
+                j += 1
+    return taken, i, j, virtual, left_newcomer
 
 
 def fifo_range(curve: StartCurve, place: int, batch: int) -> tuple[float, float, float]:

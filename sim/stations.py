@@ -108,6 +108,13 @@ def _place(lane, live: int, order) -> int:
 
 class Station:
     def __init__(self, cfg, scenario, key: int, factory: FactoryWaits | None = None) -> None:
+        self._init_config(cfg, scenario, key, factory)
+        self._init_slots(scenario)
+        self._init_numbers(scenario)
+        self._init_counts(scenario)
+
+    def _init_config(self, cfg, scenario, key: int, factory: FactoryWaits | None) -> None:
+        """What the scenario fixes: the model's settings, the service target, the factory."""
         self.name = cfg.name
         self.key = key                     # the model's purpose key: task times and outcomes
         self.cfg = cfg
@@ -123,6 +130,9 @@ class Station:
         self.factory = factory if factory is not None else FactoryWaits()
         self.started_within_target = 0     # orders whose first start came within the target
         self.rented_revenue_cents = 0      # revenue of orders delivered by rented slots
+
+    def _init_slots(self, scenario) -> None:
+        """The lanes, the breaker and the slots' state: what serving orders changes."""
         self.lanes = Lanes(scenario.queue.aging_s)
         self.breaker = CircuitBreaker(scenario.circuit)
         self.slots: dict[tuple[int, int], Slot] = {}
@@ -138,7 +148,9 @@ class Station:
         self.version = 0                   # bumped by every change of a slot's state
         self._curve_key: tuple | None = None
         self._curve: StartCurve | None = None
-        # numbers
+
+    def _init_numbers(self, scenario) -> None:
+        """Time averages, fees and wait measures: what the metrics and the ledger read."""
         self.busy = TimeAverage()          # busy slots
         self.active = TimeAverage()        # slots able to work (idle + busy + draining)
         self.billed_base = TimeAverage()   # base slots under contract
@@ -161,6 +173,9 @@ class Station:
         self.wait_window = Window(scenario.metrics.window_s)
         self.asks_window = Window(scenario.autoscaler.window_s)
         self.lane_sum = {"vip": [0.0, 0], "normal": [0.0, 0]}
+
+    def _init_counts(self, scenario) -> None:
+        """Plain tallies of what happened, and the series the charts draw."""
         self.delivered = 0
         self.failed = 0
         self.throttled = 0
