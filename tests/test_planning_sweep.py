@@ -53,12 +53,19 @@ def test_csv_has_one_row_per_grid_point():
 
 
 def test_cis_shrink_with_more_seeds(three_seeds):
+    """Ten seeds give narrower CIs than three, judged on the half-width averaged over the
+    grid's points.  Point by point the premise is a coin with loaded odds, not a property:
+    a 3-seed sd has 2 degrees of freedom, so with probability ~6% it lands below 0.29 of
+    the true sd, where its half-width (t_2 = 4.30 / sqrt 3) drops under a 10-seed one
+    (t_9 = 2.26 / sqrt 10) -- across 4 metrics x 3 points about half of all seed sets fail
+    somewhere (normal draws, simulated).  Averaged over the 3 points, ~0.2% a metric."""
     many = sweep(10)
     for metric in ("image.utilization", "revenue_cents", "profit_cents", "wait_mean_s"):
         j = many.column(metric)
         few_half = three_seeds.estimates.half[:, j]
         many_half = many.estimates.half[:, j]
-        assert np.all(many_half < few_half), metric
+        assert np.all(np.isfinite(many_half)) and np.all(many_half > 0), metric
+        assert many_half.mean() < few_half.mean(), (metric, few_half, many_half)
 
 
 def test_same_seeds_same_csv_any_executor(three_seeds):
