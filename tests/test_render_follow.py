@@ -278,19 +278,23 @@ def test_the_followed_person_is_never_in_a_badge_at_the_peak(screen, speed, over
     if overrides:
         badged = [cid for cid in badged if cid not in seating.spot_of]
     assert badged, "the peak has people in badges"
-    cid = badged[len(badged) // 2]
-    app.apply("_select", {"customer": cid})
+    # at x600 a badged customer may be gone within the frames a plan takes (the honest ETA
+    # asks at the door): follow them in turn, from the middle, until one stays to be seen
     drawn_frames = 0
-    for i in range(240):
-        frames(app, screen, 1)
-        card = app.snap.follow
-        if app.follower.cid != cid or card is None or card.gone:
+    for cid in (badged[len(badged) // 2:] + badged[:len(badged) // 2])[:12]:
+        app.apply("_select", {"customer": cid})
+        for i in range(240):
+            frames(app, screen, 1)
+            card = app.snap.follow
+            if app.follower.cid != cid or card is None or card.gone:
+                break
+            if i >= 3:      # the plan after the click has been made
+                a = app.people.actors.get(cid)
+                assert a is not None and not a.absorb, (i, card.state)
+                assert cid in seating.spot_of
+                drawn_frames += 1
+        if drawn_frames:
             break
-        if i >= 3:      # the plan after the click has been made
-            a = app.people.actors.get(cid)
-            assert a is not None and not a.absorb, (i, card.state)
-            assert cid in seating.spot_of
-            drawn_frames += 1
     assert drawn_frames > 0
 
 
