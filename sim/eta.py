@@ -89,8 +89,8 @@ class StartCurve:
             if idle:
                 _run(running, k, 0.0, fresh, idle)
             lam = k / mean_s
-            for e in busy_elapsed:
-                _run(running, k, 0.0, _phase_weights(lam * e, k))
+            if busy_elapsed:
+                _run_busy(running, k, lam, busy_elapsed)
             for a in arrivals:
                 steps[a] = steps.get(a, 0) + 1
         for a, n in steps.items():
@@ -185,6 +185,37 @@ def _run(running: dict, k: int, start: float, weights: list[float], n: int = 1) 
     entry[1] += n
 
 
+def _run_busy(running: dict, k: int, lam: float, busy_elapsed: list[float]) -> None:
+    """Add the calls running now, each ``busy_elapsed`` seconds in, to ``running``'s entry
+    at offset 0: what ``_run(running, k, 0.0, _phase_weights(lam * e, k))`` for each would
+    add, in the same float operations (so the same bits), without a list per call."""
+    entry = running.get(0.0)
+    if entry is None:
+        running[0.0] = entry = [[0.0] * k, 0]
+    acc = entry[0]
+    if k == 1:
+        w0 = acc[0]
+        for _ in busy_elapsed:
+            w0 += 1.0
+        acc[0] = w0
+    elif k == 2:
+        w0, w1 = acc
+        for e in busy_elapsed:
+            x = lam * e
+            total = 1.0 + x
+            p0 = 1.0 / total
+            w0 += p0 + x / total
+            w1 += p0
+        acc[0] = w0
+        acc[1] = w1
+    else:
+        for e in busy_elapsed:
+            weights = _phase_weights(lam * e, k)
+            for j in range(k):
+                acc[j] += weights[j]
+    entry[1] += len(busy_elapsed)
+
+
 def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
            k: int) -> tuple[list[float], list[float]]:
     """``(times, expected starts by each)``: the steps (slots that start a call at a
@@ -209,24 +240,35 @@ def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
         mu.append(total)
     # every call that starts at the same offset sees the same Erlang terms at a time
     # point; weighed by the calls' summed phase weights, once per (offset, point)
+    exp = math.exp
     for start, (weights, many) in running.items():
         for g, t in enumerate(t_sorted):
-            pre = _terms(t - start, lam, k)
-            if pre is None:
+            s = t - start
+            if s <= 0.0:
                 continue
-            s, tj, pj = pre
-            survive = 0.0               # E[calls still running s seconds on]
-            ran = 0.0                   # E[sum of min(residual, s)] * lam
-            for j in range(k):
-                w = weights[j]
-                survive += tj[j] * w
-                ran += w * pj[j]
+            # _terms(s, lam, k), summed as it goes: the same operations in the same order
+            x = lam * s
+            term = exp(-x)
+            if k == 1:
+                w = weights[0]
+                survive = 0.0 + term * w        # E[calls still running s seconds on]
+                ran = 0.0 + w * (1.0 - (0.0 + term))   # E[sum of min(residual, s)] * lam
+            else:
+                part = 0.0
+                survive = 0.0
+                ran = 0.0
+                for j in range(k):
+                    part += term
+                    w = weights[j]
+                    survive += term * w
+                    ran += w * (1.0 - part)
+                    term *= x / (j + 1)
             ended = many - survive
             # then renewal cycles from when each ended: int_0^s F(u) du / mean, less
             # the Erlang renewal function's constant (1 - CV^2) / 2 once cycles run
             cycled = (many * s - ran / lam) / mean_s
             if drift:
-                mu[g] += ended + cycled - drift * ended * (1.0 - math.exp(-4.0 * cycled / many))
+                mu[g] += ended + cycled - drift * ended * (1.0 - exp(-4.0 * cycled / many))
             else:                       # exponential tasks: no renewal constant
                 mu[g] += ended + cycled
     return t_sorted, mu
@@ -279,15 +321,27 @@ def _phase_weights(x: float, k: int) -> list[float]:
 
 def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
          vip_rate_per_s: float, curve: StartCurve, want: object = None,
-         newcomer: bool = False) -> dict:
+         newcomer: bool = False, only_newcomer: bool = False) -> dict:
     """Play the lanes forward: ``{order: (median, lo, hi)}`` seconds to its start, for
     every order in ``vip`` and ``normal`` (lists in lane order), or only up to ``want``.
 
     ``newcomer``: also the estimate of a normal order submitted now at the back, under the
-    key ``None`` (the autoscaler's signal)."""
+    key ``None`` (the autoscaler's signal); ``only_newcomer``: that one alone (the others'
+    ranges are not worked out)."""
     out: dict = {}
     if curve.dead:
         return _endless(out, vip, normal, newcomer)
+    if batch == 1:
+        return _walk1(vip, normal, now, aging_s, vip_rate_per_s, curve, want, newcomer,
+                      only_newcomer, out)
+    return _walk_batched(vip, normal, now, aging_s, batch, vip_rate_per_s, curve, want,
+                         newcomer, only_newcomer, out)
+
+
+def _walk_batched(vip: list, normal: list, now: float, aging_s: float, batch: int,
+                  vip_rate_per_s: float, curve: StartCurve, want: object, newcomer: bool,
+                  only_newcomer: bool, out: dict) -> dict:
+    """:func:`walk` for calls that take up to ``batch`` orders: one :func:`_take` a start."""
     i = j = 0
     nv, nn = len(vip), len(normal)
     virtual = 0            # VIPs not yet arrived that took a start
@@ -314,10 +368,92 @@ def walk(vip: list, normal: list, now: float, aging_s: float, batch: int,
             if any(o is want for o in taken):
                 out[want] = curve.range(n, float(virtual))
                 return out
+        elif only_newcomer:
+            if any(o is None for o in taken):
+                out[None] = curve.range(n, float(virtual))
+                return out
         elif taken:
             est = curve.range(n, float(virtual))
             for o in taken:
                 out[o] = est
+    return out
+
+
+def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: float,
+           curve: StartCurve, want: object, newcomer: bool, only_newcomer: bool,
+           out: dict) -> dict:
+    """:func:`walk` for one order a call (``batch == 1``): the same starts, the same
+    choices and the same ranges, with :meth:`StartCurve.inverse` and :func:`_take`
+    written into the loop.  A walk runs once per order enqueued and over every waiting
+    order, so its per-start cost is the estimate's cost in a crowd."""
+    i = j = 0
+    nv, nn = len(vip), len(normal)
+    virtual = 0
+    n = 0
+    left_newcomer = newcomer
+    most = nv + nn + 1 + MAX_OVERTAKERS
+    mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
+    mu, ts, slope = curve.mu, curve.t, curve.slope
+    mu_last, t_last, t_first = mu[-1], ts[-1], ts[0]
+    never = NO_ESTIMATE_S
+    rate = vip_rate_per_s
+    make_range = curve.range
+    while i < nv or j < nn or left_newcomer:
+        n += 1
+        if n > most:
+            t = never
+        else:
+            extra = n - mu0
+            if extra <= 0.0:
+                t = shift
+            else:
+                target = mu0 + extra - (cv2 + (1.0 - cv2) * c / (c + extra)) / 3.0
+                if target <= mu_last:
+                    g = bisect_left(mu, target)
+                    if g == 0:
+                        t = t_first
+                    else:
+                        m0, m1 = mu[g - 1], mu[g]
+                        t0, t1 = ts[g - 1], ts[g]
+                        t = t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
+                elif slope <= 0.0:
+                    t = never
+                else:
+                    t = t_last + (target - mu_last) / slope
+        if t >= never:
+            return _endless(out, vip[i:], normal[j:], left_newcomer)
+        # _take(..., batch=1)
+        if j < nn:
+            head = normal[j]
+            head_sub = head.submitted_s
+        else:
+            head = None
+            head_sub = now if left_newcomer else None
+        aged = head_sub is not None and now + t - head_sub >= aging_s
+        if i < nv and not (aged and head_sub < vip[i].submitted_s):
+            o = vip[i]
+            i += 1
+        elif not aged and i >= nv and rate * t - virtual >= VIRTUAL_VIP:
+            virtual += 1
+            continue
+        elif head_sub is None:
+            continue
+        else:
+            o = head
+            if head is None:
+                left_newcomer = False
+            else:
+                j += 1
+        if want is not None:
+            if o is want:
+                out[want] = make_range(n, float(virtual))
+                return out
+        elif only_newcomer:
+            if o is None:
+                out[None] = make_range(n, float(virtual))
+                return out
+        else:
+            out[o] = make_range(n, float(virtual))
     return out
 
 

@@ -395,7 +395,8 @@ class Station:
                           idle=idle, busy_elapsed=busy, arrivals=arrivals, down_s=down_s,
                           cooldown_left_s=cooldown_left_s, samples=n if n >= 5 else 0)
 
-    def estimates(self, now: float, want=None, newcomer: bool = False) -> dict:
+    def estimates(self, now: float, want=None, newcomer: bool = False,
+                  only_newcomer: bool = False) -> dict:
         """``{order: (median_s, lo_s, hi_s)}``: each waiting order's predicted wait from
         now to its start (the median and an 80% range), or only up to ``want``."""
         lanes = self.lanes
@@ -410,7 +411,7 @@ class Station:
         vip = [o for t, o in lanes.vip if o.qtoken == t]
         normal = [o for t, o in lanes.normal if o.qtoken == t]
         return walk(vip, normal, now, lanes.aging_s, self.batch_max, rate, curve, want,
-                    newcomer)
+                    newcomer, only_newcomer)
 
     def est_range(self, order, now: float) -> tuple[float, float, float]:
         """One waiting order's predicted wait from now: ``(median_s, lo_s, hi_s)``.  When
@@ -429,7 +430,7 @@ class Station:
     def newcomer_wait(self, now: float) -> float:
         """The median wait of a normal order that would be submitted now (the
         autoscaler's signal of how long the queue is)."""
-        return self.estimates(now, newcomer=True)[None][0]
+        return self.estimates(now, newcomer=True, only_newcomer=True)[None][0]
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         if wait <= self.target_wait_s:

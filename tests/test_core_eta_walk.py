@@ -1,0 +1,57 @@
+"""The one-order walk (:func:`sim.eta._walk1`, the estimate's cost in a crowd) is the
+batched walk at ``batch == 1``: the same start, the same VIPs to come and the same range for
+every order, for a wanted order alone and for the newcomer alone -- on random lanes, curves
+and VIP rates, aged orders and dead or down circuits included."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.eta import StartCurve, _walk1, _walk_batched, walk
+
+NOW = 5000.0
+
+
+class _Waiting:
+    """An order as the walk reads it (hashed by identity, as orders are)."""
+
+    __slots__ = ("submitted_s", "vip")
+
+    def __init__(self, submitted_s: float, vip: bool) -> None:
+        self.submitted_s = submitted_s
+        self.vip = vip
+
+
+def _orders(ages: list[float], vip: bool) -> list:
+    return [_Waiting(NOW - a, vip) for a in sorted(ages, reverse=True)]
+
+
+curves = st.builds(
+    lambda mean_s, shape, idle, busy, arrivals, down, samples: StartCurve(
+        now=NOW, mean_s=mean_s, shape=shape, idle=idle, busy_elapsed=busy,
+        arrivals=arrivals, down_s=down, cooldown_left_s=min(30.0, max(0.0, down)),
+        samples=samples),
+    st.floats(5.0, 900.0), st.integers(1, 4), st.integers(0, 4),
+    st.lists(st.floats(0.0, 2000.0), max_size=12), st.lists(st.floats(0.0, 600.0), max_size=3),
+    st.sampled_from([-1.0, 0.0, 45.0, 400.0]), st.integers(0, 40))
+
+
+@settings(max_examples=300, deadline=None)
+@given(curve=curves, vip_ages=st.lists(st.floats(0.0, 3000.0), max_size=15),
+       normal_ages=st.lists(st.floats(0.0, 3000.0), max_size=60),
+       aging_s=st.sampled_from([0.0, 300.0, 900.0, 1e9]),
+       rate=st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.3]), pick=st.integers(0, 200))
+def test_the_one_order_walk_is_the_batched_walk_at_batch_one(curve, vip_ages, normal_ages,
+                                                             aging_s, rate, pick):
+    vip, normal = _orders(vip_ages, True), _orders(normal_ages, False)
+    args = (vip, normal, NOW, aging_s)
+    full = _walk1(*args, rate, curve, None, True, False, {})
+    assert full == _walk_batched(*args, 1, rate, curve, None, True, False, {})
+    assert set(full) == {*vip, *normal, None}            # every order, and the newcomer
+    assert _walk1(*args, rate, curve, None, True, True, {})[None] == full[None]
+    everyone = vip + normal
+    if everyone:
+        want = everyone[pick % len(everyone)]
+        assert walk(*args, 1, rate, curve, want)[want] == full[want]
+        assert _walk_batched(*args, 1, rate, curve, want, False, False, {})[want] == full[want]
