@@ -392,7 +392,9 @@ def cmd_compare(args: argparse.Namespace, executor=None) -> int:
           f"in {result.wall_s:.1f} s, {_per_s(2 * len(seeds), result.wall_s)} runs/s "
           f"({result.executor}); diff = changed - base, paired 95% "
           "CI over seeds; unpaired: the same runs as two independent samples; "
-          "ratio = paired / unpaired")
+          "ratio = paired / unpaired; corr: of base and changed over the seeds (what "
+          "pairing buys); floor: the smallest ratio any pairing could give the two sides' "
+          "spreads (near 1 when one side barely varies, e.g. pinned at the 3x bound)")
     if args.json:
         print(f"wrote {args.json}")
     return 0

@@ -140,6 +140,7 @@ class Comparison:
             # two independent samples of n: pooled variance, 2n - 2 degrees of freedom
             pooled = (float(np.var(b, ddof=1)) + float(np.var(c, ddof=1))) / 2.0
             unpaired = t_unpaired * math.sqrt(2.0 * pooled / n)
+            sb, sc = float(np.std(b, ddof=1)), float(np.std(c, ddof=1))
             out[name] = {
                 "base_mean": float(np.mean(b)),
                 "changed_mean": float(np.mean(c)),
@@ -147,8 +148,27 @@ class Comparison:
                 "diff_ci95_halfwidth": paired,
                 "unpaired_ci95_halfwidth": unpaired,
                 "ratio": paired / unpaired if unpaired > 0 else None,
+                "correlation": (float(np.corrcoef(b, c)[0, 1]) if sb > 0 and sc > 0
+                                else None),
+                "pairing_floor": pairing_floor(sb, sc, t_paired, t_unpaired),
             }
         return out
+
+
+def pairing_floor(sd_base: float, sd_changed: float, t_paired: float,
+                  t_unpaired: float) -> float | None:
+    """The smallest paired/unpaired ratio any pairing could give these two spreads.
+
+    ``var(changed - base) = sb^2 + sc^2 - 2 r sb sc >= (sc - sb)^2`` (``r <= 1``): pairing
+    removes the variance the two runs of a seed share, never the part one side has and
+    the other lacks.  When one side barely varies -- a wait p95 pinned at the 3x bound,
+    where the breaker asks every customer -- the floor is near 1 whatever the keyed draws
+    do; the ratio is then judged against this floor (and the correlation), not against 1.
+    """
+    spread = math.sqrt(sd_base * sd_base + sd_changed * sd_changed)
+    if spread <= 0:
+        return None
+    return t_paired / t_unpaired * abs(sd_changed - sd_base) / spread
 
 
 def make_tasks(base: Scenario, changed: Scenario, seeds: tuple[int, ...], seconds: float,
@@ -187,7 +207,8 @@ def table_text(result: Comparison, labels: dict[str, str] | None = None) -> str:
     """One line per metric: means, the paired difference ± its CI, the unpaired ±, ratio."""
     labels = labels or {}
     rows = result.rows()
-    head = ("metric", "base", "changed", "diff", "±paired", "±unpaired", "ratio")
+    head = ("metric", "base", "changed", "diff", "±paired", "±unpaired", "ratio", "corr",
+            "floor")
     lines = []
     for name, r in rows.items():
         model, _, stem = name.rpartition(".")
@@ -195,7 +216,8 @@ def table_text(result: Comparison, labels: dict[str, str] | None = None) -> str:
         digits = 3 if stem == "service_level" else 1
         lines.append((shown, _num(r["base_mean"], digits), _num(r["changed_mean"], digits),
                       _num(r["diff_mean"], digits), _num(r["diff_ci95_halfwidth"], digits),
-                      _num(r["unpaired_ci95_halfwidth"], digits), _num(r["ratio"], 2)))
+                      _num(r["unpaired_ci95_halfwidth"], digits), _num(r["ratio"], 2),
+                      _num(r["correlation"], 2), _num(r["pairing_floor"], 2)))
     widths = [max(len(row[i]) for row in [head, *lines]) for i in range(len(head))]
     out = []
     for row in [head, *lines]:
@@ -208,7 +230,8 @@ def table_text(result: Comparison, labels: dict[str, str] | None = None) -> str:
 def to_json(result: Comparison, scenario: str, sets: list[str], changes: dict[str, Any],
             seconds: float, commands: str | None) -> dict[str, Any]:
     """The ``--json`` document: ``metrics.<name>.{base_mean, changed_mean, diff_mean,
-    diff_ci95_halfwidth, unpaired_ci95_halfwidth, ratio}``, ``seeds``, ``changes``,
+    diff_ci95_halfwidth, unpaired_ci95_halfwidth, ratio, correlation, pairing_floor}``,
+    ``seeds``, ``changes``,
     ``scenario`` (and beside them ``sets``, ``seconds``, ``commands``)."""
     return {"scenario": scenario, "sets": list(sets), "changes": changes,
             "seeds": list(result.seeds), "seconds": seconds, "commands": commands,

@@ -40,7 +40,7 @@ def test_json_has_the_keys_of_the_contract(tmp_path, capsys):
                  "service_level"):
         m = doc["metrics"][name]
         assert set(m) >= {"base_mean", "changed_mean", "diff_mean", "diff_ci95_halfwidth",
-                          "unpaired_ci95_halfwidth"}
+                          "unpaired_ci95_halfwidth", "correlation", "pairing_floor"}
         assert m["diff_mean"] == pytest.approx(m["changed_mean"] - m["base_mean"], abs=1e-6)
     # the base of the comparison is the plain run of each seed
     costs = doc["metrics"]["costs_cents"]
@@ -60,6 +60,24 @@ def test_paired_and_unpaired_half_widths_by_hand():
     assert rows["unpaired_ci95_halfwidth"] == pytest.approx(
         t_quantile(0.975, 6) * math.sqrt((base.var(ddof=1) + changed.var(ddof=1)) / 4))
     assert rows["ratio"] < 0.2          # the common part of the seeds cancels in the pairs
+
+
+def test_the_pairing_floor_is_what_a_pinned_side_leaves():
+    """A side that barely varies (a p95 pinned at the 3x bound) leaves pairing nothing to
+    cancel: even perfectly correlated seeds give a ratio near 1, and the floor says so; two
+    sides that vary alike have a floor near 0 and a small ratio."""
+    spread = np.array([[3.0], [-1.0], [4.0], [-6.0], [0.5], [2.0]])
+    pinned = np.full((6, 1), 900.0) + spread * 0.01
+    moving = np.full((6, 1), 800.0) + spread * 20.0
+    rows = Comparison(("x",), tuple(range(6)), pinned, moving, 0.0, "test").rows()["x"]
+    assert rows["correlation"] == pytest.approx(1.0)
+    assert rows["pairing_floor"] > 0.9
+    assert rows["ratio"] == pytest.approx(rows["pairing_floor"])   # r = 1: at the floor
+    alike = np.full((6, 1), 700.0) + spread * 19.0
+    rows = Comparison(("x",), tuple(range(6)), alike, moving, 0.0, "test").rows()["x"]
+    assert rows["pairing_floor"] < 0.05 and rows["ratio"] < 0.05
+    flat = Comparison(("x",), (1, 2), np.ones((2, 1)), np.ones((2, 1)), 0.0, "t").rows()["x"]
+    assert flat["pairing_floor"] is None and flat["correlation"] is None
 
 
 def test_executors_give_the_same_numbers():
