@@ -99,6 +99,8 @@ class Display:
         if event.type in FINGER_EVENTS:
             self.touch.finger(event, self.finger_to_canvas)
             return True
+        if event.type == pygame.MULTIGESTURE:    # SDL's own reading of the fingers: ours
+            return True                          # is the one above
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()
             return True
