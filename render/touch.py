@@ -43,6 +43,8 @@ FINGER_CSS_PX = 40
 TARGET_PX = ROW_H
 LOUPE_MAX = 4           # 320x180 canvas pixels: still a whole slider and its value
 LOUPE_IDLE_S = 8.0
+#: the bands a loupe shows whole, top to bottom, when one is tapped
+STRIPS = (L.TIMELINE_RECT, L.CONTROLS_RECT)
 PINCH_STEP = 1.4        # the fingers' spread grows (or shrinks) by this much per zoom step
 
 
@@ -162,10 +164,14 @@ class Touch:
 
     # -- the loupe ------------------------------------------------------------------------------
     def open_loupe(self, pos: tuple[int, int], k: int) -> None:
-        """Magnify the canvas ``k`` times around ``pos`` (kept inside the canvas)."""
+        """Magnify the canvas ``k`` times around ``pos`` (kept inside the canvas).  Across,
+        centred on the tap; down, centred on the strip tapped (the timeline, the desk: all
+        its rows in view, as x4 still allows), else on the tap."""
         w, h = LOGICAL[0] // k, LOGICAL[1] // k
+        strip = next((r for r in STRIPS if r.collidepoint(pos)), None)
+        cy = strip.centery if strip is not None and strip.h <= h else pos[1]
         x = min(max(0, pos[0] - w // 2), LOGICAL[0] - w)
-        y = min(max(0, pos[1] - h // 2), LOGICAL[1] - h)
+        y = min(max(0, cy - h // 2), LOGICAL[1] - h)
         self.loupe, self.k = pygame.Rect(x, y, w, h), k
 
     def offset(self) -> tuple[int, int]:

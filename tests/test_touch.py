@@ -128,6 +128,7 @@ def test_a_tap_on_the_desk_opens_the_loupe_the_next_drag_slides_and_closes_it(ap
                                mouse(pygame.MOUSEBUTTONUP, tap)])
     assert acts == [] and touch.loupe is not None and touch.loupe.collidepoint(tap)
     assert touch.loupe.contains(track)        # the whole slider is in the magnified part
+    assert touch.loupe.top <= L.CONTROLS_RECT.top and touch.loupe.bottom == L.SCREEN_H
     app.draw(display.canvas)
     shown = touch.view(display.canvas)        # what the window shows: the desk magnified
     for p in (tap, track.topleft, (track.right - 1, track.bottom - 1)):
