@@ -3,8 +3,9 @@ sideways (844x390 CSS px, touch, 2x pixels), as a finger uses it.
 
     python tools/phone_screenshots.py [--out docs]
 
-Pictures: ``phone-loupe.png`` (a tap on the desk opened the loupe: the rows finger-sized), ``phone-pinch.png`` (two fingers zoomed the
-world in), ``phone-share.png`` (the share dialog, its QR code and the link's text field).
+Pictures: ``phone-loupe.png`` (a tap on the desk opened the loupe: the rows finger-sized),
+``phone-pinch.png`` (two fingers zoomed the world in), ``phone-share.png`` (the share dialog,
+its QR code and the link's text field).
 Needs what the browser tests need (Chromium, playwright, Pyodide in ``.cache/``); the site is
 built into a temporary folder and served on loopback (``tests/browser/browserpage.py``).
 """
