@@ -421,10 +421,15 @@ def record_session(app, path: str) -> int:
     except OSError as e:
         print(f"main.py: cannot write session {path!r}: {e.strerror}", file=sys.stderr)
         return 2
+    import shlex
+
+    sets = "".join(f" --set {shlex.quote(o)}" for o in session["overrides"])
+    how = (f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
+           f"--seconds {seconds!r} --commands {path}{sets}\n")
+    if session.get("overlay") is not None:   # opened from a link: no scenario file to name
+        how = "  (its scenario came inline in a share link: --print-link reopens it)\n"
     say(f"recorded {len(session['commands'])} commands to {path}; replay headless with:\n"
-          f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
-          f"--seconds {seconds!r} --commands {path}\n"
-          f"  (event_log_sha256 {session['event_log_sha256']})")
+        f"{how}  (event_log_sha256 {session['event_log_sha256']})")
     return 0
 
 

@@ -303,6 +303,10 @@ def test_the_app_keeps_an_inline_scenario_through_jumps_and_reset(tmp_path, caps
     assert app.scenario_name == "mine" and app.seed == 4
     assert app.session()["overlay"] == decode(link, LANGS).overlay
     assert app.sim.scenario.arrivals.rate_per_min == 25.0
+    capsys.readouterr()
+    assert app_main.record_session(app, str(tmp_path / "rec.json")) == 0
+    out = capsys.readouterr().out
+    assert "came inline in a share link" in out and "--scenario mine" not in out
 
 
 def test_main_set_overrides_a_scenario_value_and_is_checked(capsys):
