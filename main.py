@@ -15,6 +15,7 @@ draw, flip, ``await asyncio.sleep(0)``.
                    [--speed X]
     python main.py --headless --bench                # last line: frame_ms median=... p95=...
     python main.py --headless --bench --follow       # ... while following a customer, zoomed in
+    python main.py --scenario rush-hour --set run.hours=6   # a scenario value overridden
     python main.py --lang zh                         # Chinese labels
     python main.py --record session.json             # on exit: the commands, and how to
                                                      # replay them with python -m sim run
@@ -59,6 +60,9 @@ def build_parser() -> Parser:
                    help="headless: save the last frame")
     p.add_argument("--scenario", metavar="PATH", type=path_arg,
                    help="scenario TOML (a path, or a name)")
+    p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
+                   dest="overrides", help="override a scenario value by its dotted key "
+                   "(repeatable, as python -m sim run --set)")
     p.add_argument("--seed", type=spec_arg(schema.RUN["seed"]), default=None, metavar="N",
                    help="random seed (default: the scenario's run.seed)")
     p.add_argument("--speed", type=spec_arg(SPEED), default=None, metavar="X",
@@ -96,7 +100,7 @@ def parse_args(argv: list[str]) -> dict:
         parser.error("--follow needs --bench")
     if opts["open_link"] is not None:
         clash = [f"--{k}" for k in ("scenario", "seed", "commands", "seconds")
-                 if opts[k] is not None]
+                 if opts[k] is not None] + ["--set"] * bool(opts["overrides"])
         if clash:
             parser.error(f"--open-link brings its own session: drop {', '.join(clash)}")
     if opts["headless"] and not opts["bench"] and opts["frames"] is None:
@@ -114,11 +118,11 @@ def load_inputs(opts: dict) -> list:
         shared, problem = open_link(opts["open_link"], LANGS)
         if problem:
             print(f"main.py: {problem}; opening the default scenario", file=sys.stderr)
-        opts.update(scenario=shared.scenario, seed=shared.seed, lang=shared.lang,
+        opts.update(scenario=shared.source(), seed=shared.seed, lang=shared.lang,
                     overrides=shared.overrides, playhead=shared.at_s, link_problem=problem,
                     speed=0.0 if opts["speed"] is None else opts["speed"])
         return list(shared.commands)
-    models = tuple(load_scenario(opts["scenario"] or "default").models)
+    models = tuple(load_scenario(opts["scenario"] or "default", opts["overrides"]).models)
     return load_commands(opts["commands"], models) if opts["commands"] else []
 
 
@@ -417,10 +421,15 @@ def record_session(app, path: str) -> int:
     except OSError as e:
         print(f"main.py: cannot write session {path!r}: {e.strerror}", file=sys.stderr)
         return 2
+    import shlex
+
+    sets = "".join(f" --set {shlex.quote(o)}" for o in session["overrides"])
+    how = (f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
+           f"--seconds {seconds!r} --commands {path}{sets}\n")
+    if session.get("overlay") is not None:   # opened from a link: no scenario file to name
+        how = "  (its scenario came inline in a share link: --print-link reopens it)\n"
     say(f"recorded {len(session['commands'])} commands to {path}; replay headless with:\n"
-          f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
-          f"--seconds {seconds!r} --commands {path}\n"
-          f"  (event_log_sha256 {session['event_log_sha256']})")
+        f"{how}  (event_log_sha256 {session['event_log_sha256']})")
     return 0
 
 

@@ -86,7 +86,7 @@ def local_actions(app) -> dict[str, Action]:
         "_model": lambda a: pick_model(app, None),
         "_pick": lambda a: pick_model(app, int(a["index"])),
         "_press": lambda a: app.apply(*app.controls.buttons[a["button"]].action()),
-        "_reset": lambda a: app.load(str(app.scenario_path), app.seed + 1),
+        "_reset": lambda a: app.load(app.scenario_path, app.seed + 1),
         "_scenario": lambda a: next_scenario(app),
         "_lang": lambda a: toggle_lang(app),
         # the window is main.py's Display: ask it as F11 does, through the event queue

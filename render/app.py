@@ -10,7 +10,6 @@ touches only :class:`sim.SimulationPort`; the layers get the snapshot and a ``Vi
 
 from __future__ import annotations
 
-import pathlib
 import time
 
 import pygame
@@ -24,7 +23,7 @@ from render.presenter import Presenter
 from render.state import ViewState
 from render.world.scene import Scene
 from render.world.sprites import Sprites
-from sim import CommandError, SimulationPort, open_run, resolve_path, scenario_names
+from sim import CommandError, Inline, SimulationPort, open_run, resolve_path, scenario_names
 
 MAX_DT_S = 0.1   # a stalled tab must not fast-forward the factory in one frame
 DEFAULT_SPEED = 30.0
@@ -77,17 +76,18 @@ class App:
         return {"scenario": str(self.scenario_path), "seed": self.seed,
                 "sim_seconds": self.sim.now, "overrides": list(self.overrides),
                 "event_log_sha256": self.sim.event_log_sha256(),
-                "commands": [c.to_json() for c in self.presenter.commands(self.sim)]}
+                "commands": [c.to_json() for c in self.presenter.commands(self.sim)],
+                "overlay": getattr(self.scenario_path, "overlay", None)}  # a link's inline
 
-    def load(self, scenario: str, seed: int | None, lang: str | None = None,
+    def load(self, scenario: str | Inline, seed: int | None, lang: str | None = None,
              speed: float | None = None) -> None:
-        """(Re)start on a scenario (a path, or a name in the packaged ``scenarios/``); the
-        language and the playback speed stay as they were unless given."""
-        path = resolve_path(scenario)
+        """(Re)start on a scenario (a path, a packaged name, or a link's :class:`Inline`);
+        the language and the playback speed stay as they were unless given."""
+        path = scenario if isinstance(scenario, Inline) else resolve_path(scenario)
         sim = open_run(path, seed, self.overrides, self._replay)
         self._replay = []
         self.scenario_path = path
-        self.adopt(sim, lang, speed, pathlib.Path(path).stem)
+        self.adopt(sim, lang, speed, path.stem)
         self.seed = self.snap.seed
         self.presenter = Presenter(self.sim, self.restart, stop_at_s=self.stop_at_s)
         self.presenter.easing = self.ease

@@ -22,6 +22,7 @@ import sys
 import pygame
 
 from render import layout as L
+from render.touch import Touch
 
 LOGICAL = (L.SCREEN_W, L.SCREEN_H)
 BARS = (0, 0, 0)
@@ -49,11 +50,12 @@ def fit(window: tuple[int, int], logical: tuple[int, int] = LOGICAL) -> pygame.R
 class Display:
     """The window, its logical canvas, the scaling between them and the fullscreen toggle."""
 
-    def __init__(self) -> None:
+    def __init__(self, touch: Touch | None = None) -> None:
         self.canvas = pygame.Surface(LOGICAL)
         if pygame.display.get_surface() is not None:
             self.canvas = self.canvas.convert()
         self.fullscreen = False
+        self.touch = touch if touch is not None else Touch()   # pinch, loupe (render/touch)
 
     # -- each frame ---------------------------------------------------------------------------
     def present(self) -> None:
@@ -61,9 +63,10 @@ class Display:
         surface = pygame.display.get_surface()
         if surface is None:
             return
+        picture = self.touch.view(self.canvas)    # the canvas, or the loupe's part of it
         size = surface.get_size()
         if size == LOGICAL:
-            surface.blit(self.canvas, (0, 0))
+            surface.blit(picture, (0, 0))
             return
         rect = fit(size)
         if rect is None:
@@ -75,25 +78,29 @@ class Display:
             if bar[2] > 0 and bar[3] > 0:
                 surface.fill(BARS, bar)
         if rect.size == LOGICAL:
-            surface.blit(self.canvas, rect)
+            surface.blit(picture, rect)
             return
         scale = pygame.transform.scale if rect.w > LOGICAL[0] else pygame.transform.smoothscale
         try:  # straight into the window (a subsurface made and dropped in this frame)
-            scale(self.canvas, rect.size, surface.subsurface(rect))
+            scale(picture, rect.size, surface.subsurface(rect))
         except ValueError:  # the window's pixel format differs from the canvas's
-            surface.blit(scale(self.canvas, rect.size), rect)
+            surface.blit(scale(picture, rect.size), rect)
 
     # -- input --------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> bool:
         """Window events this module owns (True: consumed, the app never sees them).
 
-        Touch: SDL turns every finger into mouse events as well (seen in the browser's
+        Touch: SDL turns the first finger into mouse events as well (seen in the browser's
         pygame-ce: FINGERDOWN then MOUSEBUTTONDOWN with ``touch=True``, FINGERMOTION and
         MOUSEMOTION, FINGERUP and MOUSEBUTTONUP), so the finger events themselves are
         consumed here: the app reads the mouse events, once, and a touch's mouse events
-        carry ``touch`` for the widgets that give a fingertip more room."""
+        carry ``touch`` for the widgets that give a fingertip more room.  The fingers go
+        to :class:`render.touch.Touch`, which tells a pinch to the app as wheel steps."""
         if event.type in FINGER_EVENTS:
+            self.touch.finger(event, self.finger_to_canvas)
             return True
+        if event.type == pygame.MULTIGESTURE:    # SDL's own reading of the fingers: ours
+            return True                          # is the one above
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()
             return True
@@ -101,10 +108,23 @@ class Display:
         return event.type in RESIZE_EVENTS
 
     def map_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        """A mouse event in canvas pixels (None: a press on the black bars, outside the picture).
+        """A mouse event in canvas pixels (None: a press on the black bars, outside the
+        picture, or a touch the fingers' gesture took: :meth:`render.touch.Touch.route`).
 
         Motion and release outside the picture are clamped to its edge, so a slider dragged
         past the picture follows to its end and still lets go."""
+        mapped = self._to_picture(event)
+        return None if mapped is None else self.touch.route(mapped)
+
+    def finger_to_canvas(self, x: float, y: float) -> tuple[float, float]:
+        """A finger's point (0..1 of the window) as a pixel of the picture."""
+        surface = pygame.display.get_surface()
+        size = surface.get_size() if surface is not None else LOGICAL
+        pos = (min(size[0] - 1, int(x * size[0])), min(size[1] - 1, int(y * size[1])))
+        rect = fit(size)
+        return pos if size == LOGICAL or rect is None else self.to_logical(pos, rect)
+
+    def _to_picture(self, event: pygame.event.Event) -> pygame.event.Event | None:
         if event.type == pygame.MOUSEWHEEL:
             return self.map_wheel(event)
         if event.type not in MOUSE_EVENTS:
@@ -127,6 +147,8 @@ class Display:
                   mouse: tuple[int, int] | None = None) -> pygame.event.Event | None:
         """A wheel event given the canvas pixel under the mouse as ``pos`` (SDL's wheel
         event carries none; the world zooms about it).  None: over the black bars."""
+        if "pos" in event.dict:          # a pinch's step (render/touch.py): canvas pixels
+            return event
         surface = pygame.display.get_surface()
         window = mouse if mouse is not None else pygame.mouse.get_pos()
         attrs = dict(event.dict)

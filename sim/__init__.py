@@ -59,7 +59,7 @@ from sim.eventlog import field as record_field
 from sim.eventlog import fields as record_fields
 from sim.kpi import CONTRADICTED_BY, KPI_ALIASES
 from sim.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, resolve_path
-from sim.share import LinkError, link_from_session  # noqa: E402 -- after what it imports
+from sim.share import Inline, LinkError, link_from_session  # noqa: E402 -- after what it imports
 from sim.simulation import Simulation, run
 from sim.snapshot import (
     AlertView,
@@ -79,6 +79,7 @@ __all__ = [
     "CONTRADICTED_BY",
     "FAIL_REASONS",
     "KPI_ALIASES",
+    "Inline",
     "LinkError",
     "RETURN_REASONS",
     "AlertView",
@@ -113,11 +114,13 @@ def scenario_names() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-def open_run(scenario: str | pathlib.Path, seed: int | None = None,
+def open_run(scenario: str | pathlib.Path | Inline, seed: int | None = None,
              overrides: tuple[str, ...] | list[str] = (),
              commands: list[Command] | tuple = ()) -> Simulation:
-    """A simulation of a scenario (a path or a packaged name), on its own seed unless given.
+    """A simulation of a scenario (a path, a packaged name, or one that came inline in a
+    share link), on its own seed unless given.
 
     Raises :class:`ScenarioError` (one line) on a bad file or override."""
-    sc = load_scenario(resolve_path(scenario), overrides)
+    sc = (scenario.load(overrides) if isinstance(scenario, Inline)
+          else load_scenario(resolve_path(scenario), overrides))
     return Simulation(sc, seed=sc.run.seed if seed is None else int(seed), commands=commands)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 import pathlib
 import re
@@ -80,6 +81,30 @@ class LinkError(InputError):
 
 
 @dataclass(frozen=True, slots=True)
+class Inline:
+    """A scenario that came inline in a link: no file on this machine, its tables instead.
+
+    Why a value of its own: the app opens a run (and every timeline jump's replay, and a
+    reset) from where its scenario lives, a path or a packaged name; an inline scenario lives
+    here, and :func:`sim.open_run` takes it as it takes a path.  ``str()`` is its name (what
+    the app shows and a session names); ``stem`` as a path's."""
+
+    name: str
+    overlay: dict[str, Any] = field(compare=False)
+
+    @property
+    def stem(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+    def load(self, overrides: tuple[str, ...] | list[str] = ()) -> Scenario:
+        """The scenario with ``overrides`` applied, checked as a file and ``--set`` are."""
+        return build_scenario(self.name, self.overlay, tuple(overrides), "link")
+
+
+@dataclass(frozen=True, slots=True)
 class Shared:
     """A checked session from (or for) a link.  ``scenario`` is a built-in's name, or the
     name shown for an inline ``overlay`` (the scenario file's own tables)."""
@@ -115,6 +140,10 @@ class Shared:
         return self.built if self.built is not None else build_scenario(
             self.scenario, self.overlay, self.overrides, "link")
 
+    def source(self) -> str | Inline:
+        """What the app opens: the built-in's name, or the :class:`Inline` scenario."""
+        return self.scenario if self.overlay is None else Inline(self.scenario, self.overlay)
+
     def simulation(self) -> Simulation:
         """A fresh run of the session from t=0 (advance it to ``at_s`` to stand at the
         playhead; the app jumps there in slices instead)."""
@@ -131,21 +160,25 @@ def builtin_names() -> list[str]:
 def from_session(session: dict[str, Any], lang: str = "en") -> Shared:
     """The link's session from the app's ``App.session()`` (scenario path, overrides, seed,
     commands, simulated seconds).  A scenario that is not a built-in goes inline: the file's
-    own tables (a trace file cannot travel in a link: refused)."""
-    path = pathlib.Path(str(session["scenario"]))
-    overlay = None
-    name = path.stem
-    if not _is_builtin(path):
-        overlay = read_toml(resolve_path(path), clip(str(path), 200))
-        if overlay.get("arrivals", {}).get("trace", {}).get("path"):
-            raise LinkError(f"{clip(str(path), 200)}: a scenario that replays a trace file "
-                            "can be shared only as a built-in scenario")
-    commands = tuple(validate_commands(session["commands"],
-                                       tuple(load_scenario(path, session.get("overrides", ()))
-                                             .models), "session"))
+    own tables (a trace file cannot travel in a link: refused); one that came inline
+    (``session["overlay"]``, a link opened here) goes on inline as it came."""
+    overrides = tuple(session.get("overrides", ()))
+    overlay = session.get("overlay")
+    if overlay is not None:
+        name = str(session["scenario"])
+        models = tuple(build_scenario(name, overlay, overrides, "session").models)
+    else:
+        path = pathlib.Path(str(session["scenario"]))
+        name = path.stem
+        if not _is_builtin(path):
+            overlay = read_toml(resolve_path(path), clip(str(path), 200))
+            if overlay.get("arrivals", {}).get("trace", {}).get("path"):
+                raise LinkError(f"{clip(str(path), 200)}: a scenario that replays a trace "
+                                "file can be shared only as a built-in scenario")
+        models = tuple(load_scenario(path, overrides).models)
+    commands = tuple(validate_commands(session["commands"], models, "session"))
     return Shared(scenario=name, seed=int(session["seed"]), at_s=float(session["sim_seconds"]),
-                  lang=lang, overrides=tuple(session.get("overrides", ())), commands=commands,
-                  overlay=overlay)
+                  lang=lang, overrides=overrides, commands=commands, overlay=overlay)
 
 
 def _is_builtin(path: pathlib.Path) -> bool:
@@ -313,7 +346,7 @@ def build_scenario(name: str, overlay: dict[str, Any] | None, overrides: tuple[s
                         "file")
     raw = defaults()
     where = f"{source} (scenario {name!r})"
-    merge_file(raw, overlay, where)
+    merge_file(raw, copy.deepcopy(overlay), where)   # --set must not write into the link
     sc = Scenario(_with_overrides(raw, overrides, where), where, None)
     return sc
 

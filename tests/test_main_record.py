@@ -133,3 +133,22 @@ def test_a_rounded_replay_time_replays_to_the_same_log():
             replay = Simulation(scenario, seed=9)
             replay.advance_to(float(repr(printed)))
             assert replay.event_log_sha256() == sim.event_log_sha256(), (t, end, printed)
+
+
+def test_the_replay_line_carries_the_set_overrides(tmp_path, capsys):
+    """main.py --set: the printed replay line has the overrides, so it replays the same log."""
+    rec = tmp_path / "rec.json"
+    code = asyncio.run(app_main.main(["--headless", "--frames", "60", "--speed", "60",
+                                      "--scenario", "rush-hour", "--set",
+                                      "arrivals.rate_per_min=25", "--record", str(rec)]))
+    assert code == 0
+    out = capsys.readouterr().out
+    line = re.search(r"python -m sim run (.+)", out).group(1)
+    sha = re.search(r"event_log_sha256 ([0-9a-f]{64})", out).group(1)
+    assert "--set arrivals.rate_per_min=25" in line
+    report = tmp_path / "replay.json"
+    r = subprocess.run([sys.executable, "-m", "sim", "run", *line.split(), "--json",
+                        str(report), "--quiet"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(report.read_text())["event_log_sha256"] == sha

@@ -241,3 +241,78 @@ def test_a_bad_link_natively_is_one_line_and_the_default(capsys):
 def test_open_link_brings_its_own_session(capsys):
     code, _, err = _run_main(["--headless", "--open-link", "x", "--scenario", "mmc"], capsys)
     assert code == 2 and "--open-link brings its own session" in err
+
+
+MINE = '[run]\nhours = 5\nseed = 11\n[arrivals]\nrate_per_min = 17.0\n'
+MINE_SET = ["arrivals.rate_per_min=25", "arrivals.vip_share=0.5"]
+
+
+def _mine_link(tmp_path, capsys) -> tuple[str, tuple[str, str]]:
+    path = tmp_path / "mine.toml"
+    path.write_text(MINE)
+    cmds = tmp_path / "cmds.json"
+    cmds.write_text(json.dumps(COMMANDS[1:2]))
+    argv = ["--headless", "--frames", "120", "--speed", "600", "--scenario", str(path),
+            "--seed", "3", "--commands", str(cmds), "--seconds", "901.5", "--print-link"]
+    for o in MINE_SET:
+        argv += ["--set", o]
+    code, out, err = _run_main(argv, capsys)
+    assert code == 0, err
+    link = re.search(r"share link: (\S+)", out).group(1)
+    return link, re.search(r"t=(\S+) s, event_log_sha256 ([0-9a-f]{64})", out).groups()
+
+
+def test_an_inline_scenario_link_reopens_the_same_moment_natively(tmp_path, capsys):
+    """A custom scenario file with --set overrides travels inline and reopens in the app
+    (no file of that name where it opens) at the same hash and second, and the app shares
+    the very same link again."""
+    link, first = _mine_link(tmp_path, capsys)
+    assert first[0] == "901.5"
+    shared = decode(link, LANGS)
+    assert shared.overlay == {"run": {"hours": 5, "seed": 11},
+                              "arrivals": {"rate_per_min": 17.0}}
+    assert shared.overrides == tuple(MINE_SET)
+    (tmp_path / "mine.toml").unlink()          # the opener has no such file
+    code, out, err = _run_main(["--headless", "--open-link", link, "--print-link"], capsys)
+    assert code == 0 and err == ""
+    assert re.search(r"t=(\S+) s, event_log_sha256 ([0-9a-f]{64})", out).groups() == first
+    assert re.search(r"share link: (\S+)", out).group(1) == link
+    sc = Shared(overlay=dict(shared.overlay)).scenario_object().derive(MINE_SET)
+    assert sc.arrivals.rate_per_min == 25.0 and sc.arrivals.vip_share == 0.5
+    sim = Simulation(sc, seed=3, commands=validate_commands(COMMANDS[1:2], MODELS))
+    sim.advance_to(901.5)
+    assert first[1] == sim.event_log_sha256()
+
+
+def test_the_app_keeps_an_inline_scenario_through_jumps_and_reset(tmp_path, capsys, screen):
+    from render.app import App
+
+    link, (_, sha) = _mine_link(tmp_path, capsys)
+    opts = app_main.parse_args(["--open-link", link])
+    replay = app_main.load_inputs(opts)
+    app = App(opts["scenario"], opts["seed"], opts["lang"], opts["speed"],
+              overrides=opts["overrides"], commands=replay)
+    app_main.open_at_playhead(app, opts["playhead"], "", headless=True)
+    assert app.scenario_name == "mine" and app.sim.event_log_sha256() == sha
+    assert app_main.share_link(app).split("#")[1] == link.split("#")[1]
+    app.apply("_jump", {"t_s": 400.0})          # a jump back replays the inline scenario
+    while app.presenter.busy:
+        app.step(0.0)
+    assert app.sim.now == 400.0 and app_main.share_link(app) != link
+    app.apply("_reset", {})                     # a new seed, the same inline scenario
+    assert app.scenario_name == "mine" and app.seed == 4
+    assert app.session()["overlay"] == decode(link, LANGS).overlay
+    assert app.sim.scenario.arrivals.rate_per_min == 25.0
+    capsys.readouterr()
+    assert app_main.record_session(app, str(tmp_path / "rec.json")) == 0
+    out = capsys.readouterr().out
+    assert "came inline in a share link" in out and "--scenario mine" not in out
+
+
+def test_main_set_overrides_a_scenario_value_and_is_checked(capsys):
+    code, out, _ = _run_main(["--headless", "--scenario", "rush-hour", "--set",
+                              "run.hours=6", "--print-link"], capsys)
+    assert code == 0 and decode(re.search(r"share link: (\S+)", out).group(1),
+                                LANGS).overrides == ("run.hours=6",)
+    code, _, err = _run_main(["--headless", "--set", "run.hours=-1"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "run.hours" in err

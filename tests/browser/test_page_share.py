@@ -95,3 +95,44 @@ def test_damaged_links_open_the_default_scenario_with_one_line(new_page, site, t
         assert got["scenario"] == "default" and got["seed"] == default_seed
         assert got["commands"] == [] and got["sim_error"] == ""
     assert page.tracebacks() == [] and page.foreign == []
+
+
+MINE = '[run]\nhours = 5\nseed = 11\n[arrivals]\nrate_per_min = 17.0\n'
+MINE_SET = ("arrivals.rate_per_min=25", "arrivals.vip_share=0.5")
+MINE_AT_S = 901.5
+
+
+def test_an_inline_scenario_link_round_trips_page_to_page(new_page, site, tmp_path):
+    """A custom scenario file (not in the page: it travels inline) with --set overrides:
+    native -> page, then the page's own link -> another page, same hash at the same second."""
+    path = tmp_path / "mine.toml"
+    path.write_text(MINE)
+    cmds = tmp_path / "cmds.json"
+    cmds.write_text(json.dumps(COMMANDS[1:2]))
+    argv = [sys.executable, "main.py", "--headless", "--frames", "120", "--speed", "600",
+            "--scenario", str(path), "--seed", "3", "--commands", str(cmds), "--seconds",
+            repr(MINE_AT_S), "--print-link", "--share-base", site.base + "/index.html"]
+    for o in MINE_SET:
+        argv += ["--set", o]
+    proc = subprocess.run(argv, cwd=bp.ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    link = re.search(r"share link: (\S+)", proc.stdout).group(1)
+    sha = re.search(r"event_log_sha256 ([0-9a-f]{64})", proc.stdout).group(1)
+
+    page = new_page()
+    page.open(site.url(fragment=link.split("#", 1)[1]))
+    report = _landed(page, MINE_AT_S)
+    assert report["event_log_sha256"] == sha, "native -> page: another event log"
+    assert report["scenario"] == "mine" and report["seed"] == 3 and report["message"] == ""
+    assert report["commands"] == COMMANDS[1:2]
+    again = page.python("import main, river_harness\n"
+                        "main.share_link(river_harness.state.app)")
+    assert again.split("#", 1)[1] == link.split("#", 1)[1]
+
+    other = new_page()          # the page's link in the address bar: the query's form too
+    other.open(site.url() + "&" + again.split("#", 1)[1])
+    landed = _landed(other, MINE_AT_S)
+    assert landed["event_log_sha256"] == sha, "page -> page: another event log"
+    assert landed["scenario"] == "mine" and landed["message"] == ""
+    assert page.tracebacks() == [] and other.tracebacks() == []
+    assert page.foreign == [] and other.foreign == []

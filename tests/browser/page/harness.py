@@ -94,6 +94,7 @@ def _time_present(state):
     present = Display.present
 
     def timed_present(self, *args, **kwargs):
+        state.display = self
         t0 = time.perf_counter()
         try:
             return present(self, *args, **kwargs)
@@ -127,6 +128,7 @@ class _Clock:
 class _State:
     def __init__(self):
         self.app = None
+        self.display = None                # main.py's Display (its touch: the loupe)
         self.apps = 0                      # App objects made so far (one per main.main run)
         self.frames = 0
         self.events = {}                   # pygame event name -> count the app handled
@@ -237,6 +239,12 @@ class _Module:
         for name in ("interval_ms", "step_ms", "draw_ms", "flip_ms", "present_ms", "people",
                      "badged", "inside", "sim_t", "owed", "sections"):
             out[name] = getattr(s, name)[-last:]
+        touch = getattr(s.display, "touch", None)
+        if touch is not None:
+            loupe = touch.loupe
+            out["touch"] = {"loupe": None if loupe is None else list(loupe), "k": touch.k,
+                            "offset": None if loupe is None else list(touch.offset()),
+                            "fingers": len(touch.fingers)}
         app = s.app
         if app is not None:
             try:
