@@ -351,6 +351,78 @@ def _take(vip: list, normal: list, i: int, j: int, virtual: int, left_newcomer: 
     return taken, i, j, virtual, left_newcomer
 
 
+class SpreadCurve:
+    """A :class:`StartCurve` whose ranges spread the VIPs to come as much as what was seen
+    of them allows: VIP orders come in clumps (a customer submits several at once, and
+    more as each is delivered), and their rate is known only from the few seen lately.
+    :func:`walk` reads it as it reads the curve."""
+
+    __slots__ = ("curve", "dead", "mu0", "shift", "cv2", "slots", "inverse", "disp", "seen")
+
+    def __init__(self, curve: StartCurve, disp: float, seen: int) -> None:
+        self.curve = curve
+        self.dead, self.mu0, self.shift = curve.dead, curve.mu0, curve.shift
+        self.cv2, self.slots, self.inverse = curve.cv2, curve.slots, curve.inverse
+        self.disp = disp
+        self.seen = seen
+
+    def median_time(self, n: int) -> float:
+        return self.curve.median_time(n)
+
+    def range(self, n: int, overtakers: float) -> tuple[float, float, float]:
+        return self.curve.range(n, overtaker_variance(overtakers, self.disp, self.seen))
+
+
+def overtaker_variance(count: float, disp: float, seen: int) -> float:
+    """The variance of how many VIPs to come pass an order, ``count`` expected: a Poisson
+    count of clumps (``disp``: orders per clump, E[X^2]/E[X]) at a rate measured from
+    ``seen`` orders -- the rate's own error grows with the count (``count^2 disp / seen``,
+    a negative binomial's excess)."""
+    if count <= 0.0:
+        return 0.0
+    if seen <= 0:
+        return count * disp
+    return count * disp * (1.0 + count / seen)
+
+
+def erlang_residual(elapsed: float, mean_s: float, shape: int) -> tuple[float, float, float]:
+    """``(median, lo, hi)``: the 50%, 10% and 90% quantiles of the time still to run of an
+    Erlang-``shape`` task of mean ``mean_s`` that has run ``elapsed`` seconds (a running
+    call whose end matters alone: the half-open circuit's probe).  By bisection on the
+    survival ratio ``S(elapsed + r) / S(elapsed)``: a few dozen exp() calls, made once per
+    curve."""
+    k = max(1, shape)
+    if mean_s <= 0.0:
+        return 0.0, 0.0, 0.0
+    lam = k / mean_s
+
+    def survive(t: float) -> float:
+        x = lam * t
+        term = math.exp(-x)
+        total = 0.0
+        for j in range(k):
+            total += term
+            term *= x / (j + 1)
+        return total
+
+    base = survive(elapsed)
+    if base <= 0.0:
+        return 0.0, 0.0, 0.0
+    out = []
+    for p in (0.5, 0.9, 0.1):        # P(residual > r) = p: the median, the 10%, the 90%
+        lo, hi = 0.0, mean_s
+        while survive(elapsed + hi) / base > p:
+            hi *= 2.0
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            if survive(elapsed + mid) / base > p:
+                lo = mid
+            else:
+                hi = mid
+        out.append(round(0.5 * (lo + hi), 3))
+    return out[0], out[1], out[2]
+
+
 def fifo_range(curve: StartCurve, place: int, batch: int) -> tuple[float, float, float]:
     """The range of the order at ``place`` (0-based) of a first-come-first-served queue
     that no VIP will pass: :func:`walk`'s answer without the walk (its ``n``-th start is

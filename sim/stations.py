@@ -20,8 +20,8 @@ from heapq import heappop, heappush
 from math import log
 
 from sim import rng
-from sim.breaker import CLOSED, OPEN, CircuitBreaker
-from sim.eta import StartCurve, fifo_range, walk
+from sim.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
+from sim.eta import SpreadCurve, StartCurve, erlang_residual, fifo_range, walk
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
 
@@ -106,6 +106,12 @@ def _place(lane, live: int, order) -> int:
     return -1
 
 
+def _back_key(entry: tuple) -> tuple:
+    """A backing-off order's ``(due_s, order)`` sorted by when it comes back (then by id:
+    the same order in every run)."""
+    return entry[0], entry[1].id
+
+
 class Station:
     def __init__(self, cfg, scenario, key: int, factory: FactoryWaits | None = None) -> None:
         self._init_config(cfg, scenario, key, factory)
@@ -148,6 +154,11 @@ class Station:
         self.version = 0                   # bumped by every change of a slot's state
         self._curve_key: tuple | None = None
         self._curve: StartCurve | None = None
+        # orders of this model backing off after a failed call, by order id: each comes
+        # back to the front of its lane (:meth:`sim.lanes.Lanes.push`), ahead of every
+        # order waiting now -- the gateway scheduled their return, so the estimate counts them
+        self.backoff: dict[int, object] = {}
+        self.trip_fail_s = 0.0             # how long the call that last opened the circuit ran
 
     def _init_numbers(self, scenario) -> None:
         """Time averages, fees and wait measures: what the metrics and the ledger read."""
@@ -162,6 +173,7 @@ class Station:
         self.posted_cents = Fees()         # of which posted to the ledger
         self.durations: deque[float] = deque(maxlen=50)
         self.vip_arrivals: deque[float] = deque()   # VIP submissions in the last window
+        self.vip_who: deque[int] = deque()          # ... and whose (the clumps they come in)
         self.vip_window_s = scenario.metrics.window_s
         self._dur_sum = 0.0
         self.waits = Histogram()
@@ -331,10 +343,12 @@ class Station:
         n = len(self.durations)
         return self._dur_sum / n if n >= 5 else self.mean_task_s
 
-    def note_submitted(self, now: float, vip: bool) -> None:
-        """An order entered the queue for the first time (VIPs: the overtaking rate)."""
+    def note_submitted(self, now: float, vip: bool, who: int = -1) -> None:
+        """An order entered the queue for the first time (VIPs: the overtaking rate, and
+        ``who`` submitted it: how they clump)."""
         if vip:
             self.vip_arrivals.append(now)
+            self.vip_who.append(who)
 
     def vip_rate_per_s(self, now: float) -> float:
         """VIP orders per second lately submitted (what a gateway has seen, not the
@@ -342,10 +356,26 @@ class Station:
         arrivals = self.vip_arrivals
         span = self.vip_window_s
         cut = now - span
+        who = self.vip_who
         while arrivals and arrivals[0] < cut:
             arrivals.popleft()
+            who.popleft()
         seen = min(span, now)
         return len(arrivals) / seen if seen > 0 else 0.0
+
+    def vip_clumping(self) -> float:
+        """How VIP orders lately seen clump by customer: E[X^2] / E[X] of the orders per
+        VIP customer (1: each came alone; the variance of a count of them, per order)."""
+        per: dict[int, int] = {}
+        for w in self.vip_who:
+            per[w] = per.get(w, 0) + 1
+        total = len(self.vip_who)
+        if not total:
+            return 1.0
+        sq = 0
+        for x in per.values():
+            sq += x * x
+        return sq / total
 
     def start_curve(self, now: float) -> StartCurve:
         """The start curve at ``now``, made once per instant and state: every order
@@ -391,9 +421,33 @@ class Station:
             if br.state == OPEN:
                 cooldown_left_s = max(0.0, br.open_until_s - now)
         n = len(self.durations)
-        return StartCurve(now=now, mean_s=self.call_time_s(), shape=self.cfg.task_shape,
-                          idle=idle, busy_elapsed=busy, arrivals=arrivals, down_s=down_s,
-                          cooldown_left_s=cooldown_left_s, samples=n if n >= 5 else 0)
+        mean_s = self.call_time_s()
+        back = self._probe_back(now, mean_s) if br.state == HALF_OPEN else None
+        if back is not None:
+            # the probe is answering as a working model does: the circuit closes when it
+            # ends -- its residual, not the prior on how long the model stays down
+            down_s, cooldown_left_s = 0.0, back[0]
+        curve = StartCurve(now=now, mean_s=mean_s, shape=self.cfg.task_shape,
+                           idle=idle, busy_elapsed=busy, arrivals=arrivals, down_s=down_s,
+                           cooldown_left_s=cooldown_left_s, samples=n if n >= 5 else 0)
+        if back is not None:
+            curve.down_lo = back[0] - back[1]
+            curve.down_hi = back[2] - back[0]
+        return curve
+
+    def _probe_back(self, now: float, mean_s: float) -> tuple[float, float, float] | None:
+        """Half-open, with a probe running longer than the call that last opened the
+        circuit took to fail: ``(median, lo, hi)`` seconds until the probe ends (then the
+        circuit closes), from the task's distribution given how long it has run.  None
+        while the probe may still fail as the calls before it did."""
+        for s in self.slots.values():
+            call = s.call
+            if call is not None and call.probe and s.state is not IDLE:
+                ran = now - call.start_s
+                if ran > self.trip_fail_s:
+                    return erlang_residual(ran, mean_s, self.cfg.task_shape)
+                return None
+        return None
 
     def estimates(self, now: float, want=None, newcomer: bool = False) -> dict:
         """``{order: (median_s, lo_s, hi_s)}``: each waiting order's predicted wait from
@@ -401,16 +455,31 @@ class Station:
         lanes = self.lanes
         curve = self.start_curve(now)
         rate = self.vip_rate_per_s(now)
-        if want is not None and not lanes.n_vip and rate <= 0.0 and not want.vip:
+        if (want is not None and not lanes.n_vip and rate <= 0.0 and not want.vip
+                and not self.backoff):
             # no VIP waits or is coming: the normal lane is first come, first served, and
             # the order's start is its place in it (what the walk would find, unwalked)
             place = _place(lanes.normal, lanes.n_normal, want)
             if place >= 0:
                 return {want: fifo_range(curve, place, self.batch_max)}
-        vip = [o for t, o in lanes.vip if o.qtoken == t]
-        normal = [o for t, o in lanes.normal if o.qtoken == t]
+        vip, normal = self.lane_lists()
+        if rate > 0.0:
+            curve = SpreadCurve(curve, self.vip_clumping(), len(self.vip_arrivals))
         return walk(vip, normal, now, lanes.aging_s, self.batch_max, rate, curve, want,
                     newcomer)
+
+    def lane_lists(self) -> tuple[list, list]:
+        """``(vip, normal)``: the orders each lane will serve, in lane order, as the
+        estimate sees them -- the orders backing off first (each comes back to the front of
+        its lane, the last to come back foremost), then the orders waiting now."""
+        lanes = self.lanes
+        vip = [o for t, o in lanes.vip if o.qtoken == t]
+        normal = [o for t, o in lanes.normal if o.qtoken == t]
+        if self.backoff:
+            back = sorted(self.backoff.values(), key=_back_key, reverse=True)
+            vip = [o for _, o in back if o.vip] + vip
+            normal = [o for _, o in back if not o.vip] + normal
+        return vip, normal
 
     def est_range(self, order, now: float) -> tuple[float, float, float]:
         """One waiting order's predicted wait from now: ``(median_s, lo_s, hi_s)``.  When
