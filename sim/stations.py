@@ -26,6 +26,12 @@ from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
 
 US_PER_HOUR = 3_600_000_000
+# successful calls whose durations the mean task time is taken over: an Erlang-2 task's mean
+# over n calls is off by sqrt(1/2n) -- 10% over 50 calls, the largest error the wait
+# estimate had (issue 19: among orders told a 50-call mean under 270 s, 27% waited past the
+# range's top; over 330 s, 23% started before its bottom); 5% over 200, still the last hour
+# of a 20-slot station's calls, so a slower upstream shows within it
+DURATIONS_KEPT = 200
 
 
 class SlotState(StrEnum):
@@ -171,7 +177,7 @@ class Station:
         self._accrued_until_s = 0.0
         self.accrued_cents = Fees()        # slot fees and rentals owed so far
         self.posted_cents = Fees()         # of which posted to the ledger
-        self.durations: deque[float] = deque(maxlen=50)
+        self.durations: deque[float] = deque(maxlen=DURATIONS_KEPT)
         self.vip_arrivals: deque[float] = deque()   # VIP submissions in the last window
         self.vip_who: deque[int] = deque()          # ... and whose (the clumps they come in)
         self.vip_window_s = scenario.metrics.window_s
