@@ -165,6 +165,9 @@ class Station:
         # order waiting now -- the gateway scheduled their return, so the estimate counts them
         self.backoff: dict[int, object] = {}
         self.trip_fail_s = 0.0             # how long the call that last opened the circuit ran
+        # the autoscaler (its ``planned(station, now)``: the rentals it will make while the
+        # wait stays high), set by the simulation; None: no rentals to come are counted
+        self.planner = None
 
     def _init_numbers(self, scenario) -> None:
         """Time averages, fees and wait measures: what the metrics and the ledger read."""
@@ -383,20 +386,22 @@ class Station:
             sq += x * x
         return sq / total
 
-    def start_curve(self, now: float) -> StartCurve:
+    def start_curve(self, now: float, planned: bool = True) -> StartCurve:
         """The start curve at ``now``, made once per instant and state: every order
         enqueued or asked at one instant and the whole snapshot share it.  Its key is what
         it reads: a slot changed state (``version``; a call started: ``calls``), the
-        breaker, the pause."""
+        breaker, the pause, the rentals the autoscaler plans (``planned=False``: none, what
+        the autoscaler itself asks -- how long with what is rented so far)."""
         br = self.breaker
+        plan = self.planner.planned(self, now) if planned and self.planner is not None else ()
         key = (now, self.version, self.calls, self.paused, br.state, br.down_since_s,
-               br.open_until_s)
+               br.open_until_s, tuple(plan))
         if key != self._curve_key:
-            self._curve = self._make_curve(now)
+            self._curve = self._make_curve(now, plan)
             self._curve_key = key
         return self._curve
 
-    def _make_curve(self, now: float) -> StartCurve:
+    def _make_curve(self, now: float, plan=()) -> StartCurve:
         """The expected starts to come (see :mod:`sim.eta`): idle slots now (unless the
         queue is paused or the circuit is not closed), running calls when they end,
         rented slots when they arrive, all of them only once a down circuit is back.
@@ -416,6 +421,8 @@ class Station:
                     busy.append(now - s.call.start_s)
                 elif state is PROVISIONING:
                     arrivals.append(max(0.0, s.arrive_s - now))
+        if plan and not self.paused:
+            arrivals = [*arrivals, *plan]   # rentals the autoscaler will make (see planned())
         if self.paused:
             busy += [0.0] * idle
             idle = 0
@@ -455,11 +462,13 @@ class Station:
                 return None
         return None
 
-    def estimates(self, now: float, want=None, newcomer: bool = False) -> dict:
+    def estimates(self, now: float, want=None, newcomer: bool = False,
+                  planned: bool = True) -> dict:
         """``{order: (median_s, lo_s, hi_s)}``: each waiting order's predicted wait from
-        now to its start (the median and an 80% range), or only up to ``want``."""
+        now to its start (the median and an 80% range), or only up to ``want``
+        (``planned``: counting the rentals the autoscaler will make)."""
         lanes = self.lanes
-        curve = self.start_curve(now)
+        curve = self.start_curve(now, planned)
         rate = self.vip_rate_per_s(now)
         if (want is not None and not lanes.n_vip and rate <= 0.0 and not want.vip
                 and not self.backoff):
@@ -504,7 +513,7 @@ class Station:
     def newcomer_wait(self, now: float) -> float:
         """The median wait of a normal order that would be submitted now (the
         autoscaler's signal of how long the queue is)."""
-        return self.estimates(now, newcomer=True)[None][0]
+        return self.estimates(now, newcomer=True, planned=False)[None][0]
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         if wait <= self.target_wait_s:
