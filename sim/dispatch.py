@@ -266,8 +266,10 @@ class Dispatcher:
                 st._dur_sum -= durations[0]
             durations.append(d)
             st._dur_sum += d
+            st.ok_calls += 1
         else:
             slot.last_fail_s = now
+            st.record_failed(now - call.start_s)
             if call.outcome == "throttle":
                 st.throttled += 1
         self.call_ended(call)

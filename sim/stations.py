@@ -185,6 +185,10 @@ class Station:
         self.vip_who: deque[int] = deque()          # ... and whose (the clumps they come in)
         self.vip_window_s = scenario.metrics.window_s
         self._dur_sum = 0.0
+        self.ok_calls = 0                  # successful calls so far (stamps the failures)
+        # failed calls' durations since the oldest of ``durations``: (ok_calls then, s)
+        self.fail_durations: deque[tuple[int, float]] = deque()
+        self._fail_sum = 0.0
         self.waits = Histogram()
         self._wait_hists = (self.waits, self.factory.started, self.factory.with_gave_up)
         # orders refunded before they ever started: how long they had waited (a wait
@@ -345,12 +349,31 @@ class Station:
             self._dur_sum -= self.durations[0]
         self.durations.append(d)
         self._dur_sum += d
+        self.ok_calls += 1
         self.version += 1
 
+    def record_failed(self, d: float) -> None:
+        """A call failed after ``d`` seconds (its order retries: it will take a start)."""
+        self.fail_durations.append((self.ok_calls, d))
+        self._fail_sum += d
+
     def call_time_s(self) -> float:
-        """Recent mean duration of a successful call (the model's mean before any)."""
+        """Slot-seconds per successful call, lately: the recent successful calls' durations
+        plus the failed calls' among them, over the successful ones (the model's mean
+        before any).  What a queued order's turn costs: a failed call frees its slot
+        early, but its order comes back to the front of its lane and takes a start again
+        -- each start that moves the queue on takes this long on average, not a
+        successful call's mean."""
         n = len(self.durations)
-        return self._dur_sum / n if n >= 5 else self.mean_task_s
+        if n < 5:
+            return self.mean_task_s
+        fails = self.fail_durations
+        oldest = self.ok_calls - n
+        while fails and fails[0][0] < oldest:
+            self._fail_sum -= fails.popleft()[1]
+        if not fails:
+            self._fail_sum = 0.0         # no drift of float sums across an empty window
+        return (self._dur_sum + self._fail_sum) / n
 
     def note_submitted(self, now: float, vip: bool, who: int = -1) -> None:
         """An order entered the queue for the first time (VIPs: the overtaking rate, and
