@@ -369,7 +369,7 @@ class Station:
             return self.mean_task_s
         fails = self.fail_durations
         oldest = self.ok_calls - n
-        while fails and fails[0][0] < oldest:
+        while fails and fails[0][0] <= oldest:
             self._fail_sum -= fails.popleft()[1]
         if not fails:
             self._fail_sum = 0.0         # no drift of float sums across an empty window
