@@ -25,6 +25,8 @@ Two parts:
   aged past ``aging_s`` counts as VIP by its submission time), VIPs arriving at the
   observed rate taking their turn ahead of normal orders not yet aged.  So a VIP counts the
   normal orders that will have aged before it, and a normal order the VIPs that will pass it.
+  (:class:`SpreadCurve`: how many pass is spread as a clumped count -- VIP customers submit
+  several orders -- at a rate known only from the few lately seen.)
 
 Pure arithmetic on floats (no ``statistics``: the browser rules).
 """

@@ -427,8 +427,9 @@ class Station:
     def _make_curve(self, now: float, plan=()) -> StartCurve:
         """The expected starts to come (see :mod:`sim.eta`): idle slots now (unless the
         queue is paused or the circuit is not closed), running calls when they end,
-        rented slots when they arrive, all of them only once a down circuit is back.
-        Draining slots take no more work."""
+        rented slots when they arrive (and those the autoscaler will rent: ``plan``), all
+        of them only once a down circuit is back -- or, half-open, once the probe that is
+        answering like a working model ends.  Draining slots take no more work."""
         idle = self.n_idle
         busy: list[float] = []
         arrivals: list[float] = []
