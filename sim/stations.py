@@ -353,9 +353,14 @@ class Station:
         self.version += 1
 
     def record_failed(self, d: float) -> None:
-        """A call failed after ``d`` seconds (its order retries: it will take a start)."""
-        self.fail_durations.append((self.ok_calls, d))
+        """A call failed after ``d`` seconds (its order retries: it will take a start).
+        At most :data:`DURATIONS_KEPT` are kept (an upstream that fails every call must
+        not grow them without end)."""
+        fails = self.fail_durations
+        fails.append((self.ok_calls, d))
         self._fail_sum += d
+        if len(fails) > DURATIONS_KEPT:
+            self._fail_sum -= fails.popleft()[1]
 
     def call_time_s(self) -> float:
         """Slot-seconds per successful call, lately: the recent successful calls' durations

@@ -108,6 +108,9 @@ def test_the_turn_time_counts_failed_calls_per_successful_one():
     for _ in range(st.durations.maxlen):               # the failures leave the window
         st.record_duration(100.0)
     assert st.call_time_s() == pytest.approx(100.0)
+    for _ in range(10 * st.durations.maxlen):          # nothing but failures: bounded
+        st.record_failed(1.0)
+    assert len(st.fail_durations) <= st.durations.maxlen
 
 
 def test_the_mean_task_time_is_taken_over_enough_calls():
