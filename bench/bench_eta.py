@@ -1,7 +1,7 @@
 """How honest is the wait estimate?  The 3x question and the 80% range, measured.
 
     python bench/bench_eta.py [--seeds 1-3] [--hours 8] [--scenarios default,rush-hour,outage]
-                              [--no-cost]
+                              [--no-cost] [--why]
 
 Every customer is made patient (``arrivals.patience_*_s`` = one week), so every wait is
 observed and no answer at the breaker censors it.  For each scenario, model and lane (and
@@ -16,6 +16,13 @@ all together), over the orders that waited more than 60 s before their first sta
   ``sharp``: mean interval width / mean wait; ``IS``: the mean interval score at alpha = 0.2
   (width + 10 x the miss) over the mean wait -- an interval that covers by being huge scores
   badly.  ``-`` where the records carry no interval.
+
+``--why`` adds, per scenario and model, the same figures over the orders whose *estimate*
+passed 60 s (``est>60``) beside those whose *wait* did (``wait>60``), and where the realised
+waits fell in their predicted distribution (``<lo``, ``<med``, ``>hi``: 10%, 50%, 10% for an
+honest one).  Selecting on the realised wait selects the unlucky: an order told 20 s that
+waited 90 s is in, one told 20 s that waited 5 s is out -- so a calibrated median shows a
+negative bias there, and the selection on the estimate shows whether it is calibrated.
 
 Then the per-call cost of the estimate at rush-hour's peak (a queue of ~150 SD1.5 orders):
 the snapshot asks for every waiting order's estimate ten times a second.
@@ -114,6 +121,22 @@ def figures(rows: list[dict]) -> dict:
     return out
 
 
+def calibration(rows: list[dict], select: str) -> str:
+    """Where the realised waits fell in their predicted ranges, over the orders whose
+    ``select`` (``est`` or ``wait``) passed 60 s."""
+    group = [r for r in rows if r[select] > MIN_WAIT_S and r["lo"] is not None]
+    if not group:
+        return f"{select}>60: -"
+    n = len(group)
+    errs = [(r["est"] - r["wait"]) / r["wait"] for r in group]
+    below_lo = sum(1 for r in group if r["wait"] < r["lo"]) / n
+    below_med = sum(1 for r in group if r["wait"] < r["est"]) / n
+    above_hi = sum(1 for r in group if r["wait"] > r["hi"]) / n
+    return (f"{select}>60: n {n:>5}  <lo {below_lo:4.0%}  <med {below_med:4.0%}  "
+            f">hi {above_hi:4.0%}  med|e| {quantile([abs(e) for e in errs], 0.5):.2f}  "
+            f"bias {quantile(errs, 0.5):+.2f}")
+
+
 def fmt(x, spec: str = ".2f") -> str:
     if x is None or x != x:
         return "-"
@@ -172,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hours", type=float, default=8.0)
     p.add_argument("--scenarios", default="default,rush-hour,outage")
     p.add_argument("--no-cost", action="store_true", help="skip the per-call cost")
+    p.add_argument("--why", action="store_true",
+                   help="also the calibration over orders whose estimate passed 60 s")
     args = p.parse_args(argv)
     try:
         seeds = seed_list(args.seeds)
@@ -186,8 +211,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seeds {args.seeds}, {args.hours:g} h, every customer patient; e = (est - wait) / "
           f"wait over waits > {MIN_WAIT_S:.0f} s")
     print(HEAD)
+    why = []
     for scenario in [s for s in args.scenarios.split(",") if s]:
         rows = [r for seed in seeds for r in run(scenario, seed, args.hours)]
+        if args.why:
+            for model in ["all", *sorted({r["model"] for r in rows})]:
+                mine = rows if model == "all" else [r for r in rows if r["model"] == model]
+                if any(r["wait"] > MIN_WAIT_S or r["est"] > MIN_WAIT_S for r in mine):
+                    why += [f"{scenario:<10} {model:<6} {calibration(mine, sel)}"
+                            for sel in ("wait", "est")]
         print(line(scenario, "all", "all", figures(rows)))
         for model in sorted({r["model"] for r in rows}):
             mine = [r for r in rows if r["model"] == model]
@@ -197,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
                     print(line(scenario, model, lane, figures(group)))
         for lane in ("vip", "normal"):
             print(line(scenario, "all", lane, figures([r for r in rows if r["lane"] == lane])))
+    if why:
+        print("\ncalibration: where the waits fell in their ranges, selected on the realised "
+              "wait or on the estimate (--why)")
+        print("\n".join(why))
     if not args.no_cost:
         estimate_cost()
     return 0

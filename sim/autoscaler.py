@@ -12,9 +12,13 @@ model's circuit breaker is open or probing (the upstream is failing: more of it 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sim.breaker import CLOSED
+from sim.stations import SlotState
+
+PROVISIONING = SlotState.PROVISIONING
 
 
 @dataclass(slots=True)
@@ -62,3 +66,36 @@ class Autoscaler:
             s.low_since_s = now
             return ("return", min(cfg.step, own))
         return None
+
+    def planned(self, st, now: float) -> list[float]:
+        """Seconds from ``now`` until each slot this autoscaler will rent for ``st`` arrives,
+        if the wait it judges high stays high: its own rule played forward (a step at the
+        first check once the high wait has held the upscale delay and nothing is on its
+        way, until ``max_rented``).  What the gateway knows of its own policy -- the wait
+        estimate counts these slots as it counts slots already on their way.  None planned
+        while the wait is not judged high, the circuit is not closed (nothing is rented
+        then), or a rental budget may refuse."""
+        cfg = self.cfg
+        if not self.enabled or cfg.budget_cents or cfg.step <= 0:
+            return []
+        s = self.state.get(st.name)
+        if s is None or s.high_since_s is None or st.breaker.state != CLOSED:
+            return []
+        room = st.max_rented - st.rented_slots
+        if room <= 0:
+            return []
+        every = cfg.check_every_s
+        t = max(now, s.high_since_s + cfg.upscale_delay_s)
+        for slot in st.slots.values():
+            if slot.state is PROVISIONING and slot.arrive_s > t:
+                t = slot.arrive_s
+        out: list[float] = []
+        while room > 0:
+            if every > 0:
+                t = math.ceil(t / every - 1e-9) * every   # the check that rents
+            n = min(cfg.step, room)
+            arrive = t + cfg.provision_s
+            out.extend([arrive - now] * n)
+            room -= n
+            t = max(arrive, t + cfg.upscale_delay_s)
+        return out

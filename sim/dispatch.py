@@ -255,6 +255,9 @@ class Dispatcher:
         if flipped is not None:
             self.log.add((now, "circuit", st.name, flipped))
             if flipped == OPEN:
+                # how long the failure that opened it took to fail: a probe that runs
+                # longer is not failing that way (the wait estimate reads it)
+                st.trip_fail_s = now - call.start_s
                 self.engine.at(st.breaker.open_until_s, self._on_half_open)
         if ok:   # Station.record_duration, inlined
             d = now - call.start_s
@@ -263,8 +266,10 @@ class Dispatcher:
                 st._dur_sum -= durations[0]
             durations.append(d)
             st._dur_sum += d
+            st.ok_calls += 1
         else:
             slot.last_fail_s = now
+            st.record_failed(now - call.start_s)
             if call.outcome == "throttle":
                 st.throttled += 1
         self.call_ended(call)

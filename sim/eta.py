@@ -25,6 +25,8 @@ Two parts:
   aged past ``aging_s`` counts as VIP by its submission time), VIPs arriving at the
   observed rate taking their turn ahead of normal orders not yet aged.  So a VIP counts the
   normal orders that will have aged before it, and a normal order the VIPs that will pass it.
+  (:class:`SpreadCurve`: how many pass is spread as a clumped count -- VIP customers submit
+  several orders -- at a rate known only from the few lately seen.)
 
 Pure arithmetic on floats (no ``statistics``: the browser rules).
 """
@@ -379,6 +381,9 @@ def _walk_batched(vip: list, normal: list, now: float, aging_s: float, batch: in
     return out
 
 
+_EVERY = object()   # _walk1's "every order's range", as against one order's (or None's)
+
+
 def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: float,
            curve: StartCurve, want: object, newcomer: bool, only_newcomer: bool,
            out: dict) -> dict:
@@ -386,49 +391,37 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
     choices and the same ranges, with :meth:`StartCurve.inverse` and :func:`_take`
     written into the loop.  A walk runs once per order enqueued and over every waiting
     order, so its per-start cost is the estimate's cost in a crowd."""
-    i = j = 0
+    i = j = n = virtual = 0
     nv, nn = len(vip), len(normal)
-    virtual = 0
-    n = 0
     left_newcomer = newcomer
     most = nv + nn + 1 + MAX_OVERTAKERS
     mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
-    mu, ts, slope = curve.mu, curve.t, curve.slope
+    plain = getattr(curve, "curve", curve)     # a SpreadCurve's start curve
+    mu, ts, slope = plain.mu, plain.t, plain.slope
     mu_last, t_last, t_first = mu[-1], ts[-1], ts[0]
-    never = NO_ESTIMATE_S
-    rate = vip_rate_per_s
-    make_range = curve.range
+    never, rate, make_range = NO_ESTIMATE_S, vip_rate_per_s, curve.range
+    only = want if want is not None else (None if only_newcomer else _EVERY)
     while i < nv or j < nn or left_newcomer:
         n += 1
+        extra = n - mu0
         if n > most:
             t = never
+        elif extra <= 0.0:
+            t = shift
         else:
-            extra = n - mu0
-            if extra <= 0.0:
-                t = shift
+            target = mu0 + extra - (cv2 + (1.0 - cv2) * c / (c + extra)) / 3.0
+            if target > mu_last:
+                t = never if slope <= 0.0 else t_last + (target - mu_last) / slope
+            elif (g := bisect_left(mu, target)) == 0:
+                t = t_first
             else:
-                target = mu0 + extra - (cv2 + (1.0 - cv2) * c / (c + extra)) / 3.0
-                if target <= mu_last:
-                    g = bisect_left(mu, target)
-                    if g == 0:
-                        t = t_first
-                    else:
-                        m0, m1 = mu[g - 1], mu[g]
-                        t0, t1 = ts[g - 1], ts[g]
-                        t = t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
-                elif slope <= 0.0:
-                    t = never
-                else:
-                    t = t_last + (target - mu_last) / slope
+                m0, m1, t0, t1 = mu[g - 1], mu[g], ts[g - 1], ts[g]
+                t = t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
         if t >= never:
             return _endless(out, vip[i:], normal[j:], left_newcomer)
         # _take(..., batch=1)
-        if j < nn:
-            head = normal[j]
-            head_sub = head.submitted_s
-        else:
-            head = None
-            head_sub = now if left_newcomer else None
+        head = normal[j] if j < nn else None
+        head_sub = head.submitted_s if head is not None else (now if left_newcomer else None)
         aged = head_sub is not None and now + t - head_sub >= aging_s
         if i < nv and not (aged and head_sub < vip[i].submitted_s):
             o = vip[i]
@@ -444,16 +437,11 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
                 left_newcomer = False
             else:
                 j += 1
-        if want is not None:
-            if o is want:
-                out[want] = make_range(n, float(virtual))
-                return out
-        elif only_newcomer:
-            if o is None:
-                out[None] = make_range(n, float(virtual))
-                return out
-        else:
+        if only is _EVERY:
             out[o] = make_range(n, float(virtual))
+        elif o is only:           # the one order asked for (None: the newcomer)
+            out[o] = make_range(n, float(virtual))
+            return out
     return out
 
 
@@ -485,6 +473,78 @@ def _take(vip: list, normal: list, i: int, j: int, virtual: int, left_newcomer: 
             else:
                 j += 1
     return taken, i, j, virtual, left_newcomer
+
+
+class SpreadCurve:
+    """A :class:`StartCurve` whose ranges spread the VIPs to come as much as what was seen
+    of them allows: VIP orders come in clumps (a customer submits several at once, and
+    more as each is delivered), and their rate is known only from the few seen lately.
+    :func:`walk` reads it as it reads the curve."""
+
+    __slots__ = ("curve", "dead", "mu0", "shift", "cv2", "slots", "inverse", "disp", "seen")
+
+    def __init__(self, curve: StartCurve, disp: float, seen: int) -> None:
+        self.curve = curve
+        self.dead, self.mu0, self.shift = curve.dead, curve.mu0, curve.shift
+        self.cv2, self.slots, self.inverse = curve.cv2, curve.slots, curve.inverse
+        self.disp = disp
+        self.seen = seen
+
+    def median_time(self, n: int) -> float:
+        return self.curve.median_time(n)
+
+    def range(self, n: int, overtakers: float) -> tuple[float, float, float]:
+        return self.curve.range(n, overtaker_variance(overtakers, self.disp, self.seen))
+
+
+def overtaker_variance(count: float, disp: float, seen: int) -> float:
+    """The variance of how many VIPs to come pass an order, ``count`` expected: a Poisson
+    count of clumps (``disp``: orders per clump, E[X^2]/E[X]) at a rate measured from
+    ``seen`` orders -- the rate's own error grows with the count (``count^2 disp / seen``,
+    a negative binomial's excess)."""
+    if count <= 0.0:
+        return 0.0
+    if seen <= 0:
+        return count * disp
+    return count * disp * (1.0 + count / seen)
+
+
+def erlang_residual(elapsed: float, mean_s: float, shape: int) -> tuple[float, float, float]:
+    """``(median, lo, hi)``: the 50%, 10% and 90% quantiles of the time still to run of an
+    Erlang-``shape`` task of mean ``mean_s`` that has run ``elapsed`` seconds (a running
+    call whose end matters alone: the half-open circuit's probe).  By bisection on the
+    survival ratio ``S(elapsed + r) / S(elapsed)``: a few dozen exp() calls, made once per
+    curve."""
+    k = max(1, shape)
+    if mean_s <= 0.0:
+        return 0.0, 0.0, 0.0
+    lam = k / mean_s
+
+    def survive(t: float) -> float:
+        x = lam * t
+        term = math.exp(-x)
+        total = 0.0
+        for j in range(k):
+            total += term
+            term *= x / (j + 1)
+        return total
+
+    base = survive(elapsed)
+    if base <= 0.0:
+        return 0.0, 0.0, 0.0
+    out = []
+    for p in (0.5, 0.9, 0.1):        # P(residual > r) = p: the median, the 10%, the 90%
+        lo, hi = 0.0, mean_s
+        while survive(elapsed + hi) / base > p:
+            hi *= 2.0
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            if survive(elapsed + mid) / base > p:
+                lo = mid
+            else:
+                hi = mid
+        out.append(round(0.5 * (lo + hi), 3))
+    return out[0], out[1], out[2]
 
 
 def fifo_range(curve: StartCurve, place: int, batch: int) -> tuple[float, float, float]:

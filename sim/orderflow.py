@@ -92,7 +92,7 @@ class OrderFlow:
         st = self.stations[o.model]
         vip = o.vip = cust.vip
         o.submitted_s = now
-        st.note_submitted(now, vip)   # the estimate's input (sim/eta.py's side): kept a call
+        st.note_submitted(now, vip, cust.id)   # the estimate's input (sim/eta.py's side)
         # _enqueue(st, o, front=False), inlined: the lanes' push and the queue's time average
         o.state = QUEUED
         o.since_s = now
@@ -171,6 +171,7 @@ class OrderFlow:
         o.since_s = now
         o.slot = None
         st.retries += 1
+        st.backoff[o.id] = (now + delay, o)   # back ahead of the queue: the estimate counts it
         self.counts["retries"] += 1
         self.log.add((now, "backoff", o.id, delay))
         self.engine.after(delay, self._on_requeue, o)
@@ -179,6 +180,7 @@ class OrderFlow:
         if o.state is not BACKOFF:
             return
         st = self.stations[o.model]
+        del st.backoff[o.id]
         self._enqueue(st, o, front=True)
         self.log.add((self.engine.now, "requeue", o.id, st.name, o.lane))
         self.dispatchers[o.model].dispatch()
@@ -208,6 +210,8 @@ class OrderFlow:
                 self.dispatchers[o.model].cancel_running(o)
         elif prev is PENDING:
             cust.pending.remove(o)
+        elif prev is BACKOFF:
+            del st.backoff[o.id]
         counts = self.counts
         if state is DELIVERED:
             cents = self.accounts.settle(o)

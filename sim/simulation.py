@@ -79,6 +79,8 @@ class Simulation:
         self.capacity = Capacity(engine, log, self.stations, self.flow.dispatchers,
                                  auto.provision_s, self.rental_budget)
         self.autoscaler = Autoscaler(auto)
+        for st in self.stations.values():
+            st.planner = self.autoscaler    # the rentals it will make count in the ETA
         self.desk = OperatorDesk(engine, log, self.stations, self.arrivals, self.flow,
                                  self.capacity, self.autoscaler)
         self.alerts = Alerts(scenario)

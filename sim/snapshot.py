@@ -430,8 +430,7 @@ def _vips_passing(st, order, now: float) -> int:
     from sim.eta import walk
 
     lanes = st.lanes
-    vip = [o for t, o in lanes.vip if o.qtoken == t]
-    normal = [o for t, o in lanes.normal if o.qtoken == t]
+    vip, normal = st.lane_lists()
     curve = _Overtakers(st.start_curve(now))
     walk(vip, normal, now, lanes.aging_s, st.batch_max, st.vip_rate_per_s(now), curve,
          want=order)

@@ -20,12 +20,18 @@ from heapq import heappop, heappush
 from math import log
 
 from sim import rng
-from sim.breaker import CLOSED, OPEN, CircuitBreaker
-from sim.eta import StartCurve, fifo_range, walk
+from sim.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
+from sim.eta import SpreadCurve, StartCurve, erlang_residual, fifo_range, walk
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
 
 US_PER_HOUR = 3_600_000_000
+# successful calls whose durations the mean task time is taken over: an Erlang-2 task's mean
+# over n calls is off by sqrt(1/2n) -- 10% over 50 calls, the largest error the wait
+# estimate had (issue 19: among orders told a 50-call mean under 270 s, 27% waited past the
+# range's top; over 330 s, 23% started before its bottom); 5% over 200, still the last hour
+# of a 20-slot station's calls, so a slower upstream shows within it
+DURATIONS_KEPT = 200
 
 
 class SlotState(StrEnum):
@@ -106,6 +112,12 @@ def _place(lane, live: int, order) -> int:
     return -1
 
 
+def _back_key(entry: tuple) -> tuple:
+    """A backing-off order's ``(due_s, order)`` sorted by when it comes back (then by id:
+    the same order in every run)."""
+    return entry[0], entry[1].id
+
+
 class Station:
     def __init__(self, cfg, scenario, key: int, factory: FactoryWaits | None = None) -> None:
         self._init_config(cfg, scenario, key, factory)
@@ -148,6 +160,14 @@ class Station:
         self.version = 0                   # bumped by every change of a slot's state
         self._curve_key: tuple | None = None
         self._curve: StartCurve | None = None
+        # orders of this model backing off after a failed call, by order id: each comes
+        # back to the front of its lane (:meth:`sim.lanes.Lanes.push`), ahead of every
+        # order waiting now -- the gateway scheduled their return, so the estimate counts them
+        self.backoff: dict[int, object] = {}
+        self.trip_fail_s = 0.0             # how long the call that last opened the circuit ran
+        # the autoscaler (its ``planned(station, now)``: the rentals it will make while the
+        # wait stays high), set by the simulation; None: no rentals to come are counted
+        self.planner = None
 
     def _init_numbers(self, scenario) -> None:
         """Time averages, fees and wait measures: what the metrics and the ledger read."""
@@ -160,10 +180,15 @@ class Station:
         self._accrued_until_s = 0.0
         self.accrued_cents = Fees()        # slot fees and rentals owed so far
         self.posted_cents = Fees()         # of which posted to the ledger
-        self.durations: deque[float] = deque(maxlen=50)
+        self.durations: deque[float] = deque(maxlen=DURATIONS_KEPT)
         self.vip_arrivals: deque[float] = deque()   # VIP submissions in the last window
+        self.vip_who: deque[int] = deque()          # ... and whose (the clumps they come in)
         self.vip_window_s = scenario.metrics.window_s
         self._dur_sum = 0.0
+        self.ok_calls = 0                  # successful calls so far (stamps the failures)
+        # failed calls' durations since the oldest of ``durations``: (ok_calls then, s)
+        self.fail_durations: deque[tuple[int, float]] = deque()
+        self._fail_sum = 0.0
         self.waits = Histogram()
         self._wait_hists = (self.waits, self.factory.started, self.factory.with_gave_up)
         # orders refunded before they ever started: how long they had waited (a wait
@@ -324,17 +349,43 @@ class Station:
             self._dur_sum -= self.durations[0]
         self.durations.append(d)
         self._dur_sum += d
+        self.ok_calls += 1
         self.version += 1
 
-    def call_time_s(self) -> float:
-        """Recent mean duration of a successful call (the model's mean before any)."""
-        n = len(self.durations)
-        return self._dur_sum / n if n >= 5 else self.mean_task_s
+    def record_failed(self, d: float) -> None:
+        """A call failed after ``d`` seconds (its order retries: it will take a start).
+        At most :data:`DURATIONS_KEPT` are kept (an upstream that fails every call must
+        not grow them without end)."""
+        fails = self.fail_durations
+        fails.append((self.ok_calls, d))
+        self._fail_sum += d
+        if len(fails) > DURATIONS_KEPT:
+            self._fail_sum -= fails.popleft()[1]
 
-    def note_submitted(self, now: float, vip: bool) -> None:
-        """An order entered the queue for the first time (VIPs: the overtaking rate)."""
+    def call_time_s(self) -> float:
+        """Slot-seconds per successful call, lately: the recent successful calls' durations
+        plus the failed calls' among them, over the successful ones (the model's mean
+        before any).  What a queued order's turn costs: a failed call frees its slot
+        early, but its order comes back to the front of its lane and takes a start again
+        -- each start that moves the queue on takes this long on average, not a
+        successful call's mean."""
+        n = len(self.durations)
+        if n < 5:
+            return self.mean_task_s
+        fails = self.fail_durations
+        oldest = self.ok_calls - n
+        while fails and fails[0][0] <= oldest:
+            self._fail_sum -= fails.popleft()[1]
+        if not fails:
+            self._fail_sum = 0.0         # no drift of float sums across an empty window
+        return (self._dur_sum + self._fail_sum) / n
+
+    def note_submitted(self, now: float, vip: bool, who: int = -1) -> None:
+        """An order entered the queue for the first time (VIPs: the overtaking rate, and
+        ``who`` submitted it: how they clump)."""
         if vip:
             self.vip_arrivals.append(now)
+            self.vip_who.append(who)
 
     def vip_rate_per_s(self, now: float) -> float:
         """VIP orders per second lately submitted (what a gateway has seen, not the
@@ -342,29 +393,48 @@ class Station:
         arrivals = self.vip_arrivals
         span = self.vip_window_s
         cut = now - span
+        who = self.vip_who
         while arrivals and arrivals[0] < cut:
             arrivals.popleft()
+            who.popleft()
         seen = min(span, now)
         return len(arrivals) / seen if seen > 0 else 0.0
 
-    def start_curve(self, now: float) -> StartCurve:
+    def vip_clumping(self) -> float:
+        """How VIP orders lately seen clump by customer: E[X^2] / E[X] of the orders per
+        VIP customer (1: each came alone; the variance of a count of them, per order)."""
+        per: dict[int, int] = {}
+        for w in self.vip_who:
+            per[w] = per.get(w, 0) + 1
+        total = len(self.vip_who)
+        if not total:
+            return 1.0
+        sq = 0
+        for x in per.values():
+            sq += x * x
+        return sq / total
+
+    def start_curve(self, now: float, planned: bool = True) -> StartCurve:
         """The start curve at ``now``, made once per instant and state: every order
         enqueued or asked at one instant and the whole snapshot share it.  Its key is what
         it reads: a slot changed state (``version``; a call started: ``calls``), the
-        breaker, the pause."""
+        breaker, the pause, the rentals the autoscaler plans (``planned=False``: none, what
+        the autoscaler itself asks -- how long with what is rented so far)."""
         br = self.breaker
+        plan = self.planner.planned(self, now) if planned and self.planner is not None else ()
         key = (now, self.version, self.calls, self.paused, br.state, br.down_since_s,
-               br.open_until_s)
+               br.open_until_s, tuple(plan))
         if key != self._curve_key:
-            self._curve = self._make_curve(now)
+            self._curve = self._make_curve(now, plan)
             self._curve_key = key
         return self._curve
 
-    def _make_curve(self, now: float) -> StartCurve:
+    def _make_curve(self, now: float, plan=()) -> StartCurve:
         """The expected starts to come (see :mod:`sim.eta`): idle slots now (unless the
         queue is paused or the circuit is not closed), running calls when they end,
-        rented slots when they arrive, all of them only once a down circuit is back.
-        Draining slots take no more work."""
+        rented slots when they arrive (and those the autoscaler will rent: ``plan``), all
+        of them only once a down circuit is back -- or, half-open, once the probe that is
+        answering like a working model ends.  Draining slots take no more work."""
         idle = self.n_idle
         busy: list[float] = []
         arrivals: list[float] = []
@@ -380,6 +450,8 @@ class Station:
                     busy.append(now - s.call.start_s)
                 elif state is PROVISIONING:
                     arrivals.append(max(0.0, s.arrive_s - now))
+        if plan and not self.paused:
+            arrivals = [*arrivals, *plan]   # rentals the autoscaler will make (see planned())
         if self.paused:
             busy += [0.0] * idle
             idle = 0
@@ -391,27 +463,67 @@ class Station:
             if br.state == OPEN:
                 cooldown_left_s = max(0.0, br.open_until_s - now)
         n = len(self.durations)
-        return StartCurve(now=now, mean_s=self.call_time_s(), shape=self.cfg.task_shape,
-                          idle=idle, busy_elapsed=busy, arrivals=arrivals, down_s=down_s,
-                          cooldown_left_s=cooldown_left_s, samples=n if n >= 5 else 0)
+        mean_s = self.call_time_s()
+        back = self._probe_back(now, mean_s) if br.state == HALF_OPEN else None
+        if back is not None:
+            # the probe is answering as a working model does: the circuit closes when it
+            # ends -- its residual, not the prior on how long the model stays down
+            down_s, cooldown_left_s = 0.0, back[0]
+        curve = StartCurve(now=now, mean_s=mean_s, shape=self.cfg.task_shape,
+                           idle=idle, busy_elapsed=busy, arrivals=arrivals, down_s=down_s,
+                           cooldown_left_s=cooldown_left_s, samples=n if n >= 5 else 0)
+        if back is not None:
+            curve.down_lo = back[0] - back[1]
+            curve.down_hi = back[2] - back[0]
+        return curve
+
+    def _probe_back(self, now: float, mean_s: float) -> tuple[float, float, float] | None:
+        """Half-open, with a probe running longer than the call that last opened the
+        circuit took to fail: ``(median, lo, hi)`` seconds until the probe ends (then the
+        circuit closes), from the task's distribution given how long it has run.  None
+        while the probe may still fail as the calls before it did."""
+        for s in self.slots.values():
+            call = s.call
+            if call is not None and call.probe and s.state is not IDLE:
+                ran = now - call.start_s
+                if ran > self.trip_fail_s:
+                    return erlang_residual(ran, mean_s, self.cfg.task_shape)
+                return None
+        return None
 
     def estimates(self, now: float, want=None, newcomer: bool = False,
-                  only_newcomer: bool = False) -> dict:
+                  planned: bool = True, only_newcomer: bool = False) -> dict:
         """``{order: (median_s, lo_s, hi_s)}``: each waiting order's predicted wait from
-        now to its start (the median and an 80% range), or only up to ``want``."""
+        now to its start (the median and an 80% range), or only up to ``want``
+        (``planned``: counting the rentals the autoscaler will make)."""
         lanes = self.lanes
-        curve = self.start_curve(now)
+        curve = self.start_curve(now, planned)
         rate = self.vip_rate_per_s(now)
-        if want is not None and not lanes.n_vip and rate <= 0.0 and not want.vip:
+        if (want is not None and not lanes.n_vip and rate <= 0.0 and not want.vip
+                and not self.backoff):
             # no VIP waits or is coming: the normal lane is first come, first served, and
             # the order's start is its place in it (what the walk would find, unwalked)
             place = _place(lanes.normal, lanes.n_normal, want)
             if place >= 0:
                 return {want: fifo_range(curve, place, self.batch_max)}
-        vip = [o for t, o in lanes.vip if o.qtoken == t]
-        normal = [o for t, o in lanes.normal if o.qtoken == t]
+        vip, normal = self.lane_lists()
+        if rate > 0.0:
+            curve = SpreadCurve(curve, self.vip_clumping(), len(self.vip_arrivals))
         return walk(vip, normal, now, lanes.aging_s, self.batch_max, rate, curve, want,
                     newcomer, only_newcomer)
+
+    def lane_lists(self) -> tuple[list, list]:
+        """``(vip, normal)``: the orders each lane will serve, in lane order, as the
+        estimate sees them -- the orders backing off first (each comes back to the front of
+        its lane, the last to come back foremost), then the orders waiting now."""
+        lanes = self.lanes
+        vip = [o for t, o in lanes.vip if o.qtoken == t]
+        normal = [o for t, o in lanes.normal if o.qtoken == t]
+        if self.backoff:
+            back = sorted(self.backoff.values(), key=_back_key, reverse=True)
+            vip = [o for _, o in back if o.vip] + vip
+            normal = [o for _, o in back if not o.vip] + normal
+        return vip, normal
 
     def est_range(self, order, now: float) -> tuple[float, float, float]:
         """One waiting order's predicted wait from now: ``(median_s, lo_s, hi_s)``.  When
@@ -430,7 +542,8 @@ class Station:
     def newcomer_wait(self, now: float) -> float:
         """The median wait of a normal order that would be submitted now (the
         autoscaler's signal of how long the queue is)."""
-        return self.estimates(now, newcomer=True, only_newcomer=True)[None][0]
+        return self.estimates(now, newcomer=True, planned=False,
+                              only_newcomer=True)[None][0]
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         if wait <= self.target_wait_s:

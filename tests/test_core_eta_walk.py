@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.eta import StartCurve, _walk1, _walk_batched, walk
+from sim.eta import SpreadCurve, StartCurve, _walk1, _walk_batched, walk
 
 NOW = 5000.0
 
@@ -41,9 +41,12 @@ curves = st.builds(
 @given(curve=curves, vip_ages=st.lists(st.floats(0.0, 3000.0), max_size=15),
        normal_ages=st.lists(st.floats(0.0, 3000.0), max_size=60),
        aging_s=st.sampled_from([0.0, 300.0, 900.0, 1e9]),
-       rate=st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.3]), pick=st.integers(0, 200))
+       rate=st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.3]), pick=st.integers(0, 200),
+       clumps=st.sampled_from([None, (1.0, 3), (2.5, 40)]))
 def test_the_one_order_walk_is_the_batched_walk_at_batch_one(curve, vip_ages, normal_ages,
-                                                             aging_s, rate, pick):
+                                                             aging_s, rate, pick, clumps):
+    if clumps is not None:                 # VIPs in clumps: the spread curve the walk reads
+        curve = SpreadCurve(curve, *clumps)
     vip, normal = _orders(vip_ages, True), _orders(normal_ages, False)
     args = (vip, normal, NOW, aging_s)
     full = _walk1(*args, rate, curve, None, True, False, {})

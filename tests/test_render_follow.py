@@ -229,8 +229,10 @@ def test_a_followed_customer_who_leaves_hands_the_camera_back_clean(screen, endi
     ahead = App("rush-hour", 1, speed=120.0, ease=False, overrides=door).sim
     ahead.advance_to(app.sim.now)
     inside = {p.id for p in ahead.snapshot().people}
-    ahead.advance_to(app.sim.now + 1800)
-    gone = {p.id: p.state for p in ahead.snapshot().departures}
+    gone = {}
+    for k in range(1, 7):       # the snapshot keeps recent departures only: look every 5 min
+        ahead.advance_to(app.sim.now + 300.0 * k)
+        gone.update({p.id: p.state for p in ahead.snapshot().departures})
     if ending == "rejected":
         # turned away: one walking off the street if drawn (else one just turned away)
         for _ in range(600):
