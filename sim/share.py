@@ -49,8 +49,9 @@ from sim.simulation import Simulation
 
 #: The link format's version.  Bump it whenever the event log changes for the same session
 #: (the keyed draws, performance and ETA work did): an old link then gets one clear message
-#: instead of a replay that silently differs.
-FORMAT_VERSION = 1
+#: instead of a replay that silently differs.  2: the ETA's second pass (issue 19) changed
+#: the estimates and who is asked.
+FORMAT_VERSION = 2
 #: The longest link this app makes or opens, in characters.  2,048 is the length every
 #: browser, chat client and mail program keeps whole, and it fits a QR code (version 40 at
 #: error level L holds 2,953 bytes); a session whose link would be longer is refused with one

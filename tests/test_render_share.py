@@ -18,7 +18,7 @@ from render import share as S  # noqa: E402
 from render.app import App  # noqa: E402
 from render.panel.controls import Controls  # noqa: E402
 from render.share import QUIET, qr_surface, wrap_chars  # noqa: E402
-from sim.share import MAX_LINK_CHARS, decode  # noqa: E402
+from sim.share import FORMAT_VERSION, MAX_LINK_CHARS, decode  # noqa: E402
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_the_qr_code_is_the_links(app):
 
 def test_every_character_of_the_link_is_shown():
     fonts_width = lambda t: 9 * len(t)  # noqa: E731
-    link = "http://h/#river=1." + "AbC_-9" * 300
+    link = f"http://h/#river={FORMAT_VERSION}." + "AbC_-9" * 300
     lines = wrap_chars(link[:MAX_LINK_CHARS], 400, fonts_width)
     assert "".join(lines) == link[:MAX_LINK_CHARS]
     assert all(fonts_width(line) <= 400 for line in lines)

@@ -111,8 +111,8 @@ def test_random_byte_flips_never_half_apply():
 
 @pytest.mark.parametrize(("link", "words"), [
     ("", "empty"),
-    ("http://h/#river=1.!!!!", "base64"),
-    ("http://h/#river=1.AAAAAAAA", "compressed"),
+    (f"http://h/#river={FORMAT_VERSION}.!!!!", "base64"),
+    (f"http://h/#river={FORMAT_VERSION}.AAAAAAAA", "compressed"),
     ("http://h/#nothing", "not a River link"),
     (_payload([1, 2]), "object"),
     (_payload({"scenario": "rush-hour", "speed": 3}), "unknown key 'speed'"),
@@ -131,7 +131,7 @@ def test_random_byte_flips_never_half_apply():
     (_payload({"scenario": "x", "overlay": {"arrivals": {"trace": {"path": "/etc/x"}}}}),
      "may not name a file"),
     (_payload({"scenario": "x", "overlay": {"run": {"hours": None}}}), "run.hours"),
-    ("http://h/#river=1." + "A" * (MAX_LINK_CHARS + 1), "over the 2,048"),
+    (f"http://h/#river={FORMAT_VERSION}." + "A" * (MAX_LINK_CHARS + 1), "over the 2,048"),
 ])
 def test_hostile_links_are_one_line_and_the_default(link, words):
     shared, problem = open_link(link, LANGS)
@@ -231,7 +231,7 @@ def test_native_open_link_is_paused_at_the_playhead(screen):
 
 
 def test_a_bad_link_natively_is_one_line_and_the_default(capsys):
-    code, out, err = _run_main(["--headless", "--open-link", "http://h/#river=1.eNo",
+    code, out, err = _run_main(["--headless", "--open-link", f"http://h/#river={FORMAT_VERSION}.eNo",
                                 "--print-link"], capsys)
     assert code == 0
     assert err.count("\n") == 1 and "opening the default scenario" in err

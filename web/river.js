@@ -1,7 +1,7 @@
 // Boots the real main.py in the page: Pyodide, the vendored pygame-ce wheel, app.zip, then
 // `await main.main(args)`.  Everything comes from this page's own host.
 //   index.html                         the default scenario
-//   index.html#river=1.<data>          a share link (sim/share.py): main.py --open-link
+//   index.html#river=<version>.<data>          a share link (sim/share.py): main.py --open-link
 //   index.html?args=["--seed","7"]     main.py's flags (JSON), for development and tests
 //   ?app=x.zip&root=assets             another archive (pygbag's .apk keeps the app in assets/)
 //   ?harness=harness.py                a test harness run before main (tests/browser/)

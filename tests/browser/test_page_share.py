@@ -75,8 +75,8 @@ def test_damaged_links_open_the_default_scenario_with_one_line(new_page, site, t
     newer = link.replace(f"river={FORMAT_VERSION}.", f"river={FORMAT_VERSION + 1}.")
     # {"commands": [{"at_s": 5, "name": "capacity", "model": "image", "slots": 501}]}
     out_of_range = link.split("#")[0] + (
-        "#river=1.eNqrVkrOz81NzEspVrJSiK5WSiyJB7FMdRSU8hJzU4FMpeTEgsTkzJJKJaBYbn5Kag5IMDM3"
-        "MT0VJFKck18C1mFgWBtbCwDWohgn")
+        f"#river={FORMAT_VERSION}.eNqrVkrOz81NzEspVrJSiK5WSiyJB7FMdRSU8hJzU4FMpeTEgsTkz"
+        "JJKJaBYbn5Kag5IMDM3MT0VJFKck18C1mFgWBtbCwDWohgn")
     page = new_page()
     page.open(site.url(fragment=cut.split("#", 1)[1]))
     first = page.wait_for(lambda r: r["message"] != "", 10, "a line about the cut link")
