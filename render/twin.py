@@ -33,6 +33,10 @@ BEHIND_S = 30.0
 #: the twin's slices: at least this much simulated time, and this share of the time left
 MIN_SLICE_S = 0.25
 FILL = 0.7
+#: the wall seconds a simulated second of twin is believed to cost stay within these
+#: bounds, and a frame with time left that ran no slice believes this share of it
+MIN_COST_S, MAX_COST_S = 1e-7, 1.0
+FORGET = 0.95
 #: the figures are read, and the card made and painted again, at most this often (real
 #: seconds): a card painted every frame costs the live run its frame budget in the browser
 READ_EVERY_S = 1.0
@@ -139,9 +143,14 @@ class TwinDesk:
         self.opened += 1
 
     # -- the frame -----------------------------------------------------------------------------
-    def advance(self, live, slice_s: float, deadline: float | None, clock: float) -> None:
+    def advance(self, live, slice_s: float, deadline: float | None, clock: float,
+                first_s: float = 0.0) -> None:
         """Play the twin towards the live run's time with what is left of the frame before
-        ``deadline``; read the card when they stand together."""
+        ``deadline``; read the card when they stand together.  ``first_s``: simulated
+        seconds played whatever the deadline says -- the app gives a frame's playback when
+        the live run played nothing this frame (stopped at ``--seconds``, paused): its
+        budget is then the twin's, and a slow machine whose draws alone fill the frame
+        budget still finishes the comparison at the playback speed."""
         cmp = self.cmp
         if cmp is None:
             return
@@ -150,25 +159,42 @@ class TwinDesk:
             if deadline is None:
                 tw.advance_to(live.now)
             else:
-                self._fill(tw, live.now, slice_s, deadline)
+                self._fill(tw, live.now, slice_s, deadline, first_s)
         if tw.now >= live.now and clock - self._read_at >= READ_EVERY_S:
             self._read_at = clock
             self.shown = cmp.card(live)
 
-    def _fill(self, tw, goal_s: float, slice_s: float, deadline: float) -> None:
+    def _fill(self, tw, goal_s: float, slice_s: float, deadline: float,
+              first_s: float = 0.0) -> None:
         """Slices of the twin that fit before ``deadline``, each sized by what a simulated
         second of it cost lately (no slice is started that would end past the deadline:
         in the browser a frame a little late is a frame missed, and the live run's kept
-        speed is the priority -- the twin lags through a burst and catches up after it)."""
+        speed is the priority -- the twin lags through a burst and catches up after it).
+        ``first_s``: the first slice, at least this long, runs whatever the deadline says.
+
+        The cost is measured on slices of at least ``MIN_SLICE_S`` only: the last slice up
+        to ``goal_s`` may be a sliver (a float's residue), whose wall time over its length
+        is noise -- one such sliver once set the cost to 10^7 s a second, and the twin
+        never ran again.  And a frame that runs no slice forgets a part of the cost
+        (``FORGET``), so a slow slice (a burst, a collection) never stops the twin for good:
+        it tries again with a fresh measure."""
         while tw.now < goal_s:
+            gap = goal_s - tw.now
             left = deadline - time.perf_counter()
-            step = min(goal_s - tw.now, max(slice_s, MIN_SLICE_S), FILL * left / self._cost_s)
-            if step < MIN_SLICE_S and step < goal_s - tw.now:
+            step = min(gap, max(slice_s, MIN_SLICE_S, first_s))
+            if not first_s:
+                step = min(step, FILL * left / self._cost_s)
+            first_s = 0.0
+            if step < MIN_SLICE_S and step < gap:
+                if left > 0:
+                    self._cost_s *= FORGET
                 return
             t0 = time.perf_counter()
-            tw.advance_to(tw.now + step)
+            tw.advance_to(goal_s if step >= gap else tw.now + step)
             spent = time.perf_counter() - t0
-            self._cost_s = max(1e-6, 0.5 * self._cost_s + 0.5 * spent / step)
+            if step >= MIN_SLICE_S:
+                self._cost_s = min(MAX_COST_S, max(
+                    MIN_COST_S, 0.5 * self._cost_s + 0.5 * spent / step))
 
     def lag_s(self, live) -> float:
         return 0.0 if self.cmp is None else self.cmp.lag_s(live)
@@ -279,13 +305,16 @@ def play(app, dt: float, deadline: float | None) -> float:
     desk, presenter, sim = app.twin, app.presenter, app.sim
     if not presenter.busy and desk.due:
         desk.before_play(sim, sim.now + presenter.owed_s + dt * max(app.speed, 0.0))
+    was = sim.now
     speed = presenter.advance(sim, dt, app.speed, deadline)
     cards = app.overlays.cards
     if desk.open and not presenter.busy:
         from render.presenter import PLAY_SLICES
 
         # (paused, the twin still catches up: in slices of a frame at x60)
-        desk.advance(sim, dt * max(speed, 60.0) / PLAY_SLICES, deadline, app.clock)
+        frame_s = dt * max(speed, 60.0)
+        desk.advance(sim, frame_s / PLAY_SLICES, deadline, app.clock,
+                     first_s=frame_s if sim.now == was else 0.0)   # the live run stood still
         # the card is made again only when what it says changes (new figures, the lag once
         # a READ_EVERY_S, the language), and drawn again only then (render/panel/cards.py)
         key = (id(desk.shown), desk.behind(sim) and int(app.clock / READ_EVERY_S),

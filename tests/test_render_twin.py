@@ -178,3 +178,87 @@ def test_a_lone_card_may_take_the_whole_area():
     for lang in ("en", "zh"):
         (_, rect, _, shown), = area.layout(lang)
         assert rect.h > C.area(lang).h // 2 and C.area(lang).contains(rect)
+
+
+class SlowTwin:
+    """A stand-in twin: ``now`` and an ``advance_to`` that costs wall time (for ``_fill``)."""
+
+    def __init__(self, now: float, wall_s: float = 1e-3) -> None:
+        self.now, self.wall_s, self.calls = now, wall_s, 0
+
+    def advance_to(self, t_s: float) -> None:
+        import time
+
+        time.sleep(self.wall_s)
+        self.now, self.calls = t_s, self.calls + 1
+
+
+def test_a_sliver_left_by_a_float_residue_never_stalls_the_twin():
+    """The last slice up to the live run's time may be a sliver (1e-9 s); its wall time
+    over its length once set the twin's cost to ~1e6 s a second, and the twin never ran
+    again (the page's card stayed behind for good)."""
+    import time
+
+    from render.twin import TwinDesk
+
+    desk = TwinDesk()
+    tw = SlowTwin(1569.6)
+    desk._fill(tw, tw.now + 1e-9, 1.25, time.perf_counter() + 0.01)
+    assert tw.now == 1569.6 + 1e-9
+    goal = tw.now + 100.0
+    for _ in range(20):
+        desk._fill(tw, goal, 1.25, time.perf_counter() + 0.01)
+    assert tw.now == goal
+
+
+def test_a_slice_reaching_the_goal_lands_on_it_exactly():
+    import time
+
+    from render.twin import TwinDesk
+
+    desk = TwinDesk()
+    tw = SlowTwin(0.3520649164698, wall_s=0.0)
+    goal = 317.6568307787923            # tw.now + (goal - tw.now) < goal in floats
+    assert tw.now + (goal - tw.now) < goal
+    desk._cost_s = 1e-6                 # the frame has room for the whole gap
+    desk._fill(tw, goal, 400.0, time.perf_counter() + 0.01)
+    assert tw.now == goal and tw.calls == 1
+
+
+def test_a_costly_slice_does_not_stop_the_twin_for_good():
+    """A burst made one slice slow: the twin skips frames, then measures again."""
+    import time
+
+    from render.twin import MAX_COST_S, TwinDesk
+
+    desk = TwinDesk()
+    desk._cost_s = MAX_COST_S
+    tw = SlowTwin(0.0, wall_s=1e-4)
+    for _ in range(200):
+        desk._fill(tw, 100.0, 1.25, time.perf_counter() + 0.01)
+        if tw.now == 100.0:
+            break
+    assert tw.now == 100.0
+
+
+@pytest.mark.parametrize("how", ["stopped", "paused"])
+def test_when_the_live_run_stands_still_the_twin_catches_up_even_on_a_slow_machine(how):
+    """Stopped at ``--seconds`` or paused, the live run plays nothing: its frame is the
+    twin's, at least a frame's playback even when the draws alone fill the budget (here
+    1 microsecond: every deadline has passed)."""
+    end = T + 120.0
+    app = App("rush-hour", seed=SEED, speed=600.0, ease=False, frame_budget_s=1e-6,
+              stop_at_s=end if how == "stopped" else None)
+    app.sim.advance_to(T)
+    app.apply("capacity", {"model": "image", "slots": 30})
+    while app.sim.now < end:
+        app.step(1 / 60)
+    if how == "paused":
+        app.apply("_speed", {"speed": 0.0})
+    assert app.twin.behind(app.sim)       # no time was left while the live run played
+    now = app.sim.now
+    for _ in range(200):
+        app.step(1 / 60)
+    assert app.sim.now == now
+    assert app.twin.lag_s(app.sim) == 0.0
+    assert app.twin.shown is not None and app.twin.shown["now_s"] == now
