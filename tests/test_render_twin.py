@@ -262,3 +262,17 @@ def test_when_the_live_run_stands_still_the_twin_catches_up_even_on_a_slow_machi
     assert app.sim.now == now
     assert app.twin.lag_s(app.sim) == 0.0
     assert app.twin.shown is not None and app.twin.shown["now_s"] == now
+
+
+def test_the_twin_takes_nothing_from_a_live_run_that_is_behind_the_clock():
+    """At a speed this machine cannot keep, the live run owes the clock after every frame:
+    the slack its slices leave before the deadline is not the twin's (it lags instead)."""
+    app = App("rush-hour", seed=SEED, speed=200000.0, ease=False, frame_budget_s=1 / 60)
+    app.sim.advance_to(3 * 3600.0)
+    app.apply("capacity", {"model": "image", "slots": 30})
+    forked = app.twin.cmp.twin.now
+    for _ in range(20):
+        app.step(1 / 60)
+        assert app.presenter.owed_s > 0.0
+    assert app.twin.cmp.twin.now == forked
+    assert app.twin.behind(app.sim)
