@@ -176,3 +176,27 @@ def test_every_packaged_scenario_forks(name):
     tw.advance_to(2400.0)
     sim.advance_to(2400.0)
     assert tw.state_digest() == sim.state_digest()
+
+
+def test_the_wait_p95_counts_the_waits_not_ended_yet():
+    """Ten more SD1.5 slots through the flash crowd: the twin's worst waits are still in its
+    queue at 3:20.  Counting only the waits that ended, the card read "+41 s" (worse) for
+    the live run; counted as long as they have lasted, the live run's p95 is the shorter."""
+    sc = load_scenario(RUSH)
+    at = 3 * 3600.0
+    cmds = [make_command(at, "capacity", {"model": "image", "slots": 30}, "session")]
+    card = twin.twin_card(sc, 1, cmds, at, 20 * 60.0)
+    live, tw = card["live"], card["twin"]
+    assert tw["still_waiting"] > 0 and live["still_waiting"] > 0
+    assert live["wait_p95_s"] < tw["wait_p95_s"]
+    assert card["difference"]["wait_p95_s_better"] is True
+    # a run's figures: every wait still under way at now is in the count
+    sim = rush(seed=1)
+    sim.advance_to(at)
+    base = twin.mark(sim)
+    sim.advance_to(at + 600.0)
+    f = twin.figures(sim, base)
+    ended = sim.factory_waits.with_gave_up.count - base.count
+    assert f["waits_counted"] == ended + f["still_waiting"]
+    assert f["still_waiting"] == sum(1 for _ in twin.waiting_ages(sim)) > 0
+    assert all(a >= 0 for a in twin.waiting_ages(sim))
