@@ -328,7 +328,8 @@ def play(app, dt: float, deadline: float | None) -> float:
             desk.advance(sim, frame_s / PLAY_SLICES, deadline, app.clock)
         # the card is made again only when what it says changes (new figures, the lag once
         # a READ_EVERY_S, the language), and drawn again only then (render/panel/cards.py)
-        key = (id(desk.shown), desk.behind(sim) and int(app.clock / READ_EVERY_S),
+        behind = desk.behind(sim)   # (a tuple: ``behind and 0`` once read as not behind)
+        key = (id(desk.shown), behind, behind and int(app.clock / READ_EVERY_S),
                app.lang, desk.cmp.t_s, len(desk.words))
         if key != desk.card_key or not any(c.key == "twin" for c in cards.cards):
             desk.card_key = key

@@ -23,9 +23,12 @@ WRAP = 48
 
 def twin_card(desk, live, lang: str) -> Card:
     """The card of ``desk``'s open comparison of ``live`` in ``lang``."""
+    rows = desk.rows(lang)
     lines: list = [((("", HEAD), (tr("twin_head_live", lang), HEAD),
                      (tr("twin_head_twin", lang), HEAD), (tr("twin_head_diff", lang), HEAD)))]
-    for label, a, b, d, better in desk.rows(lang):
+    if not rows:        # preparing: no figures yet, and no empty table's header either
+        lines = []
+    for label, a, b, d, better in rows:
         colour = SAME if better is None else (BETTER if better else WORSE)
         lines.append(((label, P.CLOUD), (a, P.CLOUD), (b, P.SILVER), (d, colour)))
     lines += status(desk, live, lang)
@@ -36,7 +39,9 @@ def twin_card(desk, live, lang: str) -> Card:
 def status(desk, live, lang: str) -> list[str]:
     """What the card says under its table: lagging, or what the twin is and the CI line."""
     if desk.shown is None:
-        return [tr("twin_preparing", lang)]
+        behind = ([tr("twin_behind", lang, lag_text(desk.lag_s(live), lang))]
+                  if desk.behind(live) else [])
+        return [tr("twin_preparing", lang), *behind, tr("twin_paired", lang)]
     if desk.behind(live):
         return [tr("twin_behind", lang, lag_text(desk.lag_s(live), lang)),
                 tr("twin_paired", lang)]
