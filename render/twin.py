@@ -9,12 +9,13 @@ moments.  Further changes stack into it; ``restart`` opens a new one at now, ``e
 
 The twin advances after the live run, inside the same frame deadline and through the same
 sliced path (:func:`render.presenter.play_within`; no thread: the browser has one), with only
-the time the live run left of the frame, and only in frames where the live run played all
-the time it was asked (or stood still: stopped at ``--seconds``, paused): the live run's kept
-speed is the priority.  When the frame has no time left the twin lags (through a flash
-crowd at x600 in the browser, by minutes) and catches up when the crowd has passed; the card
-then keeps the last figures read at a common instant and says how far behind the twin is.
-The figures are :func:`sim.twin.figures`, the very function ``python -m sim twin`` prints.
+the time the live run left of the frame, and only in frames where the live run keeps its
+speed (it owes the clock less than a frame's playback) or stood still (stopped at
+``--seconds``, paused): the live run's kept speed is the priority.  When the frame has no
+time left the twin lags (through a flash crowd at x600 in the browser, by minutes) and
+catches up when the crowd has passed; the card then keeps the last figures read at a
+common instant and says how far behind the twin is.  The figures are
+:func:`sim.twin.figures`, the very function ``python -m sim twin`` prints.
 """
 
 from __future__ import annotations
@@ -312,19 +313,19 @@ def play(app, dt: float, deadline: float | None) -> float:
     if desk.open and not presenter.busy:
         from render.presenter import PLAY_SLICES
 
-        # The twin plays only when the live run has all it asked for: it stood still
-        # (stopped at --seconds, paused: then the frame is the twin's, at least a frame's
-        # playback, at x60 when paused), or it played all its frame's time and owes the clock
-        # nothing (then the twin has what is left before the deadline).  While the live run
-        # is behind the clock (a flash crowd at x600 in the browser) the twin takes none of
-        # the frame: the time the live run's slices leave is less than a slice of its own,
-        # and a frame ended early is, where frames follow each other (headless, a loaded
-        # page), the next frame begun early.  The twin lags, the card says so, and it
-        # catches up after.
+        # The twin plays only when the live run keeps its speed: it stood still (stopped at
+        # --seconds, paused: then the frame is the twin's, at least a frame's playback, at
+        # x60 when paused), or it owes the clock less than a frame's playback (it keeps up,
+        # a burst's remainder aside: then the twin has what is left before the deadline).
+        # While the live run falls behind the clock (a flash crowd at x600 in the browser)
+        # the twin takes none of the frame: the time the live run's slices leave is less
+        # than a slice of its own, and a frame ended early is, where frames follow each
+        # other (headless, a loaded page), the next frame begun early.  The twin lags, the
+        # card says so, and it catches up after.
         frame_s = dt * max(speed, 60.0)
         if sim.now == was or deadline is None:
             desk.advance(sim, frame_s / PLAY_SLICES, deadline, app.clock, first_s=frame_s)
-        elif presenter.owed_s <= 0.0:
+        elif presenter.owed_s < dt * speed:
             desk.advance(sim, frame_s / PLAY_SLICES, deadline, app.clock)
         # the card is made again only when what it says changes (new figures, the lag once
         # a READ_EVERY_S, the language), and drawn again only then (render/panel/cards.py)
