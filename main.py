@@ -76,6 +76,8 @@ def build_parser() -> Parser:
                    help="replay a recorded session (JSON)")
     p.add_argument("--record", metavar="PATH", type=path_arg,
                    help="on exit, write the operator's commands and how to replay them")
+    p.add_argument("--no-twin", action="store_true",
+                   help="no live twin: turning a knob opens no comparison card (benchmarks)")
     p.add_argument("--seconds", type=spec_arg(SECONDS), default=None, metavar="S",
                    help="stop advancing at simulated second S (as python -m sim run --seconds)")
     p.add_argument("--open-link", metavar="URL", default=None,
@@ -227,7 +229,7 @@ async def main(argv: list[str] | None = None) -> int:
                   DEFAULT_SPEED if opts["speed"] is None else opts["speed"],
                   overrides=tuple(opts.get("overrides", ())), commands=replay,
                   ease=not opts["headless"],   # headless: --frames N at --speed X is exact
-                  stop_at_s=opts["seconds"],
+                  stop_at_s=opts["seconds"], twin=not opts["no_twin"],
                   # on screen a burst of events is spread over frames; headless plays exactly
                   frame_budget_s=None if opts["headless"] else FRAME_BUDGET_S)
     except InputError as e:
@@ -368,13 +370,22 @@ async def bench_line(screen, follow: bool = False) -> str:
     """The real frame of a crowded factory against the bare-blit ceiling of the same number
     of people, measured in this run: ``frame_ms median=… p95=… people=… ratio=…``; with
     ``follow`` the camera follows a customer, zoomed in (the line ends ``follow=<id>``)."""
-    from render.benchmark import busy_app, ceiling_frames, follow_one, real_frames
+    from render.benchmark import (
+        busy_app,
+        ceiling_frames,
+        follow_one,
+        pace_frames,
+        pace_line,
+        real_frames,
+    )
 
     app = busy_app()
     followed = follow_one(app) if follow else None
     await real_frames(screen, app, 60)                 # warm every cache
     real = await real_frames(screen, app)
     ceiling = await ceiling_frames(screen, app, people=real["people"])
+    say(pace_line(await pace_frames(screen, False, FRAME_BUDGET_S),
+                  await pace_frames(screen, True, FRAME_BUDGET_S)))
     return (f"frame_ms median={real['median']:.2f} p95={real['p95']:.2f} "
             f"people={real['people']} ceiling_ms={ceiling['median']:.2f} "
             f"ratio={real['median'] / ceiling['median']:.2f}"

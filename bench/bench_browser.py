@@ -14,7 +14,7 @@ frame on the page's only thread; the budget at 60 fps is 16.7 ms).  Prints, neve
 ``--sections`` adds where the page's frames go (perf_counter around the main functions),
 ``--profile`` a cProfile of the page's step and draw.
 
-    python bench/bench_browser.py [--runs N] [--sections] [--profile]
+    python bench/bench_browser.py [--runs N] [--sections] [--profile] [--twin]
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ SECTIONS = (
     "render.panel.dashboard:Dashboard.redraw", "render.world.people:People.draw",
     "render.world.machines:Machines.draw", "render.panel.controls:Controls.paint",
     "render.world.machines:Machines.draw_headers", "pygame.transform:scale", "gc",
+    "render.twin:TwinDesk._fill", "render.panel.twincard:twin_card",
+    "render.panel.cards:CardArea.draw",
 )
 HOLD_SPEED = "import render.presenter as p; p.Presenter.ease = lambda self, sim, speed: speed"
 
@@ -143,12 +145,17 @@ def slowest(report: dict) -> str:
             + "\n".join(f"  {k:42s} {ms:5.2f}" for ms, k in rows if ms >= 0.05))
 
 
-def browser_run(browser, site, app: str, profile: bool) -> tuple[dict, str, str]:
+def browser_run(browser, site, app: str, profile: bool,
+                twin: bool = False) -> tuple[dict, str, str]:
+    """One page load; ``twin``: a comparison opens as the flash crowd comes (``new
+    comparison``: a twin with nothing removed, as costly as the live run), else none ever
+    does (``--no-twin``: the replayed spawn-rate command would open one)."""
     context = browser.new_context(viewport=bp.VIEWPORT)
     try:
         page = bp.RiverPage(context.new_page(), site)
         page.open(site.url(app, ["--scenario", SCENE, "--seed", str(SEED), "--speed",
-                                 str(SPEED), "--commands", "bench.json"], clock="skip"), 60)
+                                 str(SPEED), "--commands", "bench.json",
+                                 *([] if twin else ["--no-twin"])], clock="skip"), 60)
         page.python(HOLD_SPEED)
         missing = json.loads(page.python(
             f"import river_harness; river_harness.time_sections({list(SECTIONS)!r})"))
@@ -156,10 +163,15 @@ def browser_run(browser, site, app: str, profile: bool) -> tuple[dict, str, str]
             print(f"bench_browser: sections not found (renamed?): {', '.join(missing)}")
         page.wait_for(lambda r: r["sim_now"] >= REAL_FROM_S, 60, "fast-forward")
         page.python("import river_harness; river_harness.set_clock('real')")
+        if twin:
+            page.python("import river_harness as h; h.state.app.apply('_twin_new', {})")
         page.wait_for(lambda r: r["sim_now"] >= MEASURE_S[0], 60, "the flash crowd")
         page.python("import river_harness; river_harness.clear()")
-        report = page.wait_for(lambda r: r["sim_now"] >= MEASURE_S[1], 60, "the window end")
+        # (the window is 8 real seconds at x600; a loaded machine keeps x40 or less)
+        report = page.wait_for(lambda r: r["sim_now"] >= MEASURE_S[1], 240, "the window end")
         assert report["sim_error"] == "" and page.tracebacks() == [], page.problems()
+        result = stats(report)
+        result["twin_lag_s"] = report["twin"].get("lag_s", 0.0) if twin else None
         text = ""
         if profile:
             page.python("import river_harness; river_harness.profile(300)")
@@ -167,12 +179,12 @@ def browser_run(browser, site, app: str, profile: bool) -> tuple[dict, str, str]
             while not text and time.time() < deadline:
                 page.page.wait_for_timeout(500)
                 text = page.python("import river_harness; river_harness.profile_text()")
-        return stats(report), breakdown(report["sections"]) + "\n" + slowest(report), text
+        return result, breakdown(report["sections"]) + "\n" + slowest(report), text
     finally:
         context.close()
 
 
-def native_run() -> dict:
+def native_run(twin: bool = False) -> dict:
     import main
     from render.app import App
     from sim.commands import make_command
@@ -184,7 +196,7 @@ def native_run() -> dict:
     cmds = [make_command(c["at_s"], c["name"], {k: v for k, v in c.items()
                                                  if k not in ("at_s", "name")})
             for c in COMMANDS]
-    app = App(str(path), seed=SEED, speed=SPEED, commands=cmds,
+    app = App(str(path), seed=SEED, speed=SPEED, commands=cmds, twin=twin,
               frame_budget_s=main.FRAME_BUDGET_S)   # as main.py runs it on screen
     report = {"step_ms": [], "draw_ms": [], "present_ms": [], "flip_ms": [], "people": [],
               "inside": [], "sim_t": [], "interval_ms": [], "owed": [], "badged": []}
@@ -192,6 +204,8 @@ def native_run() -> dict:
     while app.sim.now < MEASURE_S[1]:
         if not real and app.sim.now >= REAL_FROM_S:   # as the page's harness does
             real, app.presenter.owed_s = True, 0.0
+            if twin:
+                app.apply("_twin_new", {})
         dt = 1 / 60 if real else 0.1
         t0 = time.perf_counter()
         app.step(dt)
@@ -213,13 +227,31 @@ def native_run() -> dict:
             report["sim_t"].append(app.sim.now)
             report["interval_ms"].append(1000 / 60)
             report["owed"].append(app.presenter.owed_s)
-    return stats(report)
+    out = stats(report)
+    out["twin_lag_s"] = app.twin.lag_s(app.sim) if twin else None
+    return out
+
+
+def median_of(results: list[dict]) -> dict:
+    """The median of each figure ``twin_line`` prints, over several runs."""
+    keys = ("speed", "p95", "twin_lag_s")
+    return {k: statistics.median(r[k] or 0.0 for r in results) for k in keys}
+
+
+def twin_line(where: str, without: dict, with_twin: dict) -> str:
+    return (f"{where} twin: kept speed x{without['speed']:.0f} without, "
+            f"x{with_twin['speed']:.0f} with a twin forked at the flash crowd "
+            f"({(with_twin['speed'] / without['speed'] - 1) * 100:+.1f}%); frame_ms p95 "
+            f"{without['p95']:.2f} -> {with_twin['p95']:.2f}; twin lag at the end of the "
+            f"window {with_twin['twin_lag_s']:.0f} s")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="River Factory in-browser frame-time benchmark")
     ap.add_argument("--runs", type=int, default=1, help="page loads (quote the median)")
     ap.add_argument("--profile", action="store_true", help="cProfile the page's frames")
+    ap.add_argument("--twin", action="store_true",
+                    help="also run with a twin forked at the flash crowd; print both speeds")
     ap.add_argument("--sections", action="store_true",
                     help="print the per-frame breakdown by function")
     args = ap.parse_args()
@@ -237,9 +269,11 @@ def main() -> int:
     print(f"scene: rush-hour, door 100/min, lobby 2000, spawn 60/min from "
           f"t={COMMANDS[0]['at_s']:.0f} s, x{SPEED:g}, seed {SEED}; "
           f"frames from t={MEASURE_S[0]:.0f} to {MEASURE_S[1]:.0f} s")
-    runs = []
+    runs, twin_runs = [], []
     with bp.launch() as browser:
         for i in range(args.runs):
+            # with --twin, each run is a pair (without, then with a twin), minutes apart at
+            # most: the machine's load changes more between runs than a twin's cost
             result, sections, profile = browser_run(browser, site, app,
                                                     args.profile and i == 0)
             runs.append(result)
@@ -248,6 +282,14 @@ def main() -> int:
                 print("where the page's frames go (ms per frame):\n" + sections)
             if profile:
                 print(profile)
+            if args.twin:
+                result, sections, _ = browser_run(browser, site, app, False, twin=True)
+                twin_runs.append(result)
+                print(line("browser+twin", result), flush=True)
+                print(twin_line("browser", runs[-1], result), flush=True)
+                if args.sections:
+                    print("where the page's frames go with the twin (ms per frame):\n"
+                          + sections)
     site.close()
     if len(runs) > 1:
         print(f"browser medians over {len(runs)} runs: frame_ms median="
@@ -257,6 +299,13 @@ def main() -> int:
               f"{statistics.median(r['draw'] for r in runs):.2f}")
     native = native_run()
     print(line("native ", native))
+    if args.twin:
+        native_twin = native_run(twin=True)
+        print(line("native+twin", native_twin))
+        if len(runs) > 1:
+            print(twin_line(f"browser (medians of {len(runs)} pairs)", median_of(runs),
+                            median_of(twin_runs)))
+        print(twin_line("native ", native, native_twin))
     b = runs[-1] if len(runs) == 1 else {"median": statistics.median(r["median"] for r in runs)}
     print(f"browser/native frame_ms median: {b['median'] / native['median']:.1f}x")
     return 0

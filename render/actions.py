@@ -40,7 +40,7 @@ def from_event(app, event: pygame.event.Event) -> list[tuple[str, dict]]:
         return []
     if app.show_help and event.type == pygame.MOUSEBUTTONDOWN:
         return [("_close_help", {})]
-    return (app.overlays.cards.handle(event, app.lang) or app.timeline.handle(event)
+    return (app.overlays.cards.handle(event, app.lang, app.fonts) or app.timeline.handle(event)
             or app.controls.handle(event) or _world_press(app, event))
 
 
@@ -97,6 +97,8 @@ def local_actions(app) -> dict[str, Action]:
         "_jump": lambda a: jump(app, a["t_s"]),
         "_select": lambda a: select(app, a["customer"]),
         "_dismiss": lambda a: dismiss(app, a["card"]),
+        "_twin_new": lambda a: app.twin.restart(app.sim),
+        "_twin_close": lambda a: dismiss(app, "twin"),
         "_follow_next": lambda a: follow_next(app),
         "_overview": lambda a: overview(app),
         "_zoom": lambda a: zoom(app, int(a["by"]), a["pos"]),
@@ -143,6 +145,8 @@ def dismiss(app, key: str) -> None:
     app.overlays.cards.dismiss(key)
     if key == customer_card.KEY:
         app.follower.follow.stop()
+    if key == "twin":
+        app.twin.end()
 
 
 def zoom(app, by: int, pos: tuple[int, int]) -> None:
@@ -158,7 +162,9 @@ def zoom(app, by: int, pos: tuple[int, int]) -> None:
 
 def jump(app, t_s: float) -> None:
     """Start a timeline jump; a ticker of its own reads the jump's last minutes and takes
-    over when it lands (:meth:`render.panel.board.Board.land`)."""
+    over when it lands (:meth:`render.panel.board.Board.land`).  A jump ends the live
+    twin's comparison."""
+    dismiss(app, "twin")
     app.presenter.jump(app.sim, t_s)
     job = app.presenter.job
     if job is not None:

@@ -21,6 +21,7 @@ from render.overlays import Overlays
 from render.panel.board import Board
 from render.presenter import Presenter
 from render.state import ViewState
+from render.twin import TwinDesk, play
 from render.world.scene import Scene
 from render.world.sprites import Sprites
 from sim import CommandError, Inline, SimulationPort, open_run, resolve_path, scenario_names
@@ -55,20 +56,18 @@ class App:
 
     def __init__(self, scenario: str | None = None, seed: int | None = None, lang: str = "en",
                  speed: float = DEFAULT_SPEED, overrides: tuple[str, ...] = (),
-                 commands: list | tuple = (), ease: bool = True,
+                 commands: list | tuple = (), ease: bool = True, twin: bool = True,
                  stop_at_s: float | None = None, frame_budget_s: float | None = None) -> None:
         self.stop_at_s = stop_at_s         # main.py --seconds: playback halts there
         self.cadence = Cadence(frame_budget_s)   # a frame's step-and-draw time; None: exact
         self._replay = list(commands)      # a recorded session, replayed on the first load
         self.ease = ease                   # presenter: slow to x30 around scripted events
-        self.overrides = overrides
-        self.fonts = Fonts()
-        self.sprites = Sprites()
+        self.overrides, self.twin_on = overrides, twin   # twin: False, main.py --no-twin
+        self.fonts, self.sprites = Fonts(), Sprites()
         self.scene, self.overlays = Scene(self.sprites), Overlays(self.sprites)
         self.clock = 0.0                   # real seconds since start (animations)
         self.mouse: tuple[int, int] | None = None
-        self.resume_speed = DEFAULT_SPEED  # what SPACE resumes to
-        self.actions = local_actions(self)
+        self.resume_speed, self.actions = DEFAULT_SPEED, local_actions(self)  # SPACE resumes
         self.load(scenario or "default", seed, lang, speed)
 
     def session(self) -> dict:
@@ -85,6 +84,7 @@ class App:
         the language and the playback speed stay as they were unless given."""
         path = scenario if isinstance(scenario, Inline) else resolve_path(scenario)
         sim = open_run(path, seed, self.overrides, self._replay)
+        self.twin = TwinDesk(scenario, self.twin_on, self._replay and sim.recorded_commands())
         self._replay = []
         self.scenario_path = path
         self.adopt(sim, lang, speed, path.stem)
@@ -137,7 +137,7 @@ class App:
             self.dashboard.dirty = True
             return
         try:
-            self.sim.command(name, **args)
+            self.twin.command(self.sim, name, args)   # the twin forks before it applies
             self.sim.advance_to(self.sim.now)   # apply it now, even while playback is paused
         except CommandError as e:
             self.overlays.say(str(e), self.clock)
@@ -167,7 +167,7 @@ class App:
         if self.sim_error:
             return
         try:   # playback, eased around markers, or a slice of a timeline jump
-            self.speed = self.presenter.advance(self.sim, dt, self.speed, cadence.deadline(start))
+            self.speed = play(self, dt, cadence.deadline(start))   # and the twin, if open
             if self.presenter.ready is not None:
                 self.adopt(self.presenter.take_ready())
             self.board.land(self.presenter.busy)    # a jump's own ticker takes over

@@ -99,3 +99,49 @@ async def real_frames(screen: pygame.Surface, app: App | None = None,
     out = _stats(samples)
     out["people"] = min(people)
     return out
+
+
+#: the twin benchmark: rush-hour at x600 from the flash crowd (3:00), seed 7
+TWIN_SCENE = ("rush-hour", 7, 600.0, 3 * 3600.0)
+
+
+async def pace_frames(screen: pygame.Surface, twin: bool, budget_s: float,
+                      frames: int = 300) -> dict:
+    """Frames of rush-hour at x600 through the flash crowd, with the frame budget main.py
+    uses on screen, without or with a twin forked (``new comparison``, nothing removed: it
+    costs as much as the live run) as the crowd arrives.  Per frame wall time (step + draw),
+    the speed the live run kept (simulated seconds per 1/60 s frame) and the twin's lag at
+    the end of the window."""
+    name, seed, speed, at = TWIN_SCENE
+    app = App(name, seed=seed, speed=speed, ease=False, frame_budget_s=budget_s)
+    app.sim.advance_to(at)
+    for _ in range(30):
+        app.step(1 / 60)
+        app.draw(screen)
+    fork_ms = 0.0
+    if twin:
+        t0 = time.perf_counter()
+        app.apply("_twin_new", {})
+        fork_ms = (time.perf_counter() - t0) * 1000.0
+    samples = []
+    start = app.sim.now
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        app.step(1 / 60)
+        app.draw(screen)
+        pygame.display.flip()
+        samples.append(time.perf_counter() - t0)
+        await asyncio.sleep(0)
+    out = _stats(samples)
+    out["kept"] = (app.sim.now - start) / (frames / 60.0)
+    out["lag_s"] = app.twin.lag_s(app.sim) if twin else 0.0
+    out["fork_ms"] = fork_ms
+    return out
+
+
+def pace_line(without: dict, with_twin: dict) -> str:
+    return (f"twin: x{TWIN_SCENE[2]:g} from the flash crowd: kept speed without twin "
+            f"x{without['kept']:.0f}, with twin x{with_twin['kept']:.0f} "
+            f"({(with_twin['kept'] / without['kept'] - 1) * 100:+.1f}%); frame_ms p95 "
+            f"{without['p95']:.2f} -> {with_twin['p95']:.2f}; fork {with_twin['fork_ms']:.0f} "
+            f"ms (one frame); twin lag at the end {with_twin['lag_s']:.0f} s")

@@ -61,7 +61,7 @@ class Overlays:
         """Draw what is due over the frame; True when anything was (the panel is then put
         on the screen again next frame)."""
         self.follower.draw(screen, fonts, view.lang, scene.camera, scene.people)
-        over = self.cards.draw(screen, fonts, view.lang)
+        over = self.cards.draw(screen, fonts, view.lang, board.put)
         if self.share.draw(screen, fonts, view.lang):
             over, mouse = True, None        # no tooltip through the dialog
         if mouse is not None and not view.show_help and not board.controls.dragging:

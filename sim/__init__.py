@@ -37,6 +37,8 @@ The API the renderer and tools drive
   read-only Protocol shapes for the live people, orders and slots it hands out.  Every
   person, order and slot carries ``since_s``: the simulated time of its last state change.
   :class:`sim.snapshot.SimulationPort` lists all a view may call on a simulation.
+* ``Comparison.open(sim)`` -- the live twin (``sim.twin``): a fork of ``sim`` without its
+  pending operator commands, and the card's figures over ``[T, now]`` (``python -m sim twin``).
 * ``record_field(record, name)`` / ``record_fields(record)`` -- an event record's fields by
   name (:data:`sim.eventlog.KINDS`); ``FAIL_REASONS`` -- the ``why`` of a ``fail`` record;
   ``RETURN_REASONS`` -- the ``reason`` of a ``return`` record.
@@ -74,9 +76,12 @@ from sim.snapshot import (
     Snapshot,
     StationView,
 )
+from sim.twin import FIGURES as TWIN_FIGURES
+from sim.twin import Comparison, compare_line, pending, stand_before
 
 __all__ = [
     "CONTRADICTED_BY",
+    "TWIN_FIGURES",
     "FAIL_REASONS",
     "KPI_ALIASES",
     "Inline",
@@ -86,6 +91,7 @@ __all__ = [
     "CallView",
     "Command",
     "CommandError",
+    "Comparison",
     "ControlsView",
     "CustomerCard",
     "OrderCard",
@@ -98,14 +104,17 @@ __all__ = [
     "SlotView",
     "Snapshot",
     "StationView",
+    "compare_line",
     "link_from_session",
     "load_scenario",
     "open_run",
+    "pending",
     "record_field",
     "record_fields",
     "resolve_path",
     "run",
     "scenario_names",
+    "stand_before",
 ]
 
 

@@ -91,7 +91,7 @@ SECONDS = Spec(float, None, 0.0, schema.RUN["hours"].hi * 3600.0)
 def build_parser(more: dict[str, str] | None = None) -> Parser:
     """``python -m sim`` with ``run``; ``more`` lists subcommands handled elsewhere (by
     ``sim/__main__.py``) so that ``--help`` shows them too."""
-    names = ["run", "trace-stats", *(more or {})]
+    names = ["run", "trace-stats", "twin", *(more or {})]
     p = Parser(prog="python -m sim", description="River Factory simulation, headless.")
     sub = p.add_subparsers(dest="cmd", parser_class=Parser, metavar="{" + ",".join(names) + "}")
     r = sub.add_parser("run", help="run one scenario and print a summary")
@@ -120,9 +120,55 @@ def build_parser(more: dict[str, str] | None = None) -> Parser:
                     choices=schema.TRACE["format"].choices,
                     help="auto (by header), azure-llm-2023, burstgpt or river")
     ts.add_argument("--json", action="store_true", help="print the figures as JSON")
+    tw = sub.add_parser("twin", help="a recorded session against its twin without the "
+                        "commands from --at on: the live twin card's figures")
+    add_scenario_args(tw)
+    tw.add_argument("--commands", metavar="PATH", type=path_arg, required=True,
+                    help="the recorded session (main.py --record writes one)")
+    tw.add_argument("--at", metavar="T", type=spec_arg(SECONDS), required=True,
+                    help="the comparison opens at simulated second T: the twin drops every "
+                         "command issued at or after it")
+    tw.add_argument("--seconds", metavar="S", type=spec_arg(SECONDS), required=True,
+                    help="compare over [T, T+S]")
+    tw.add_argument("--seed", type=spec_arg(schema.RUN["seed"]), default=None,
+                    help="random seed (default: scenario's run.seed)")
+    tw.add_argument("--json", metavar="PATH", type=path_arg,
+                    help="write the card's figures as JSON ('-' = stdout)")
     for name, text in (more or {}).items():
         sub.add_parser(name, help=text, add_help=False)
     return p
+
+
+def cmd_twin(args: argparse.Namespace) -> int:
+    from sim.twin import FIGURES, compare_line, twin_card
+
+    scenario = load_scenario(args.scenario, args.set)
+    commands = load_commands(args.commands, tuple(scenario.models))
+    if args.json and args.json != "-":
+        write_text(args.json, None)
+    seed = scenario.run.seed if args.seed is None else args.seed
+    card = twin_card(scenario, seed, commands, args.at, args.seconds)
+    card["scenario"] = args.scenario
+    card["seed"] = seed
+    card["paired"] = "one paired run: the same customers, the same luck"
+    card["compare"] = compare_line(args.scenario, args.at + args.seconds,
+                                   [c for c in commands if c.at_s >= args.at])
+    if args.json:
+        text = json.dumps(card, indent=2)
+        if args.json == "-":
+            print(text)
+            return 0
+        write_text(args.json, text + "\n")
+    n = len(card["changes"])
+    print(f"twin: {args.scenario} seed {seed}, since {args.at:.0f} s for {args.seconds:.0f} s; "
+          f"{n} change{'s' if n != 1 else ''} removed in the twin (one paired run)")
+    print(f"{'figure':<18}{'live':>14}{'twin':>14}{'difference':>14}")
+    for key, _ in FIGURES:
+        a, b, d = card["live"][key], card["twin"][key], card["difference"][key]
+        print(f"{key:<18}{a:>14.4g}{b:>14.4g}{d:>+14.4g}")
+    if card["compare"]:
+        print("for a confidence interval: " + card["compare"])
+    return 0
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:
@@ -311,6 +357,8 @@ def main(argv: list[str] | None = None, more: dict[str, str] | None = None) -> i
             return cmd_run(args)
         if args.cmd == "trace-stats":
             return cmd_trace_stats(args)
+        if args.cmd == "twin":
+            return cmd_twin(args)
         if args.cmd is None:
             parser.print_help()
             return 0

@@ -27,6 +27,22 @@ class Engine:
         self._heap: list[tuple[float, int, int, Handler, Any]] = []
         self._seq = itertools.count()
 
+    def __deepcopy__(self, memo: dict) -> Engine:
+        """A fork's engine (:mod:`sim.twin`): its own heap of copied handlers and a counter
+        that goes on from the same number (an ``itertools.count`` cannot be deep-copied on
+        every Python)."""
+        import copy
+
+        new = Engine.__new__(Engine)
+        memo[id(self)] = new
+        n = next(self._seq)
+        self._seq = itertools.count(n)
+        new._seq = itertools.count(n)
+        new.now = self.now
+        new.processed = self.processed
+        new._heap = copy.deepcopy(self._heap, memo)
+        return new
+
     def at(self, t: float, handler: Handler, arg: Any = None, priority: int = 0) -> None:
         """Run ``handler(arg)`` at simulated time ``t`` (never earlier than now)."""
         now = self.now

@@ -120,6 +120,21 @@ class EventLog:
         self.keep = keep
         self._kept: list[tuple] = []
 
+    def __deepcopy__(self, memo: dict) -> EventLog:
+        """A fork's own log (:mod:`sim.twin`): the hasher copied with ``hashlib``'s ``copy``
+        (deepcopy refuses it) and ``add`` bound to the copy's buffer (a deepcopy would keep
+        the live buffer's bound ``append``: the twin would write into the live log)."""
+        new = EventLog.__new__(EventLog)
+        memo[id(self)] = new
+        new.count = self.count
+        new._hash = self._hash.copy()
+        new._buf = list(self._buf)          # records are tuples of immutable values
+        new.add = new._buf.append
+        new.tail = deque(self.tail, maxlen=self.tail.maxlen)
+        new.keep = self.keep
+        new._kept = list(self._kept)
+        return new
+
     def settle(self) -> None:
         """Fold every complete chunk of the buffer into the hash."""
         buf = self._buf

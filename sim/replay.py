@@ -128,11 +128,29 @@ class TraceFeed:
         self._base_sim = 0.0          # run time of the last speed change
         self._base_trace = 0.0        # replayed trace seconds at that time
         self._rows = self._replayed()
+        self._taken = 0               # rows taken from _rows (a fork reads as far again)
         self._next: tuple[int, Row, float] | None = None
         self._token = 0
         self.replayed = 0
         self._visits: dict[str, tuple[Any, float]] = {}   # customer -> (Customer, last row)
         self._visits_swept = 0
+
+    def __deepcopy__(self, memo: dict) -> TraceFeed:
+        """A fork's feed (:mod:`sim.twin`): a generator cannot be copied, so the copy opens
+        the trace again and reads as many rows as this one took (the rows are a pure
+        function of the plan: the same rows, the same order)."""
+        import copy
+        import itertools
+
+        new = TraceFeed.__new__(TraceFeed)
+        memo[id(self)] = new
+        for k, v in self.__dict__.items():
+            if k != "_rows":
+                setattr(new, k, copy.deepcopy(v, memo))
+        new._rows = new._replayed()
+        if self._taken:
+            next(itertools.islice(new._rows, self._taken - 1, None), None)
+        return new
 
     def _replayed(self):
         """``(customer id, row, trace seconds from the start)`` for every replayed row."""
@@ -161,6 +179,7 @@ class TraceFeed:
         self._token += 1
         if self._next is None:
             self._next = next(self._rows, None)
+            self._taken += 1
             if self._next is None:
                 return
         due = max(self.engine.now, self.due(self._next[2]))

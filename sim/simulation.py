@@ -93,7 +93,9 @@ class Simulation:
         self._window_all: tuple | None = None
         self.recorded: list[Command] = []
         commands = validate_commands(commands, self.model_names)
-        for cmd in [*scenario.commands, *commands]:
+        for cmd in scenario.commands:       # the scenario's own: part of the day, kept by a twin
+            self.engine.at(cmd.at_s, self._apply, cmd, COMMAND_PRIORITY)
+        for cmd in commands:                # the operator's: a twin drops those still pending
             self._schedule_command(cmd)
         self.recorded.extend(commands)
         if scenario.trace is not None:
@@ -157,8 +159,12 @@ class Simulation:
         return list(self.recorded)
 
     def _schedule_command(self, cmd: Command) -> None:
-        self.engine.at(cmd.at_s, self._apply, cmd, COMMAND_PRIORITY)
+        self.engine.at(cmd.at_s, self._apply_recorded, cmd, COMMAND_PRIORITY)
 
+    def _apply_recorded(self, cmd: Command) -> None:
+        """An operator command (recorded or replayed): the handler :func:`sim.twin.fork`
+        recognises, to drop the pending ones from a twin."""
+        self.desk.apply(cmd)
 
     def _apply(self, cmd: Command) -> None:
         self.desk.apply(cmd)

@@ -100,7 +100,8 @@ class Arrivals:
         # from the start of the profile's last step on, the factor never changes again
         self._flat_from_s, self._flat_factor = (scenario.profile[-1] if scenario.profile
                                                 else (0.0, 1.0))
-        self._rnd = streams["arrivals"].random
+        self._stream = streams["arrivals"]
+        self._rnd = self._stream.random     # bound built-in: re-bound by __deepcopy__
         # a trace's customers take their ids from its rows; Poisson customers beside a trace
         # are numbered apart (from POISSON_BESIDE_IDS) so the two never share an id
         self._next_customer_id = POISSON_BESIDE_IDS if scenario.trace else 1   # plain ints:
@@ -110,6 +111,20 @@ class Arrivals:
         self._token = 0          # a rate change invalidates the arrival already scheduled
         self.turned_away_cents = 0   # what turned-away customers came to buy
         self.turned_away_orders = 0  # ... and how many orders (their shopping-list items)
+
+    def __deepcopy__(self, memo: dict) -> Arrivals:
+        """A fork's arrivals (:mod:`sim.twin`): a deepcopy would keep ``_rnd`` bound to the
+        live stream (a bound built-in method is copied by reference), so the twin would
+        consume the live run's arrival times."""
+        import copy
+
+        new = Arrivals.__new__(Arrivals)
+        memo[id(self)] = new
+        for k, v in self.__dict__.items():
+            if k != "_rnd":
+                setattr(new, k, copy.deepcopy(v, memo))
+        new._rnd = new._stream.random
+        return new
 
     def rate_factor(self, t: float) -> tuple[float, float]:
         """The profile factor in force at ``t`` and when it next changes."""

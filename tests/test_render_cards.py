@@ -21,10 +21,8 @@ import pytest  # noqa: E402
 
 from render import layout as L  # noqa: E402
 from render.camera import OVERVIEW  # noqa: E402
-from render.i18n import tr  # noqa: E402
 from render.panel import cards as C  # noqa: E402
 from render.panel.dashboard import pitch, stack  # noqa: E402
-from render.panel.kpistrip import GRID, tiles  # noqa: E402
 
 LANGS = ("en", "zh")
 
@@ -70,11 +68,11 @@ def busy(screen):
 
 
 def twin_card(live, twin, lang: str) -> C.Card:
-    """The live twin's card: the key figures with the operator's change and without it."""
-    now, then = tiles(live.sim.snapshot().kpi, lang), tiles(twin.sim.snapshot().kpi, lang)
-    lines = tuple(f"{now[k].heading}: {then[k].value} -> {now[k].value}"
-                  for row in GRID for k in row)
-    return C.Card("twin", tr("bt_rent", lang, 5), lines, C.P.YELLOW)
+    """The live twin's card (render/panel/twincard.py): the rent opened the comparison."""
+    from render.panel.twincard import twin_card as card
+
+    assert live.twin.open and live.twin.shown is not None
+    return card(live.twin, live.sim, lang)
 
 
 def customer_card(live, lang: str) -> C.Card:
@@ -113,7 +111,14 @@ def test_two_cards_stack_inside_the_area_and_both_languages_fit(busy, screen, la
         inner = rect.w - 2 * C.PAD
         assert C.fit(fonts, card.title, inner - C.BUTTON - C.PAD) == card.title
         for text in card.lines:
-            assert C.fit(fonts, text, inner) == text        # ...and none is cut
+            if isinstance(text, str):
+                assert C.fit(fonts, text, inner) == text    # ...and none is cut
+                continue
+            left = 0
+            for (cell, _), end in zip(text, C.COLUMNS, strict=False):   # nor any cell
+                right = int(inner * end)
+                assert C.fit(fonts, cell, right - left - 4) == cell, (cell, lang)
+                left = right
     # the card is on the screen: its title's colour at the card's top edge, the button's X
     assert tuple(screen.get_at((r2.x + 1, r2.y)))[:3] == second.accent
     assert tuple(screen.get_at(b1.center))[:3] == C.P.WHITE

@@ -34,6 +34,7 @@ class Board:
         self.landing: Ticker | None = last.landing if last is not None else None
         self._screen: pygame.Surface | None = None
         self._blitted: tuple | None = None
+        self.put = True          # the panel was put on the screen this frame (cards go over)
         self._full_blit_at = 0.0
 
     def catch_up(self, snap: Snapshot, speed: float, live: bool = True) -> None:
@@ -81,7 +82,8 @@ class Board:
             began = self.dashboard.step(view, clock)
         self.controls.paint(fonts, clock, timed=began)
         shown = (self.dashboard.version, self.controls.version)
-        if shown != self._blitted or clock - self._full_blit_at >= FULL_BLIT_S:
+        self.put = shown != self._blitted or clock - self._full_blit_at >= FULL_BLIT_S
+        if self.put:
             self.dashboard.draw(screen)
             self.controls.draw(screen)
             self._blitted = shown

@@ -9,12 +9,17 @@ language), and never over the world (the lobby's queue stays in sight).  The rul
 - at most :data:`MAX_CARDS` cards, one per ``key`` (showing a key again replaces its card; a
   third key pushes the oldest out);
 - they stack from the panel's bottom up, the first shown lowest, :data:`GAP` apart;
-- a card is as tall as its lines, but never taller than half the area, so two always fit; lines
-  that do not fit are dropped and the last one shown says so ("...");
+- a card is as tall as its lines, but never taller than half the area while two are shown, so
+  two always fit (alone, it may take the whole area: the twin's table and its compare line
+  in Chinese); lines that do not fit are dropped and the last one shown says so ("...");
 - a line wider than the card is cut with "..." (the text is the caller's, in the language shown:
   the test draws the same card in English and Chinese and nothing is cut);
 - each card has a dismiss button (its top-right corner); a press on it asks for
-  ``("_dismiss", {"card": key})``.
+  ``("_dismiss", {"card": key})``; a card may offer one action more, a labelled button left
+  of it (the twin's "new comparison"), whose press asks for that action;
+- a line is a string, or a row of cells ``((text, colour), ...)``: the first left at the
+  card's edge, the others right-aligned in equal columns (:data:`COLUMNS`) -- a table of
+  figures, each cut to its column.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ PAD = 6            # inside a card, around its text
 BUTTON = 14        # the dismiss button's side
 ELLIPSIS = "..."       # ASCII: the font subset is made from the UI's own text
 KEY_FIGURES = ("header", "kpi", "money")    # the panel's sections a card never covers
+#: a row's column ends, as shares of the card's inner width (cell 0 fills the first)
+COLUMNS = (0.34, 0.56, 0.78, 1.0)
+Cell = tuple[str, P.Color]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +50,9 @@ class Card:
 
     key: str                        # its owner: "twin", "customer"... one card per key
     title: str
-    lines: tuple[str, ...] = ()
+    lines: tuple[str | tuple[Cell, ...], ...] = ()
     accent: P.Color = P.CYAN        # the title's colour and the card's top edge
+    action: tuple[str, str] | None = None   # (label, action name): a button beside the X
 
 
 def area(lang: str, n_models: int = 4) -> pygame.Rect:
@@ -68,8 +77,9 @@ class CardArea:
 
     def __init__(self) -> None:
         self.cards: list[Card] = []
-        self._drawn: tuple = ()                 # (cards, lang) drawn last frame
-        self._made: dict[str, tuple] = {}       # key -> ((card, lang, size), its surface)
+        # each card drawn once on a surface of its own, blitted every frame after: a card
+        # over the panel costs a blit, not its text again (the frame budget: issue 21)
+        self._drawn: dict[tuple, pygame.Surface] = {}
 
     def show(self, card: Card) -> None:
         """Dock ``card`` (replacing the card of the same key, else after the others)."""
@@ -87,7 +97,8 @@ class CardArea:
         card lowest."""
         room = area(lang)
         line = pitch(lang)
-        most = (room.h - GAP * (MAX_CARDS - 1)) // MAX_CARDS
+        n = len(self.cards)
+        most = (room.h - GAP * (n - 1)) // n if n else room.h
         out = []
         bottom = room.bottom
         for card in self.cards:
@@ -99,59 +110,97 @@ class CardArea:
             bottom = rect.y - GAP
         return out
 
-    def handle(self, event: pygame.event.Event, lang: str) -> list[tuple[str, dict]]:
-        """A press on a card's dismiss button asks to dismiss it."""
+    def handle(self, event: pygame.event.Event, lang: str,
+               fonts: Fonts | None = None) -> list[tuple[str, dict]]:
+        """A press on a card's dismiss button asks to dismiss it; on its action button, for
+        the action."""
         if event.type != pygame.MOUSEBUTTONDOWN or not self.cards:
             return []
-        return [("_dismiss", {"card": card.key}) for card, _, button, _ in self.layout(lang)
-                if button.collidepoint(event.pos)][:1]
+        for card, _, button, _ in self.layout(lang):
+            if button.collidepoint(event.pos):
+                return [("_dismiss", {"card": card.key})]
+            if card.action and fonts and action_rect(fonts, card, button).collidepoint(event.pos):
+                return [(card.action[1], {})]
+        return []
 
-    def draw(self, screen: pygame.Surface, fonts: Fonts, lang: str) -> bool:
-        """Draw every card; True when the cards shown changed since the last frame (the
-        panel under them is then put on the screen again: a card that shrank or went must
-        not leave its pixels behind).  Each card is drawn once into a surface of its own
-        and blitted while it stays the same (a followed customer's card is on screen for
-        minutes)."""
-        shown = (tuple(self.cards), lang)
-        changed = shown != self._drawn
-        self._drawn = shown
-        if not self.cards:
-            self._made = {}
-            return changed
-        made = {}
-        for card, rect, button, lines in self.layout(lang):
-            key = (card, lang, rect.size, lines)
-            hit = self._made.get(card.key)
-            surf = hit[1] if hit is not None and hit[0] == key else \
-                self._paint(fonts, card, rect, button, lines, lang)
-            made[card.key] = (key, surf)
-            screen.blit(surf, rect.inflate(4, 4))
-        self._made = made
-        return changed
+    def draw(self, screen: pygame.Surface, fonts: Fonts, lang: str,
+             under: bool = True) -> bool:
+        """Put the cards on the screen when the panel under them was put there this frame
+        (``under``) or they changed; True when what lies under them must be put on the
+        screen again (a card went away or shrank), so the next frame repaints it.
 
-    @staticmethod
-    def _paint(fonts: Fonts, card: Card, rect: pygame.Rect, button: pygame.Rect, shown: int,
-               lang: str) -> pygame.Surface:
-        """One card, its 2-pixel black rim included, on a surface of its own."""
-        line = pitch(lang)
-        outer = rect.inflate(4, 4)
-        surf = pygame.Surface(outer.size)
-        if pygame.display.get_surface() is not None:
-            surf = surf.convert()
-        surf.fill(P.BLACK)
-        inner_rect = rect.move(-outer.x, -outer.y)
-        surf.fill(P.NIGHT, inner_rect)
-        surf.fill(card.accent, pygame.Rect(inner_rect.x, inner_rect.y, inner_rect.w, 2))
-        inner = rect.w - 2 * PAD
-        texts = [(fit(fonts, card.title, inner - BUTTON - PAD), card.accent)]
-        lines = list(card.lines[:shown])
-        if shown < len(card.lines) and lines:
-            lines[-1] = ELLIPSIS
-        texts += [(fit(fonts, t, inner), P.CLOUD) for t in lines]
-        surf.fblits([(fonts.label(t, c), (inner_rect.x + PAD, inner_rect.y + PAD + i * line))
-                     for i, (t, c) in enumerate(texts)])
-        _cross(surf, button.move(-outer.x, -outer.y))
-        return surf
+        Why not every frame: the panel is put on the screen only when it changed; cards
+        drawn every frame would make it (and themselves) go on the screen every frame --
+        at x600 the live twin's card doubled the draw time and the playback lost a third."""
+        drawn = {}
+        placed = self.layout(lang) if self.cards else []
+        for card, rect, button, shown in placed:
+            key = (card, lang, rect.topleft, rect.size, shown)
+            surf = self._drawn.get(key)
+            if surf is None:
+                surf = pygame.Surface((rect.w + 4, rect.h + 4))
+                if pygame.display.get_surface() is not None:
+                    surf = surf.convert()
+                at = (2 - rect.x, 2 - rect.y)
+                _paint(surf, fonts, lang, card, rect.move(at), button.move(at), shown)
+            drawn[key] = surf
+        changed = drawn.keys() != self._drawn.keys()
+        # a card drawn again in the same place covers its old self: nothing is uncovered
+        rects = {(k[2], k[3]) for k in drawn}
+        uncovered = changed and any((k[2], k[3]) not in rects for k in self._drawn)
+        if under or changed:
+            for (_, _, (x, y), _, _), surf in drawn.items():
+                screen.blit(surf, (x - 2, y - 2))
+        self._drawn = drawn
+        return uncovered
+
+
+def _paint(screen: pygame.Surface, fonts: Fonts, lang: str, card: Card, rect: pygame.Rect,
+           button: pygame.Rect, shown: int) -> None:
+    """One card, its frame, title, lines and buttons, at ``rect`` on ``screen``."""
+    line = pitch(lang)
+    screen.fill(P.BLACK, rect.inflate(4, 4))
+    screen.fill(P.NIGHT, rect)
+    screen.fill(card.accent, pygame.Rect(rect.x, rect.y, rect.w, 2))
+    inner = rect.w - 2 * PAD
+    head = action_rect(fonts, card, button) if card.action else button
+    blits = [(fonts.label(fit(fonts, card.title, head.x - rect.x - 2 * PAD),
+                          card.accent), (rect.x + PAD, rect.y + PAD))]
+    lines = list(card.lines[:shown])
+    if shown < len(card.lines) and lines:
+        lines[-1] = ELLIPSIS
+    for i, text in enumerate(lines, 1):
+        blits += _line(fonts, text, rect.x + PAD, rect.y + PAD + i * line, inner)
+    screen.fblits(blits)
+    if card.action:
+        _action(screen, fonts, card.action[0], head)
+    _cross(screen, button)
+
+
+def action_rect(fonts: Fonts, card: Card, button: pygame.Rect) -> pygame.Rect:
+    """Where a card's action button sits: left of its dismiss button, as wide as its label."""
+    w = fonts.width(card.action[0]) + 8
+    return pygame.Rect(button.x - PAD - w, button.y - 1, w, BUTTON + 2)
+
+
+def _action(screen: pygame.Surface, fonts: Fonts, label: str, rect: pygame.Rect) -> None:
+    screen.fill(P.SLATE, rect)
+    surf = fonts.label(label, P.WHITE)
+    screen.blit(surf, (rect.x + 4, rect.centery - surf.get_height() // 2))
+
+
+def _line(fonts: Fonts, text, x: int, y: int, inner: int) -> list:
+    """The blits of one line: a string, or a row of cells in :data:`COLUMNS`."""
+    if isinstance(text, str):
+        return [(fonts.label(fit(fonts, text, inner), P.CLOUD), (x, y))]
+    out = []
+    left = 0
+    for i, (cell, colour) in enumerate(text[:len(COLUMNS)]):
+        right = int(inner * COLUMNS[i])
+        surf = fonts.label(fit(fonts, cell, right - left - 4), colour)
+        out.append((surf, (x if i == 0 else x + right - surf.get_width(), y)))
+        left = right
+    return out
 
 
 def _cross(screen: pygame.Surface, button: pygame.Rect) -> None:

@@ -312,7 +312,8 @@ def _app_state(app):
             "controls": _plain(app.snap.controls),
             "sliders": sliders, "buttons": buttons,
             "labels": [b.label() for b in app.controls.buttons.values()],
-            "follow": _follow_state(app)}
+            "follow": _follow_state(app),
+            "twin": _twin_state(app)}
 
 
 def _follow_state(app):
@@ -330,3 +331,13 @@ def _follow_state(app):
             "state": None if app.snap.follow is None else app.snap.follow.state,
             "at": None if actor is None else list(cam.to_screen(actor.x, actor.y - 6)),
             "feet": None if actor is None else [actor.x, actor.y]}
+
+
+def _twin_state(app):
+    """The live twin's card: open, since, lag, and the figures last read (render/twin.py)."""
+    desk = getattr(app, "twin", None)
+    if desk is None or desk.cmp is None:
+        return {"open": False}
+    return {"open": True, "since_s": desk.cmp.t_s, "lag_s": desk.lag_s(app.sim),
+            "shown": desk.shown, "title": desk.title(app.lang),
+            "changes": [c.to_json() for c in desk.cmp.changes]}
