@@ -266,15 +266,28 @@ def test_when_the_live_run_stands_still_the_twin_catches_up_even_on_a_slow_machi
     assert app.twin.shown is not None and app.twin.shown["now_s"] == now
 
 
-def test_the_twin_takes_nothing_from_a_live_run_that_is_behind_the_clock():
-    """At a speed this machine cannot keep, the live run owes the clock after every frame:
-    the slack its slices leave before the deadline is not the twin's (it lags instead)."""
-    app = App("rush-hour", seed=SEED, speed=200000.0, ease=False, frame_budget_s=1 / 60)
+def test_the_twin_takes_nothing_from_a_live_run_that_is_behind_the_clock(screen):
+    """While the live run owes the clock more than a frame's playback, the slack its slices
+    leave before the deadline is not the twin's (it lags instead); once the live run keeps
+    up again, the twin plays.  The live run's lag is set, not hoped for: how far behind a
+    real run falls depends on the machine (a fast one catches up after the crowd)."""
+    app = App("rush-hour", seed=SEED, speed=6000.0, ease=False, frame_budget_s=1 / 60)
     app.sim.advance_to(3 * 3600.0)
     app.apply("capacity", {"model": "image", "slots": 30})
     forked = app.twin.cmp.twin.now
+    owes = {"frames": 3.0}
+
+    def behind(sim, dt, speed, deadline=None):   # plays an eighth, owes the rest and more
+        sim.advance_to(sim.now + dt * speed / 8)
+        app.presenter.owed_s = owes["frames"] * dt * speed
+        return speed
+
+    app.presenter.advance = behind
     for _ in range(20):
         app.step(1 / 60)
-        assert app.presenter.owed_s > 0.0
     assert app.twin.cmp.twin.now == forked
     assert app.twin.behind(app.sim)
+    owes["frames"] = 0.5                          # keeping up: the twin has the slack
+    for _ in range(20):
+        app.step(1 / 60)
+    assert app.twin.cmp.twin.now > forked
