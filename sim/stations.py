@@ -183,6 +183,8 @@ class Station:
         self.durations: deque[float] = deque(maxlen=DURATIONS_KEPT)
         self.vip_arrivals: deque[float] = deque()   # VIP submissions in the last window
         self.vip_who: deque[int] = deque()          # ... and whose (the clumps they come in)
+        self._vip_per: dict[int, int] = {}          # ... counted by customer, as they come
+        self._vip_sq = 0                            # ... and the sum of those counts squared
         self.vip_window_s = scenario.metrics.window_s
         self._dur_sum = 0.0
         self.ok_calls = 0                  # successful calls so far (stamps the failures)
@@ -386,6 +388,10 @@ class Station:
         if vip:
             self.vip_arrivals.append(now)
             self.vip_who.append(who)
+            per = self._vip_per
+            x = per.get(who, 0)
+            per[who] = x + 1
+            self._vip_sq += 2 * x + 1            # (x + 1)^2 - x^2
 
     def vip_rate_per_s(self, now: float) -> float:
         """VIP orders per second lately submitted (what a gateway has seen, not the
@@ -396,23 +402,24 @@ class Station:
         who = self.vip_who
         while arrivals and arrivals[0] < cut:
             arrivals.popleft()
-            who.popleft()
+            w = who.popleft()
+            per = self._vip_per
+            x = per[w]
+            self._vip_sq -= 2 * x - 1            # x^2 - (x - 1)^2
+            if x > 1:
+                per[w] = x - 1
+            else:
+                del per[w]
         seen = min(span, now)
         return len(arrivals) / seen if seen > 0 else 0.0
 
     def vip_clumping(self) -> float:
         """How VIP orders lately seen clump by customer: E[X^2] / E[X] of the orders per
-        VIP customer (1: each came alone; the variance of a count of them, per order)."""
-        per: dict[int, int] = {}
-        for w in self.vip_who:
-            per[w] = per.get(w, 0) + 1
+        VIP customer (1: each came alone; the variance of a count of them, per order).
+        Kept as counts by customer and their sum of squares, updated as VIP orders come
+        and leave the window (the estimate asks at every enqueue: no pass over the window)."""
         total = len(self.vip_who)
-        if not total:
-            return 1.0
-        sq = 0
-        for x in per.values():
-            sq += x * x
-        return sq / total
+        return self._vip_sq / total if total else 1.0
 
     def start_curve(self, now: float, planned: bool = True) -> StartCurve:
         """The start curve at ``now``, made once per instant and state: every order

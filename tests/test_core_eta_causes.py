@@ -85,6 +85,8 @@ def test_vips_in_clumps_widen_the_range_of_the_orders_they_pass():
     def told(who: list[int]) -> tuple[float, float, float]:
         st.vip_arrivals.clear()
         st.vip_who.clear()
+        st._vip_per.clear()                              # the counts kept beside them
+        st._vip_sq = 0
         for t, w in zip(seen, who, strict=True):
             st.note_submitted(t, True, w)
         return st.est_range(last, sim.now)
@@ -140,3 +142,23 @@ def test_the_rentals_the_autoscaler_will_make_count_but_not_in_its_own_signal():
     st.planner = planner
     assert f["est_wait_s"] < 0.8 * unplanned
     assert st.newcomer_wait(sim.now) >= unplanned - 1e-6
+
+
+def test_the_clumping_kept_as_vips_come_and_go_is_the_recount():
+    """The clumping is kept as counts by customer as VIP orders enter and leave the rate's
+    window (no pass over the window per estimate): it equals a recount of the window."""
+    import random
+
+    st = factory().stations["image"]
+    pick = random.Random(3)
+    now = 0.0
+    for _ in range(600):
+        now += pick.expovariate(1 / 20.0)
+        st.note_submitted(now, pick.random() < 0.5, pick.randrange(12))
+        st.vip_rate_per_s(now)                           # the window moves on
+        per: dict[int, int] = {}
+        for w in st.vip_who:
+            per[w] = per.get(w, 0) + 1
+        want = sum(x * x for x in per.values()) / len(st.vip_who) if st.vip_who else 1.0
+        assert st.vip_clumping() == want
+    assert len(st.vip_who) < 300                          # the window did let orders go
