@@ -159,21 +159,23 @@ def test_a_tap_on_the_world_opens_no_loupe_and_a_mouse_closes_one(app):
     assert touch.loupe is None and not any(a[0] == "_lang" for a in acts)
 
 
-def test_a_tap_in_the_loupe_presses_the_button_under_it(app):
-    touch = Touch(lambda: PHONE)
+def _tap_language(app, css_per_px):
+    """A tap on the language button, on a page measuring ``css_per_px`` (None: natively)."""
+    touch = Touch(lambda: css_per_px)
     display = Display(touch)
     rect = Controls.on_screen(app.controls.buttons["lang"].rect)
     feed(display, app, [mouse(pygame.MOUSEBUTTONDOWN, rect.center),
                         mouse(pygame.MOUSEBUTTONUP, rect.center)])
+    return touch, display, rect
+
+
+def test_a_tap_in_the_loupe_presses_the_button_under_it(app):
+    touch, display, rect = _tap_language(app, PHONE)
     at = touch.from_loupe(rect.center)
     feed(display, app, [mouse(pygame.MOUSEBUTTONDOWN, at), mouse(pygame.MOUSEBUTTONUP, at)])
     assert app.lang != "en" and touch.loupe is None
 
 
 def test_no_loupe_without_a_page_to_measure(app):
-    touch = Touch(lambda: None)
-    display = Display(touch)
-    rect = Controls.on_screen(app.controls.buttons["lang"].rect)
-    feed(display, app, [mouse(pygame.MOUSEBUTTONDOWN, rect.center),
-                        mouse(pygame.MOUSEBUTTONUP, rect.center)])
+    touch, _, _ = _tap_language(app, None)
     assert touch.loupe is None and app.lang != "en"
