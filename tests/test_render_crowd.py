@@ -123,24 +123,28 @@ def test_nobody_covers_a_sign(frames, peak):
             assert not sign.colliderect(rect), (peak, sign, rect)
 
 
-KNOWN_OFF_BY_ONE = {"rush-hour-x600", "rush-hour-x600-zh"}   # open: one waiting customer is
-# counted both drawn and in the bench's badge at x600 since the honest ETA's asks (a walker
-# whose actor place is not the plan's); a known bug, not a premise
-
-
-@pytest.mark.parametrize("peak", [pytest.param(p, marks=pytest.mark.xfail(
-    reason="one customer counted twice at x600 (open bug)", strict=False))
-    if p in KNOWN_OFF_BY_ONE else p for p in PEAKS])
+@pytest.mark.parametrize("peak", list(PEAKS))
 def test_badges_plus_drawn_people_are_the_snapshot_counts(frames, peak):
+    """Everybody inside is counted once: drawn, or in the "+N" badge of the place the plan
+    gives them -- lanes for the waiting, the gallery for those watching an order run.
+
+    The snapshot hands out the live orders (sim/snapshot.py: not copied), so at x600 an
+    order may start between the frame's snapshot and this check: the customer is then the
+    gallery's by their orders now and a lane's by the plan.  Such a customer must have an
+    order that changed state after the snapshot; nobody else may differ."""
     app, world, shown = frames[peak]
     snap = app.snap
     inside = {p.id for p in snap.people}
     queued = {o.customer.id for st in snap.stations for o in st.queue
               if o.customer is not None}
-    # in production: an order running and none queued; everybody else waits in a lane
     watching = {p.id for p in snap.people if p.id not in queued
                 and any(o.state == "running" for o in p.orders)}
     waiting = inside - watching
+    moved = {p.id for p in snap.people if any(o.since_s > snap.now_s for o in p.orders)}
+    plan = app.people.seating.place_of
+    assert set(plan) == inside                              # a place for everyone inside
+    in_lanes_plan = {cid for cid, place in plan.items() if place != L.GALLERY_PLACE}
+    assert in_lanes_plan ^ waiting <= moved, (peak, in_lanes_plan ^ waiting)
     drawn = [cid for cid, _ in person_blits(app, world)]
     assert len(drawn) == len(set(drawn)), "a customer drawn twice"
     blitted = {id(surf) for surf, _ in shown}
@@ -148,10 +152,11 @@ def test_badges_plus_drawn_people_are_the_snapshot_counts(frames, peak):
     for surf, place, n in getattr(app.people, "badges_shown", []):
         assert id(surf) in blitted, place        # a badge counts only if it was drawn
         badges[place] += n
-    in_lanes = sum(1 for cid in drawn if cid in waiting)
-    in_gallery = sum(1 for cid in drawn if cid in watching)
-    assert in_lanes + badges["bench"] + badges["carpet"] == len(waiting), peak
-    assert in_gallery + badges["gallery"] == len(watching), peak
+    in_lanes = sum(1 for cid in drawn if cid in in_lanes_plan)
+    in_gallery = sum(1 for cid in drawn if plan.get(cid) == L.GALLERY_PLACE)
+    assert in_lanes + badges["bench"] + badges["carpet"] == len(in_lanes_plan), peak
+    assert in_gallery + badges["gallery"] == len(inside) - len(in_lanes_plan), peak
+    assert sum(1 for cid in drawn if cid in inside) + sum(badges.values()) == len(inside)
     if peak.startswith("rush-hour"):    # and most of the waiting sit, not walk
         seated = sum(1 for cid in drawn if cid in waiting and not app.people.actors[cid].path)
         assert len(waiting) > 60 and seated >= 0.8 * in_lanes, (seated, in_lanes, len(waiting))

@@ -476,11 +476,15 @@ class People:
         return len(self._depth)
 
     def _count_badges(self) -> None:
-        """Each place's badge: its customers (from the plan) minus the actors drawn in it."""
+        """Each place's badge: its customers (from the plan) minus the actors drawn whom the
+        plan puts there -- by the plan's place, not the actor's: one still walking from the
+        bench to the gallery is the gallery's, drawn, and not in the bench's badge."""
         drawn = dict.fromkeys(L.PLACES, 0)
+        place_of = self.seating.place_of
         for a in self._depth:
-            if a.place is not None:
-                drawn[a.place] += 1
+            place = place_of.get(a.cid)
+            if place is not None:
+                drawn[place] += 1
         counts = self.seating.counts
         self.badges = {name: counts.get(name, 0) - n for name, n in drawn.items()}
 
