@@ -21,13 +21,7 @@ from render.panel import dashboard as D  # noqa: E402
 from render.panel import tooltip  # noqa: E402
 from render.world.machines import is_down  # noqa: E402
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1280, 720))
-    yield
+pytestmark = pytest.mark.usefixtures("screen")    # the display (tests/conftest.py)
 
 
 def _same(a: pygame.Surface, b: pygame.Surface) -> bool:

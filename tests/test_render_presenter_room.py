@@ -24,12 +24,7 @@ from sim import open_run, resolve_path  # noqa: E402
 SCALE = L.WORLD_RECT.w // L.WORLD_W          # world pixels to screen pixels
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1280, 720))
-    yield
+pytestmark = pytest.mark.usefixtures("screen")    # the display (tests/conftest.py)
 
 
 def test_the_flash_crowd_plays_at_the_presenters_pace():

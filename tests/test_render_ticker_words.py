@@ -16,13 +16,7 @@ from render.app import App  # noqa: E402
 from render.fonts import Fonts  # noqa: E402
 from render.wordwrap import ELLIPSIS, tokens, wrap  # noqa: E402
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((1280, 720))
-    yield
+pytestmark = pytest.mark.usefixtures("screen")    # the display (tests/conftest.py)
 
 
 def _play(app: App, frames: int) -> None:
