@@ -20,6 +20,7 @@ from render import layout as L
 from render import palette as P
 from render.fonts import Fonts
 from render.i18n import tr
+from render.panel.cards import cross
 from sim import LinkError, link_from_session
 
 BOX = pygame.Rect(0, 0, 820, 440)
@@ -150,7 +151,7 @@ class ShareDialog:
         screen.fill(P.CYAN, BOX.inflate(4, 4))
         screen.fill(P.INK, BOX)
         screen.blit(fonts.label(tr("share_title", lang), P.CYAN), (BOX.x + PAD, BOX.y + PAD))
-        _close_cross(screen, self.close_button())
+        cross(screen, self.close_button(), inset=10, stroke=2)
         top = BOX.y + PAD + PITCH + 10
         x = BOX.x + PAD
         if self._qr is not None:
@@ -190,12 +191,6 @@ def wrap_words(text: str, width: int, measure) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def _close_cross(screen: pygame.Surface, button: pygame.Rect) -> None:
-    screen.fill(P.SLATE, button)
-    inner = button.inflate(-10, -10)
-    for i in range(inner.w):
-        screen.fill(P.WHITE, pygame.Rect(inner.x + i, inner.y + i, 2, 2))
-        screen.fill(P.WHITE, pygame.Rect(inner.right - 2 - i, inner.y + i, 2, 2))
 
 
 def _to_page(link: str) -> bool | None:

@@ -174,7 +174,7 @@ def _paint(screen: pygame.Surface, fonts: Fonts, lang: str, card: Card, rect: py
     screen.fblits(blits)
     if card.action:
         _action(screen, fonts, card.action[0], head)
-    _cross(screen, button)
+    cross(screen, button)
 
 
 def action_rect(fonts: Fonts, card: Card, button: pygame.Rect) -> pygame.Rect:
@@ -203,10 +203,11 @@ def _line(fonts: Fonts, text, x: int, y: int, inner: int) -> list:
     return out
 
 
-def _cross(screen: pygame.Surface, button: pygame.Rect) -> None:
-    """The dismiss button: an X drawn in pixels (no glyph the font subset may lack)."""
+def cross(screen: pygame.Surface, button: pygame.Rect, inset: int = 6, stroke: int = 1) -> None:
+    """A dismiss button: an X drawn in pixels (no glyph the font subset may lack), ``inset``
+    pixels inside the button, ``stroke`` pixels thick (the share dialog's is bigger)."""
     screen.fill(P.SLATE, button)
-    inner = button.inflate(-6, -6)
+    inner = button.inflate(-inset, -inset)
     for i in range(inner.w):
-        screen.fill(P.WHITE, pygame.Rect(inner.x + i, inner.y + i, 1, 1))
-        screen.fill(P.WHITE, pygame.Rect(inner.right - 1 - i, inner.y + i, 1, 1))
+        screen.fill(P.WHITE, pygame.Rect(inner.x + i, inner.y + i, stroke, stroke))
+        screen.fill(P.WHITE, pygame.Rect(inner.right - stroke - i, inner.y + i, stroke, stroke))
