@@ -26,6 +26,8 @@ import time
 from typing import Any
 
 from render.i18n import tr
+from render.panel.twincard import twin_card
+from render.presenter import PLAY_SLICES
 from sim import TWIN_FIGURES as FIGURES
 from sim import Command, Comparison, compare_line, pending, stand_before
 
@@ -302,8 +304,6 @@ def play(app, dt: float, deadline: float | None) -> float:
     frame opens its comparison first; then the live run (``Presenter.advance``); then the
     twin with what is left of the frame; then the card follows the comparison.  Returns the
     speed to show, as ``Presenter.advance`` does."""
-    from render.panel.twincard import twin_card
-
     desk, presenter, sim = app.twin, app.presenter, app.sim
     if not presenter.busy and desk.due:
         desk.before_play(sim, sim.now + presenter.owed_s + dt * max(app.speed, 0.0))
@@ -311,8 +311,6 @@ def play(app, dt: float, deadline: float | None) -> float:
     speed = presenter.advance(sim, dt, app.speed, deadline)
     cards = app.overlays.cards
     if desk.open and not presenter.busy:
-        from render.presenter import PLAY_SLICES
-
         # The twin plays only when the live run keeps its speed: it stood still (stopped at
         # --seconds, paused: then the frame is the twin's, at least a frame's playback, at
         # x60 when paused), or it owes the clock less than a frame's playback (it keeps up,
