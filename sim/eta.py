@@ -396,8 +396,7 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
     left_newcomer = newcomer
     most = nv + nn + 1 + MAX_OVERTAKERS
     mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
-    plain = getattr(curve, "curve", curve)     # a SpreadCurve's start curve
-    mu, ts, slope = plain.mu, plain.t, plain.slope
+    mu, ts, slope = curve.mu, curve.t, curve.slope
     mu_last, t_last, t_first = mu[-1], ts[-1], ts[0]
     never, rate, make_range = NO_ESTIMATE_S, vip_rate_per_s, curve.range
     only = want if want is not None else (None if only_newcomer else _EVERY)
@@ -481,12 +480,14 @@ class SpreadCurve:
     more as each is delivered), and their rate is known only from the few seen lately.
     :func:`walk` reads it as it reads the curve."""
 
-    __slots__ = ("curve", "dead", "mu0", "shift", "cv2", "slots", "inverse", "disp", "seen")
+    __slots__ = ("curve", "dead", "mu0", "shift", "cv2", "slots", "inverse", "mu", "t",
+                 "slope", "disp", "seen")
 
     def __init__(self, curve: StartCurve, disp: float, seen: int) -> None:
         self.curve = curve
         self.dead, self.mu0, self.shift = curve.dead, curve.mu0, curve.shift
         self.cv2, self.slots, self.inverse = curve.cv2, curve.slots, curve.inverse
+        self.mu, self.t, self.slope = curve.mu, curve.t, curve.slope
         self.disp = disp
         self.seen = seen
 
