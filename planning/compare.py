@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from planning.aggregate import t_quantile
+from planning.metrics import wants_lean
 from sim import Scenario, Simulation
 from sim.commands import Command
 from sim.scenario import ScenarioError, check_consistency, parse_literal, set_key
@@ -56,6 +57,15 @@ def extract(summary: dict[str, Any], models: list[str]) -> list[float]:
     return row
 
 
+#: every summary figure :func:`extract` reads (dotted; ``by_model.*``: each model's)
+SUMMARY_READS = ("wait_seconds.p50", "wait_seconds.p95", "by_model.*.wait_seconds.p50",
+                 "by_model.*.wait_seconds.p95", "kpi.customers_lost", "money_cents.revenue",
+                 "money_cents.upstream_cost", "money_cents.rental_cost", "money_cents.profit",
+                 "kpi.service_level")
+#: compare's runs are lean: none of its metrics is a log hash or an estimate-error figure
+LEAN = wants_lean(SUMMARY_READS)
+
+
 @dataclass(frozen=True, slots=True)
 class CompareTask:
     """One run: a merged scenario (raw dict), seed, length in seconds, operator commands."""
@@ -71,7 +81,7 @@ class CompareTask:
 def run_task(task: CompareTask) -> list[float]:
     """Run one task; its metric row (top level, so worker processes can unpickle it)."""
     sim = Simulation(Scenario(task.raw, task.source), seed=task.seed,
-                     commands=list(task.commands))
+                     commands=list(task.commands), lean=LEAN)
     sim.advance_to(task.seconds)
     return extract(sim.summary(), list(task.models))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.summary import LEAN_SKIPS
+
 # Whole-platform metrics: name -> (description, how to read it from the summary).
 # Every figure here covers the whole run (the ``kpi`` figures named ``_window`` do not appear).
 PLATFORM = {
@@ -41,6 +43,28 @@ PER_MODEL = {
 ALIASES = {"wait_p95": "wait_p95_s", "wait_mean": "wait_mean_s", "p95": "wait_p95_s",
            "profit": "profit_cents", "revenue": "revenue_cents", "asks": "breaker_asks",
            "abandonment": "abandon_rate", "utilisation": "utilization"}
+
+
+#: every summary figure :func:`extract` reads (dotted; ``by_model.*`` for each model's):
+#: a test feeds it a summary holding only these
+SUMMARY_READS = ("wait_seconds.mean", "wait_seconds.p95", "breaker.asked", "customers.arrived",
+                 "customers.left", "customers.rejected", "by_model.*.rented_slot_hours",
+                 "by_model.*.wait_seconds.p95", "by_model.*.wait_seconds.mean",
+                 "by_model.*.utilization", "money_cents.revenue", "money_cents.refunds",
+                 "money_cents.upstream_cost", "money_cents.rental_cost", "money_cents.profit",
+                 "kpi.service_level_run", "kpi.wait_p95_run_s")
+
+
+def wants_lean(reads: tuple[str, ...]) -> bool:
+    """A run whose summary is read only at ``reads`` can be lean (``Simulation(lean=True)``:
+    no log hash, no estimates that nothing acts on) when none of them is what a lean run
+    leaves out (:data:`sim.summary.LEAN_SKIPS`); otherwise it must be the full run."""
+    return not set(reads) & set(LEAN_SKIPS)
+
+
+#: the sweep's (and plan's) runs are lean: none of their metrics is a log hash or an
+#: estimate-error figure
+LEAN = wants_lean(SUMMARY_READS)
 
 
 def metric_names(models: list[str]) -> list[str]:

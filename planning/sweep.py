@@ -17,7 +17,7 @@ import numpy as np
 
 from planning.aggregate import Estimates, confidence_intervals
 from planning.grid import Grid
-from planning.metrics import extract, metric_names
+from planning.metrics import LEAN, extract, metric_names
 from planning.progress import Progress
 from sim import Scenario, run
 
@@ -33,8 +33,10 @@ class RunTask:
     models: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
-        """Run it: the summary dict of ``python -m sim run --json``."""
-        return run(Scenario(self.raw, self.source), seed=self.seed, hours=self.hours)
+        """Run it: the summary dict of ``python -m sim run --json`` -- of a lean run when
+        the sweep's metrics allow (:data:`planning.metrics.LEAN`): every figure they read is
+        the full run's, bit for bit."""
+        return run(Scenario(self.raw, self.source), seed=self.seed, hours=self.hours, lean=LEAN)
 
 
 def run_task(task: RunTask) -> list[float]:

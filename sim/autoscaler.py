@@ -33,6 +33,10 @@ class Autoscaler:
         self.cfg = cfg
         self.enabled = cfg.enabled
         self.state: dict[str, ScaleState] = {}
+        #: the models whose newcomer wait is estimated (None: every model).  A lean run
+        #: (:class:`sim.simulation.Simulation`) names only those it can rent for: elsewhere
+        #: the signal changes nothing but ``ScaleState``, which no one reads there
+        self.signal_from: frozenset[str] | None = None
 
     def decide(self, st, now: float, provisioning: int) -> tuple[str, int] | None:
         """``("rent", n)``, ``("return", n)`` or None for station ``st`` at ``now``."""
@@ -42,7 +46,9 @@ class Autoscaler:
             s = self.state[st.name] = ScaleState()
         waited = st.wait_window.mean(now)  # 0.0 for an empty window
         queued = len(st.lanes)
-        newcomer = st.newcomer_wait(now) if queued else 0.0
+        signal_from = self.signal_from
+        newcomer = (st.newcomer_wait(now) if queued and (signal_from is None
+                                                         or st.name in signal_from) else 0.0)
         s.last_signal_s = max(waited, newcomer)
         asks = st.asks_window.count(now)
         # more slots of an upstream that is failing (breaker not closed) buy nothing

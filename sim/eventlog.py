@@ -107,11 +107,14 @@ class EventLog:
     the bytes depend only on the values; floats are packed as IEEE-754 little-endian).  The
     partial last chunk is hashed on a copy of the hasher when the digest is read, so reading
     the hash never changes it.
+
+    ``hashing=False`` (a lean run, whose caller reads no hash): records are counted and the
+    tail kept, nothing is hashed, and :meth:`sha256` refuses.
     """
 
-    __slots__ = ("count", "_hash", "_buf", "add", "tail", "keep", "_kept")
+    __slots__ = ("count", "_hash", "_buf", "add", "tail", "keep", "_kept", "hashing")
 
-    def __init__(self, tail: int = 512, keep: bool = False) -> None:
+    def __init__(self, tail: int = 512, keep: bool = False, hashing: bool = True) -> None:
         self.count = 0                      # records already folded into the hash
         self._hash = hashlib.sha256()
         self._buf: list[tuple] = []
@@ -119,6 +122,7 @@ class EventLog:
         self.tail: deque[tuple] = deque(maxlen=tail)
         self.keep = keep
         self._kept: list[tuple] = []
+        self.hashing = hashing
 
     def __deepcopy__(self, memo: dict) -> EventLog:
         """A fork's own log (:mod:`sim.twin`): the hasher copied with ``hashlib``'s ``copy``
@@ -133,12 +137,21 @@ class EventLog:
         new.tail = deque(self.tail, maxlen=self.tail.maxlen)
         new.keep = self.keep
         new._kept = list(self._kept)
+        new.hashing = self.hashing
         return new
 
     def settle(self) -> None:
         """Fold every complete chunk of the buffer into the hash."""
         buf = self._buf
         n = len(buf) - len(buf) % CHUNK
+        if not self.hashing:
+            if n:
+                self.tail.extend(buf[n - self.tail.maxlen if n > self.tail.maxlen else 0:n])
+                if self.keep:
+                    self._kept.extend(buf[:n])
+                del buf[:n]
+                self.count += n
+            return
         for i in range(0, n, CHUNK):
             chunk = buf[i:i + CHUNK]
             self._hash.update(marshal.dumps(chunk, 2))
@@ -150,6 +163,8 @@ class EventLog:
             self.count += n
 
     def sha256(self) -> str:
+        if not self.hashing:
+            raise RuntimeError("EventLog(hashing=False) has no hash (a lean run)")
         self.settle()
         h = self._hash.copy()
         if self._buf:

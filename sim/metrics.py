@@ -223,6 +223,17 @@ class Series:
 COVERAGE_MIN_WAIT_S = 60.0   # the 80% range is judged on waits longer than this
 
 
+class Unmeasured:
+    """What a lean run feeds instead of :class:`EstimateErrors`: it made no estimates, so
+    there is nothing to measure (and no figure to report)."""
+
+    __slots__ = ()
+
+    def add(self, wait_s: float, estimate_s: float, lo_s: float = 0.0,
+            hi_s: float = 0.0) -> None:
+        pass
+
+
 class EstimateErrors:
     """How good the wait estimate was: each started order's real wait against the wait
     estimated when it was submitted (DOMAIN section 6: the estimate must be honest), and

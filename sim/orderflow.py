@@ -33,6 +33,7 @@ DELIVERED, DECLINED = OrderState.DELIVERED, OrderState.DECLINED
 REFUNDED_FAILURE = OrderState.REFUNDED_FAILURE
 REFUNDED_ABANDON, REFUNDED_CANCEL = OrderState.REFUNDED_ABANDON, OrderState.REFUNDED_CANCEL
 CAN_CANCEL = frozenset({PENDING, QUEUED, RUNNING, BACKOFF})
+NOT_ESTIMATED = float("nan")   # an enqueue record's estimate in a lean run (none made)
 LOST_TO = {REFUNDED_FAILURE: "failed", REFUNDED_ABANDON: "left", REFUNDED_CANCEL: "cancelled"}
 
 
@@ -42,7 +43,7 @@ class OrderFlow:
     def __init__(self, engine: Engine, log: EventLog, counts: dict[str, int], scenario,
                  streams, accounts: Accounts, visitors: Visitors,
                  stations: dict[str, Station], estimates: EstimateErrors,
-                 rental_guard=None) -> None:
+                 rental_guard=None, estimating: bool = True) -> None:
         self.engine = engine
         self.log = log
         self.counts = counts
@@ -61,6 +62,9 @@ class OrderFlow:
             maxlen=scenario.retry.dead_letter_keep)
         #: prices of orders that ended undelivered, by cause: revenue the factory lost
         self.lost_cents = {"failed": 0, "left": 0, "cancelled": 0}
+        #: make the wait estimate at every enqueue (False: a lean run in which nothing acts
+        #: on it; the ``enqueue`` record then carries NaN, and the log is not hashed)
+        self.estimating = estimating
         # orders of customers who left at the breaker before the order reached a queue
         # (still with the customer): the service level counts them as not served
         self.left_unqueued = 0
@@ -103,8 +107,11 @@ class OrderFlow:
         queued.last_s = now
         queued.level += 1
         # its place among the orders now waiting, the VIPs to come, the slots to come
-        est, lo, hi = st.est_range(o, now)
-        o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s = est, lo, hi
+        if self.estimating:
+            est, lo, hi = st.est_range(o, now)
+            o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s = est, lo, hi
+        else:
+            est = lo = hi = NOT_ESTIMATED
         self.counts["enqueued"] += 1
         self.log.add((now, "enqueue", o.id, cust.id, o.model, "vip" if vip else "normal",
                       o.price_cents, est, lo, hi))

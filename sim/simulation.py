@@ -21,11 +21,11 @@ from sim.accounts import Accounts
 from sim.alerts import Alerts, Tick
 from sim.autoscaler import Autoscaler
 from sim.capacity import Capacity, RentalBudget
-from sim.commands import Command, make_command, validate_commands
+from sim.commands import Command, CommandError, make_command, validate_commands
 from sim.engine import Engine
 from sim.eventlog import EventLog
 from sim.ledger import Ledger
-from sim.metrics import EstimateErrors, Histogram, Series, Window, percentile
+from sim.metrics import EstimateErrors, Histogram, Series, Unmeasured, Window, percentile
 from sim.operator import OperatorDesk
 from sim.orderflow import OrderFlow
 from sim.stations import FactoryWaits, SlotState, Station
@@ -36,6 +36,29 @@ COMMAND_PRIORITY = 1
 COUNTS = ("arrived", "rejected", "left", "done", "rate_limited", "lobby_full", "submitted",
           "enqueued", "delivered", "declined", "refunded_failure", "refunded_abandon",
           "refunded_cancel", "retries", "dead_letters", "asked", "stayed", "vip_declined")
+
+
+def breaker_acts(scenario, commands) -> bool:
+    """Whether the 3x wait breaker can act in this run: it is on and its multiplier is (or a
+    ``breaker_multiplier`` command may make it) above 0.  It acts on the wait estimate made
+    at every enqueue, so a lean run still makes those estimates then."""
+    br = scenario.wait_breaker
+    return br.enabled and (br.multiplier > 0
+                           or any(c.name == "breaker_multiplier" for c in commands))
+
+
+def renting_models(scenario, commands) -> frozenset[str]:
+    """The models whose autoscaler decision can rent: the autoscaler is on (or an
+    ``autoscaler`` command may switch it on) and the model has rental room
+    (``max_rented > 0``; no command changes it).  Only for these does the newcomer's wait
+    estimate (:meth:`sim.stations.Station.newcomer_wait`) change what happens: elsewhere it
+    moves only the autoscaler's own "high" bookkeeping, which nothing else reads while the
+    model cannot rent (:meth:`sim.autoscaler.Autoscaler.planned` plans nothing then)."""
+    on = scenario.autoscaler.enabled or any(c.name == "autoscaler" and c.args.get("on")
+                                            for c in commands)
+    if not on:
+        return frozenset()
+    return frozenset(cfg.name for cfg in scenario.models.values() if cfg.max_rented > 0)
 
 
 def build_stations(scenario, streams: rng.Streams,
@@ -55,30 +78,47 @@ class Simulation:
     """One run of the River factory.  Drive it with :meth:`advance_to`; see ``sim``'s docs."""
 
     def __init__(self, scenario, seed: int = 0, commands: list[Command] | tuple = (),
-                 keep_log: bool = False) -> None:
+                 keep_log: bool = False, lean: bool = False) -> None:
+        """``lean``: the caller reads neither the event-log hash nor the estimate-error
+        figures (a planning run): the log is counted but not hashed, and the wait estimates
+        are made only where something acts on them -- at every enqueue while the wait
+        breaker can act (:func:`breaker_acts`), the autoscaler's newcomer wait for the models
+        it can rent for (:func:`renting_models`).  Every other figure of the summary is the
+        full run's, bit for bit; the summary names what it skipped (``lean.skipped``)."""
+        if lean and keep_log:
+            raise ValueError("Simulation(lean=True) keeps no log: its estimates are not made")
         self.scenario = scenario
         self.seed = seed
         self.engine = engine = Engine()
         self.streams = rng.Streams(seed)
-        self.log = log = EventLog(keep=keep_log)
+        self.lean = lean
+        self.log = log = EventLog(keep=keep_log, hashing=not lean)
         self.ledger = Ledger()
         self.accounts = Accounts(self.ledger)
         self.counts: dict[str, int] = dict.fromkeys(COUNTS, 0)
         self.factory_waits = FactoryWaits()
         self.stations = build_stations(scenario, self.streams, self.factory_waits)
-        self.estimates = EstimateErrors()
+        commands = validate_commands(commands, tuple(cfg.name for cfg in scenario.models.values()))
+        every = (*scenario.commands, *commands)
+        #: the enqueue estimate is made (and measured): always, but in a lean run only while
+        #: the breaker can act on it
+        self.estimating = not lean or breaker_acts(scenario, every)
+        self.estimates = EstimateErrors() if self.estimating else Unmeasured()
         self.visitors = Visitors(engine, log, self.counts, self.accounts)
         auto = scenario.autoscaler
         self.rental_budget = (RentalBudget(engine, log, self.stations, auto.budget_cents,
                                            auto.provision_s) if auto.budget_cents else None)
         self.flow = OrderFlow(engine, log, self.counts, scenario, self.streams, self.accounts,
-                              self.visitors, self.stations, self.estimates, self.rental_budget)
+                              self.visitors, self.stations, self.estimates, self.rental_budget,
+                              self.estimating)
         self.arrivals = Arrivals(engine, log, self.counts, scenario, self.streams,
                                  self.accounts, self.visitors, self.flow.lobby_orders,
                                  self.flow.feed)
         self.capacity = Capacity(engine, log, self.stations, self.flow.dispatchers,
                                  auto.provision_s, self.rental_budget)
         self.autoscaler = Autoscaler(auto)
+        if lean:
+            self.autoscaler.signal_from = renting_models(scenario, every)
         for st in self.stations.values():
             st.planner = self.autoscaler    # the rentals it will make count in the ETA
         self.desk = OperatorDesk(engine, log, self.stations, self.arrivals, self.flow,
@@ -92,7 +132,6 @@ class Simulation:
         self._window_q: tuple | None = None
         self._window_all: tuple | None = None
         self.recorded: list[Command] = []
-        commands = validate_commands(commands, self.model_names)
         for cmd in scenario.commands:       # the scenario's own: part of the day, kept by a twin
             self.engine.at(cmd.at_s, self._apply, cmd, COMMAND_PRIORITY)
         for cmd in commands:                # the operator's: a twin drops those still pending
@@ -151,6 +190,11 @@ class Simulation:
     def command(self, name: str, **args: Any) -> Command:
         """Validate an operator command and apply it at ``now`` (before the next events)."""
         cmd = make_command(self.engine.now, name, args, "command", self.model_names)
+        if self.lean and (
+                (not self.estimating and breaker_acts(self.scenario, (cmd,)))
+                or not renting_models(self.scenario, (cmd,)) <= self.autoscaler.signal_from):
+            raise CommandError(f"command {name!r}: this run was built lean (no wait estimates "
+                               "where nothing acted on them); build it with lean=False")
         self._schedule_command(cmd)
         self.recorded.append(cmd)
         return cmd
@@ -262,8 +306,10 @@ class Simulation:
         import hashlib
 
         h = hashlib.sha256()
-        h.update(repr((self.engine.now, self.engine.pending(), self.log.total(),
-                       self.log.sha256(), sorted(self.counts.items()), self.rate_per_min,
+        log = self.log
+        h.update(repr((self.engine.now, self.engine.pending(), log.total(),
+                       log.sha256() if log.hashing else "", sorted(self.counts.items()),
+                       self.rate_per_min,
                        self.multiplier, self.arrivals.crowd.vip_share, self.autoscaler.enabled,
                        len(self.recorded))).encode())
         for name in sorted(self.streams._streams):
@@ -281,9 +327,10 @@ class Simulation:
                            )).encode())
         return h.hexdigest()
 
-    def estimate_error(self) -> dict[str, float]:
-        """How far the wait estimates made at submission were from the real waits."""
-        return self.estimates.summary()
+    def estimate_error(self) -> dict[str, float] | None:
+        """How far the wait estimates made at submission were from the real waits (None: a
+        lean run that made none, see ``lean``)."""
+        return self.estimates.summary() if self.estimating else None
 
     def snapshot(self, follow: int | None = None):
         """The model now; with ``follow`` (a customer id) also that customer's card."""
@@ -298,12 +345,13 @@ class Simulation:
 
 
 def run(scenario, seed: int = 0, hours: float | None = None,
-        commands: list[Command] | tuple = ()) -> dict[str, Any]:
-    """Run headless for ``hours`` (default: the scenario's) and return the summary dict."""
+        commands: list[Command] | tuple = (), lean: bool = False) -> dict[str, Any]:
+    """Run headless for ``hours`` (default: the scenario's) and return the summary dict
+    (``lean``: see :class:`Simulation`)."""
     import time
 
     hours = scenario.run.hours if hours is None else hours
     t0 = time.perf_counter()
-    sim = Simulation(scenario, seed=seed, commands=commands)
+    sim = Simulation(scenario, seed=seed, commands=commands, lean=lean)
     sim.advance_to(hours * 3600.0)
     return sim.summary(time.perf_counter() - t0)

@@ -374,7 +374,9 @@ def _gauges(sim, stations: tuple[StationView, ...], m: dict[str, int],
         "spend_cents": float(m["upstream_cost"] + m["rental_cost"]),
         "remaining_budget_cents": (-1.0 if k["rental_budget_left_cents"] is None
                                    else float(k["rental_budget_left_cents"])),
-        "estimate_mean_abs_error_s": sim.estimate_error()["mean_abs_error_s"],
+        # -1: a lean run made no estimates to measure (see Simulation's ``lean``)
+        "estimate_mean_abs_error_s": (-1.0 if sim.estimate_error() is None
+                                      else sim.estimate_error()["mean_abs_error_s"]),
     }
 
 

@@ -56,6 +56,16 @@ def model_summary(st, now: float) -> dict[str, Any]:
     }
 
 
+#: what a lean run (``Simulation(lean=True)``) may leave out of its summary, as dotted paths:
+#: the event log's hash (never made), and the estimate-error figures (left out when the run
+#: made no wait estimates -- nothing acted on them).  Planning reads none of them
+#: (planning/metrics.py ``SUMMARY_READS``), so it asks for lean runs.
+LEAN_SKIPS = ("event_log_sha256", "breaker.estimate_mean_abs_error_s",
+              "breaker.estimate_mean_error_s", "breaker.estimates_measured",
+              "breaker.estimate_coverage_80", "breaker.estimate_sharpness",
+              "breaker.estimates_ranged")
+
+
 def summarize(sim, wall_seconds: float) -> dict[str, Any]:
     now = sim.engine.now
     n = sim.counts
@@ -63,13 +73,13 @@ def summarize(sim, wall_seconds: float) -> dict[str, Any]:
                     if o.state not in TERMINAL)
     by_model = {st.name: model_summary(st, now) for st in sim.stations.values()}
     est = sim.estimate_error()
-    return {
+    out = {
         "scenario": sim.scenario.source,
         "seed": sim.seed,
         "sim_seconds": now,
         "wall_seconds": wall_seconds,
         "events": sim.log.total(),
-        "event_log_sha256": sim.log.sha256(),
+        "event_log_sha256": None if sim.lean else sim.log.sha256(),
         "customers": {
             "arrived": n["arrived"], "rejected": n["rejected"], "left": n["left"],
             "done": n["done"], "in_building": len(sim.customers),
@@ -90,18 +100,23 @@ def summarize(sim, wall_seconds: float) -> dict[str, Any]:
         "by_model": by_model,
         "money_cents": money(sim),
         "breaker": {"asked": n["asked"], "stayed": n["stayed"],
-                    "left": n["left"], "estimate_mean_abs_error_s": est["mean_abs_error_s"],
+                    "left": n["left"]} | ({} if est is None else {
+                    "estimate_mean_abs_error_s": est["mean_abs_error_s"],
                     "estimate_mean_error_s": est["mean_error_s"],
                     "estimates_measured": est["count"],
                     "estimate_coverage_80": est["coverage_80"],
                     "estimate_sharpness": est["sharpness"],
-                    "estimates_ranged": est["ranged"]},
+                    "estimates_ranged": est["ranged"]}),
         "autoscaler": {"rent_events": sum(m["rent_events"] for m in by_model.values()),
                        "return_events": sum(m["return_events"] for m in by_model.values())},
         "alerts_fired": sim.alerts.fired,
         "ledger_balanced": sim.ledger.is_balanced(),
         "kpi": kpis(sim),
     }
+    if sim.lean:
+        del out["event_log_sha256"]
+        out["lean"] = {"skipped": list(LEAN_SKIPS if est is None else LEAN_SKIPS[:1])}
+    return out
 
 
 def _cents(c: int) -> str:
@@ -116,7 +131,7 @@ def table(s: dict[str, Any]) -> str:
         f"River Factory run: {s['scenario']}  seed={s['seed']}  "
         f"{s['sim_seconds'] / 3600:.2f} sim-hours in {s['wall_seconds']:.2f} s wall, "
         f"{s['events']:,} events",
-        f"event log sha256 {s['event_log_sha256']}",
+        f"event log sha256 {s.get('event_log_sha256') or 'not made (lean run)'}",
         "",
         f"customers  arrived {c['arrived']:>7,}  rejected {c['rejected']:>6,}  left {c['left']:>6,}"
         f"  done {c['done']:>7,}  inside {c['in_building']:>5,}",
@@ -136,11 +151,13 @@ def table(s: dict[str, Any]) -> str:
             f"{b['utilization']:>7.0%}{b['delivered']:>11,}{ws['p50']:>10.1f}{ws['p95']:>10.1f}"
             f"{b['lanes']['vip']['mean']:>10.1f}{b['lanes']['normal']['mean']:>10.1f}")
     br = s["breaker"]
+    error = (f"estimate error {br['estimate_mean_abs_error_s']:.1f} s (mean abs), 80% range "
+             f"held {br['estimate_coverage_80']:.0%}" if "estimate_mean_abs_error_s" in br
+             else "no estimates made (lean run)")
     lines += [
         "",
-        f"breaker    asked {br['asked']:,}  stayed {br['stayed']:,}  estimate error "
-        f"{br['estimate_mean_abs_error_s']:.1f} s (mean abs), 80% range held "
-        f"{br['estimate_coverage_80']:.0%}   autoscaler rent/return "
+        f"breaker    asked {br['asked']:,}  stayed {br['stayed']:,}  {error}   "
+        f"autoscaler rent/return "
         f"{s['autoscaler']['rent_events']}/{s['autoscaler']['return_events']}",
         f"money      revenue {_cents(m['revenue'])}  upstream {_cents(m['upstream_cost'])}  "
         f"rentals {_cents(m['rental_cost'])}  refunds {_cents(m['refunds'])}  "
