@@ -548,7 +548,13 @@ class Station:
 
     def newcomer_wait(self, now: float) -> float:
         """The median wait of a normal order that would be submitted now (the
-        autoscaler's signal of how long the queue is)."""
+        autoscaler's signal of how long the queue is).  While idle slots would take every
+        waiting order and the newcomer at once (the circuit closed, dispatch on, no order
+        backing off to come back first), it is nothing: the walk is not played (it finds
+        0.0 there, as :meth:`est_range` says of the orders waiting)."""
+        if (len(self.lanes) < self.n_idle * self.batch_max and not self.paused
+                and not self.backoff and self.breaker.state == CLOSED):
+            return 0.0
         return self.estimates(now, newcomer=True, planned=False,
                               only_newcomer=True)[None][0]
 

@@ -236,3 +236,40 @@ def test_the_plan_example_prints_the_same_lean_and_full(monkeypatch, capsys):
         out = capsys.readouterr().out
         outs.append([line for line in out.splitlines() if " runs in " not in line])
     assert outs[0] == outs[1] and len(outs[0]) > 5
+
+
+PAUSE = [make_command(900.0, "pause", {"model": ""}), make_command(1500.0, "resume", {})]
+
+
+@pytest.mark.parametrize("name, sets, commands", [
+    ("default", PLAN_SETS, ()),
+    ("rush-hour", [], ()),
+    ("outage", [], ()),
+    ("default", ["arrivals.rate_per_min=9", "models.text.batch_max=4", "models.text.slots=2",
+                 "arrivals.vip_share=0.5"], PAUSE),
+])
+def test_the_newcomer_fast_path_is_what_the_walk_finds(monkeypatch, name, sets, commands):
+    """While idle slots would take every waiting order and a newcomer at once,
+    ``newcomer_wait`` answers 0.0 without the walk: at every submission and every start,
+    in every model, the walk finds the same."""
+    fast = Station.newcomer_wait
+    seen = {"fast": 0, "walked": 0}
+
+    def both(self, now):
+        walked = self.estimates(now, newcomer=True, planned=False, only_newcomer=True)[None][0]
+        assert fast(self, now) == walked
+        seen["fast" if walked == 0.0 and len(self.lanes) < self.n_idle * self.batch_max
+             else "walked"] += 1
+
+    for hook in ("note_submitted", "record_wait"):
+        real = getattr(Station, hook)
+
+        def checked(self, now, *a, _real=real, **k):
+            both(self, now)
+            return _real(self, now, *a, **k)
+
+        monkeypatch.setattr(Station, hook, checked)
+    sim = Simulation(load_scenario(SCENARIOS / f"{name}.toml", sets), seed=11,
+                     commands=commands)
+    sim.advance_to(3600.0)
+    assert seen["fast"] > 100 and seen["walked"] > 0
