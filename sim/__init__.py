@@ -46,7 +46,9 @@ The API the renderer and tools drive
   ``KPI_ALIASES`` -- old ``kpi`` keys of the summary and what they now alias (sim.kpi).
 * ``open_run(scenario, seed=None, overrides=(), commands=())`` -- a simulation of a scenario
   path or packaged name (``scenario_names()``), on the scenario's own seed unless given.
-* ``run(scenario, seed, hours, commands=())`` -- run headless and return the summary dict.
+* ``run(scenario, seed, hours, commands=(), lean=False)`` -- run headless and return the
+  summary dict (``lean``: no log hash, no wait estimates that nothing acts on; see
+  ``Simulation``).
 * ``load_scenario(path, overrides=())`` -- TOML + dotted ``KEY=VALUE`` overrides, validated;
   raises :class:`sim.scenario.ScenarioError` whose ``str`` is the one line to print.
 """
