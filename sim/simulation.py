@@ -132,8 +132,13 @@ class Simulation:
         self._window_q: tuple | None = None
         self._window_all: tuple | None = None
         self.recorded: list[Command] = []
+        self._schedule_start(commands)
+
+    def _schedule_start(self, commands: list[Command]) -> None:
+        """The first events: the commands, the first arrival, the periodic ticks."""
+        scenario, engine = self.scenario, self.engine
         for cmd in scenario.commands:       # the scenario's own: part of the day, kept by a twin
-            self.engine.at(cmd.at_s, self._apply, cmd, COMMAND_PRIORITY)
+            engine.at(cmd.at_s, self._apply, cmd, COMMAND_PRIORITY)
         for cmd in commands:                # the operator's: a twin drops those still pending
             self._schedule_command(cmd)
         self.recorded.extend(commands)
@@ -146,7 +151,7 @@ class Simulation:
             self.arrivals.schedule()
         engine.at(scenario.billing.accrue_every_s, self._on_accrue_tick)
         engine.at(scenario.metrics.sample_every_s, self._on_metrics_tick)
-        engine.at(auto.check_every_s, self._on_autoscale_tick)
+        engine.at(scenario.autoscaler.check_every_s, self._on_autoscale_tick)
 
     # -- the parts' state, by the names readers use ------------------------------------------
     @property
