@@ -244,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: bench_eta.py: argument --hours: {args.hours}: expected a number from "
               f"0 to 8760", file=sys.stderr)
         return 2
+    if not 0 <= args.oracle <= 100_000 or args.oracle_every < 1:
+        print(f"error: bench_eta.py: --oracle {args.oracle} --oracle-every {args.oracle_every}: "
+              f"expected futures from 0 (off) to 100000 and every N >= 1", file=sys.stderr)
+        return 2
     print(f"seeds {args.seeds}, {args.hours:g} h, every customer patient; e = (est - wait) / "
           f"wait over waits > {MIN_WAIT_S:.0f} s")
     print(HEAD)
