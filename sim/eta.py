@@ -572,3 +572,60 @@ def _endless(out: dict, vip: list, normal: list, newcomer: bool) -> dict:
     if newcomer:
         out[None] = never
     return out
+
+
+def censored_mean(done_s: float, n_ok: int, elapsed: list[float], shape: int) -> float:
+    """The mean ``theta`` of an Erlang-``shape`` task time from a sample of calls chosen by
+    their *start*: ``done_s`` the seconds the finished ones took (failed calls too: their
+    slot-seconds count, their number does not), ``n_ok`` how many finished successfully,
+    ``elapsed`` how long each one still running has run so far (right-censored: it will
+    take longer).  The maximum-likelihood mean, i.e. the fixed point of the EM step
+
+        theta = (done_s + sum_i E_theta[D | D > e_i]) / (n_ok + len(elapsed))
+
+    with ``E[D | D > e] = e + theta / k * (k - m)``, ``m`` the phases already done given
+    ``e`` (posterior weights ``x^j / j!``, ``j < k``, ``x = k e / theta``).  Solved by
+    Newton's method: EM's own steps crawl (each closes only ``n_ok / (n_ok + running)`` of
+    the gap -- a quarter, just after a burst), Newton lands in two or three.  The root is
+    bracketed -- a call's residual is between ``theta / k`` and ``theta`` -- so the
+    steps stay inside ``[lo, hi]``; ``hi`` is the exponential's closed form, exact for
+    ``shape`` 1.  ``n_ok`` must be positive (no finished call: no estimate)."""
+    k = max(1, shape)
+    r = len(elapsed)
+    ran = 0.0
+    for e in elapsed:
+        ran += e
+    total = done_s + ran
+    hi = total / n_ok
+    if k == 1 or r == 0 or hi <= 0.0:
+        return hi
+    lo = total / (n_ok + r - r / k)
+    theta = hi
+    inv_k = 1.0 / k
+    for _ in range(12):
+        f = theta * (n_ok + r) - total        # minus the residuals, summed below
+        df = float(n_ok + r)
+        c = k / theta
+        for e in elapsed:
+            x = c * e
+            w = 1.0
+            b = m1 = m2 = 0.0
+            for j in range(k):
+                b += w
+                m1 += j * w
+                m2 += j * j * w
+                w *= x / (j + 1)
+            m = m1 / b
+            left = k - m                      # phases still to run, expected
+            f -= theta * left * inv_k
+            df -= (left + m2 / b - m * m) * inv_k
+        step = f / df
+        nxt = theta - step
+        if nxt < lo:
+            nxt = lo
+        elif nxt > hi:
+            nxt = hi
+        if abs(nxt - theta) <= 1e-9 * theta:
+            return nxt
+        theta = nxt
+    return theta
