@@ -7,7 +7,7 @@ costs).  The decisions about *customers* live in :mod:`sim.simulation`; here is 
 and a queue can do.
 
 The wait estimator is here too, because it is made of this station's state only: how many
-orders are ahead, how many slots serve them, how fast calls have recently finished.
+orders are ahead, how many slots serve them, how long the calls lately started take.
 """
 
 from __future__ import annotations
