@@ -601,40 +601,40 @@ def censored_mean(done_s: float, n_ok: int, elapsed: list[float], shape: int) ->
         return hi
     lo = total / (n_ok + r - r / k)
     theta = hi
-    inv_k = 1.0 / k
     for _ in range(12):
-        f = theta * (n_ok + r) - total        # minus the residuals, summed below
-        df = float(n_ok + r)
-        c = k / theta
-        if k == 2:                            # the loop below for two phases, unrolled
-            for e in elapsed:
-                x = c * e
-                m = x / (1.0 + x)
-                f -= theta * (2.0 - m) * 0.5
-                df -= (2.0 - m * m) * 0.5
-            elapsed_k = ()
-        else:
-            elapsed_k = elapsed
-        for e in elapsed_k:
-            x = c * e
-            w = 1.0
-            b = m1 = m2 = 0.0
-            for j in range(k):
-                b += w
-                m1 += j * w
-                m2 += j * j * w
-                w *= x / (j + 1)
-            m = m1 / b
-            left = k - m                      # phases still to run, expected
-            f -= theta * left * inv_k
-            df -= (left + m2 / b - m * m) * inv_k
-        step = f / df
-        nxt = theta - step
-        if nxt < lo:
-            nxt = lo
-        elif nxt > hi:
-            nxt = hi
+        left, slope = _residuals(theta, k, elapsed)
+        step = (theta * (n_ok + r) - total - left) / (n_ok + r - slope)
+        nxt = min(hi, max(lo, theta - step))
         if abs(nxt - theta) <= 1e-9 * theta:
             return nxt
         theta = nxt
     return theta
+
+
+def _residuals(theta: float, k: int, elapsed: list[float]) -> tuple[float, float]:
+    """Summed over the running calls: the time each has still to run, expected, as an
+    Erlang-``k`` task of mean ``theta`` (``theta / k`` per phase still to run), and its
+    derivative in ``theta`` (``(k - m + v) / k``: ``m`` and ``v`` the mean and variance of
+    the phases done, ``x d m / dx = v``)."""
+    left = slope = 0.0
+    c = k / theta
+    if k == 2:                            # the loop below for two phases, unrolled
+        for e in elapsed:
+            x = c * e
+            m = x / (1.0 + x)
+            left += 2.0 - m
+            slope += 2.0 - m * m
+        return theta * left * 0.5, slope * 0.5
+    for e in elapsed:
+        x = c * e
+        w = 1.0
+        b = m1 = m2 = 0.0
+        for j in range(k):
+            b += w
+            m1 += j * w
+            m2 += j * j * w
+            w *= x / (j + 1)
+        m = m1 / b
+        left += k - m
+        slope += k - m + m2 / b - m * m
+    return theta * left / k, slope / k

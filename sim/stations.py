@@ -85,6 +85,7 @@ class Slot:
 
 
 OUT, RUNNING_IN, FINISHED_IN = 0, 1, 2   # a call's place in its station's sample
+NOT_SAMPLED = (OUT, 0.0, 0.0, 0)        # the sample entry of a call not (or no longer) in it
 
 
 class Call:
@@ -103,9 +104,9 @@ class Call:
         self.outcome = "ok"
         self.cancelled = False
         self.probe = False      # the half-open circuit breaker's probe call
-        # in the station's sample of calls lately started (``Station.call_time_s``):
-        # RUNNING_IN (still running), FINISHED_IN, or OUT (evicted, cancelled, not yet in)
-        self.sampled = OUT
+        # its entry in the station's sample of calls lately started (``Station.call_time_s``):
+        # ``[place, start_s, seconds, ok]``, place RUNNING_IN, FINISHED_IN or OUT (evicted)
+        self.sampled = NOT_SAMPLED
 
 
 def _place(lane, live: int, order) -> int:
@@ -190,7 +191,7 @@ class Station:
         self.posted_cents = Fees()         # of which posted to the ledger
         # the last CALLS_KEPT calls started (their sums kept as they start, end and leave:
         # call_time_s reads them in O(1) plus a pass over the running ones)
-        self.sample: deque[Call] = deque()
+        self.sample: deque[list] = deque()
         self.sample_done_s = 0.0           # seconds the finished ones took (ok or failed)
         self.sample_ok = 0                 # ... how many of them succeeded
         self.sample_running = 0            # ... how many are still running
@@ -356,47 +357,51 @@ class Station:
 
     # -- service rate and the wait estimate ------------------------------------------------
     def call_started(self, call: Call) -> None:
-        """``call`` started: it joins the sample, running (the oldest call leaves it)."""
+        """``call`` started: it joins the sample, running (the oldest call leaves it).  The
+        sample holds a small entry per call, ``[place, start_s, seconds, ok]``, not the call
+        (a finished call's orders and customers are not kept alive by it)."""
         sample = self.sample
-        sample.append(call)
-        call.sampled = RUNNING_IN
+        call.sampled = entry = [RUNNING_IN, call.start_s, 0.0, 0]
+        sample.append(entry)
         self.sample_running += 1
         self.sample_start_s += call.start_s
         if len(sample) > CALLS_KEPT:
             old = sample.popleft()
-            if old.sampled == RUNNING_IN:      # still running: simply dropped
+            if old[0] == RUNNING_IN:           # still running: simply dropped
                 self._unrun(old)
-            elif old.sampled == FINISHED_IN:
-                self.sample_done_s -= old.end_s - old.start_s
-                if old.outcome == "ok":
-                    self.sample_ok -= 1
-            old.sampled = OUT
+            elif old[0] == FINISHED_IN:
+                self.sample_done_s -= old[2]
+                self.sample_ok -= old[3]
+            old[0] = OUT
 
-    def _unrun(self, call: Call) -> None:
+    def _unrun(self, entry: list) -> None:
+        entry[0] = OUT
         self.sample_running -= 1
-        self.sample_start_s -= call.start_s
-        call.sampled = OUT
+        self.sample_start_s -= entry[1]
+        if not self.sample_running:
+            self.sample_start_s = 0.0          # no drift of float sums across none running
 
     def call_finished(self, call: Call) -> None:
         """``call`` ended by itself (ok or failed) at its ``end_s``: its duration is known."""
-        if call.sampled == RUNNING_IN:
-            self._unrun(call)
-            call.sampled = FINISHED_IN
-            self.sample_done_s += call.end_s - call.start_s
+        entry = call.sampled
+        if entry[0] == RUNNING_IN:
+            self._unrun(entry)
+            entry[0] = FINISHED_IN
+            entry[2] = d = call.end_s - call.start_s
+            self.sample_done_s += d
             if call.outcome == "ok":
+                entry[3] = 1
                 self.sample_ok += 1
-            if not self.sample_running:
-                self.sample_start_s = 0.0
+        call.sampled = NOT_SAMPLED
         self.version += 1
 
     def call_cancelled(self, call: Call) -> None:
         """``call`` was given up part-way (its orders cancelled): how long it would have
         run is never known; it leaves the sample (a customer's leaving does not depend on
         the task's length)."""
-        if call.sampled == RUNNING_IN:
-            self._unrun(call)
-            if not self.sample_running:
-                self.sample_start_s = 0.0
+        if call.sampled[0] == RUNNING_IN:
+            self._unrun(call.sampled)
+        call.sampled = NOT_SAMPLED
 
     def call_time_s(self, now: float, elapsed: list[float] | None = None) -> float:
         """Slot-seconds per successful call, lately: what a queued order's turn costs.  A
@@ -425,7 +430,7 @@ class Station:
             return (self.sample_done_s + r * now - self.sample_start_s) / n_ok
         if elapsed is None:
             elapsed = [now - s.call.start_s for s in self.slots.values()
-                       if s.call is not None and s.call.sampled == RUNNING_IN]
+                       if s.call is not None and s.call.sampled[0] == RUNNING_IN]
         return censored_mean(self.sample_done_s, n_ok, elapsed, k)
 
     def note_submitted(self, now: float, vip: bool, who: int = -1) -> None:
@@ -505,11 +510,11 @@ class Station:
                     call = s.call
                     e = now - call.start_s
                     busy.append(e)
-                    if call.sampled == RUNNING_IN:
+                    if call.sampled[0] == RUNNING_IN:
                         censored.append(e)
                 elif state is PROVISIONING:
                     arrivals.append(max(0.0, s.arrive_s - now))
-                elif state is DRAINING and s.call is not None and s.call.sampled == RUNNING_IN:
+                elif state is DRAINING and s.call is not None and s.call.sampled[0] == RUNNING_IN:
                     censored.append(now - s.call.start_s)
         if plan and not self.paused:
             arrivals = [*arrivals, *plan]   # rentals the autoscaler will make (see planned())
