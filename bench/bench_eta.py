@@ -1,7 +1,7 @@
 """How honest is the wait estimate?  The 3x question and the 80% range, measured.
 
     python bench/bench_eta.py [--seeds 1-3] [--hours 8] [--scenarios default,rush-hour,outage]
-                              [--no-cost] [--why]
+                              [--no-cost] [--why] [--oracle R [--oracle-every N]]
 
 Every customer is made patient (``arrivals.patience_*_s`` = one week), so every wait is
 observed and no answer at the breaker censors it.  For each scenario, model and lane (and
@@ -24,6 +24,13 @@ honest one).  Selecting on the realised wait selects the unlucky: an order told 
 waited 90 s is in, one told 20 s that waited 5 s is out -- so a calibrated median shows a
 negative bias there, and the selection on the estimate shows whether it is calibrated.
 
+``--oracle R`` adds, per scenario and model, River's figures beside a Monte-Carlo
+reference's over the same orders (``eta_oracle.py``: R futures sampled at each enqueue from
+the station's exact model with the true task-time distribution; ``--oracle-every N`` for
+every N-th order, rush-hour's long queues are slow to sample).  Its med|e| is what the
+median of the exact predicted wait scores: the floor the task times' own randomness leaves
+any estimator that knows what a gateway knows.
+
 Then the per-call cost of the estimate at rush-hour's peak (a queue of ~150 SD1.5 orders):
 the snapshot asks for every waiting order's estimate ten times a second.
 Goals (issue 19): ask precision and recall >= 0.9 where there are long waits; median |e| <=
@@ -39,6 +46,8 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+from eta_oracle import Oracle  # noqa: E402
 
 from sim import Simulation, load_scenario  # noqa: E402
 from sim.eventlog import fields  # noqa: E402
@@ -60,10 +69,13 @@ def seed_list(text: str) -> list[int]:
     return out
 
 
-def run(scenario: str, seed: int, hours: float) -> list[dict]:
-    """One patient run: a row per order that started, with its estimate and real wait."""
+def run(scenario: str, seed: int, hours: float, oracle: int = 0,
+        every: int = 1) -> list[dict]:
+    """One patient run: a row per order that started, with its estimate and real wait (and
+    the Monte-Carlo reference's, ``oracle`` futures per order: see ``eta_oracle.py``)."""
     sc = load_scenario(f"scenarios/{scenario}.toml", PATIENT)
     sim = Simulation(sc, seed=seed, keep_log=True)
+    mc = Oracle(sim, futures=oracle, seed=seed, every=every) if oracle else None
     sim.advance_to(hours * 3600.0)
     bound = {name: sc.wait_breaker.multiplier * st.mean_task_s
              for name, st in sim.stations.items()}
@@ -75,7 +87,8 @@ def run(scenario: str, seed: int, hours: float) -> list[dict]:
             rows[f["order"]] = {"t": f["t_s"], "model": f["model"], "lane": f["lane"],
                                 "est": f["est_wait_s"], "lo": f.get("est_wait_lo_s"),
                                 "hi": f.get("est_wait_hi_s"), "bound": bound[f["model"]],
-                                "asked": False, "wait": None}
+                                "asked": False, "wait": None,
+                                "mc": mc.starts.get(f["order"]) if mc else None}
         elif kind == "start":
             f = fields(rec)
             row = rows.get(f["order"])
@@ -137,6 +150,25 @@ def calibration(rows: list[dict], select: str) -> str:
             f"bias {quantile(errs, 0.5):+.2f}")
 
 
+def versus(scenario: str, model: str, rows: list[dict]) -> str | None:
+    """River's estimate and the Monte-Carlo reference's over the same orders (those that
+    waited > 60 s and that the reference reached): med|e|, bias, p90|e|, coverage."""
+    both = [r for r in rows if r["mc"] is not None and r["wait"] > MIN_WAIT_S]
+    if not both:
+        return None
+
+    def four(est) -> str:
+        errs = [(est(r)[0] - r["wait"]) / r["wait"] for r in both]
+        inside = sum(1 for r in both if est(r)[1] <= r["wait"] <= est(r)[2]) / len(both)
+        return (f"med|e| {quantile([abs(e) for e in errs], 0.5):.2f}  bias "
+                f"{quantile(errs, 0.5):+.2f}  p90|e| {quantile([abs(e) for e in errs], 0.9):.2f}"
+                f"  cover {inside:4.0%}")
+
+    return (f"{scenario:<10} {model:<6} n {len(both):>5}   River: "
+            f"{four(lambda r: (r['est'], r['lo'], r['hi']))}   reference: "
+            f"{four(lambda r: r['mc'])}")
+
+
 def fmt(x, spec: str = ".2f") -> str:
     if x is None or x != x:
         return "-"
@@ -195,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hours", type=float, default=8.0)
     p.add_argument("--scenarios", default="default,rush-hour,outage")
     p.add_argument("--no-cost", action="store_true", help="skip the per-call cost")
+    p.add_argument("--oracle", type=int, default=0, metavar="R",
+                   help="also the Monte-Carlo reference: R sampled futures per order")
+    p.add_argument("--oracle-every", type=int, default=1, metavar="N",
+                   help="the reference for every N-th order only (by id)")
     p.add_argument("--why", action="store_true",
                    help="also the calibration over orders whose estimate passed 60 s")
     args = p.parse_args(argv)
@@ -208,12 +244,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: bench_eta.py: argument --hours: {args.hours}: expected a number from "
               f"0 to 8760", file=sys.stderr)
         return 2
+    if not 0 <= args.oracle <= 100_000 or args.oracle_every < 1:
+        print(f"error: bench_eta.py: --oracle {args.oracle} --oracle-every {args.oracle_every}: "
+              f"expected futures from 0 (off) to 100000 and every N >= 1", file=sys.stderr)
+        return 2
     print(f"seeds {args.seeds}, {args.hours:g} h, every customer patient; e = (est - wait) / "
           f"wait over waits > {MIN_WAIT_S:.0f} s")
     print(HEAD)
     why = []
+    ref = []
     for scenario in [s for s in args.scenarios.split(",") if s]:
-        rows = [r for seed in seeds for r in run(scenario, seed, args.hours)]
+        rows = [r for seed in seeds
+                for r in run(scenario, seed, args.hours, args.oracle, args.oracle_every)]
+        if args.oracle:
+            for model in ["all", *sorted({r["model"] for r in rows})]:
+                got = versus(scenario, model, rows if model == "all"
+                             else [r for r in rows if r["model"] == model])
+                if got:
+                    ref.append(got)
         if args.why:
             for model in ["all", *sorted({r["model"] for r in rows})]:
                 mine = rows if model == "all" else [r for r in rows if r["model"] == model]
@@ -233,6 +281,12 @@ def main(argv: list[str] | None = None) -> int:
         print("\ncalibration: where the waits fell in their ranges, selected on the realised "
               "wait or on the estimate (--why)")
         print("\n".join(why))
+    if args.oracle:
+        print(f"\nthe Monte-Carlo reference ({args.oracle} futures per order from the "
+              f"station's state at its enqueue, the true task-time distribution; "
+              f"bench/eta_oracle.py): the floor of med|e| for any estimator that knows no "
+              f"more than a gateway")
+        print("\n".join(ref) if ref else "(no order the reference reaches waited > 60 s)")
     if not args.no_cost:
         estimate_cost()
     return 0

@@ -141,6 +141,7 @@ class Dispatcher:
                 duration = trace_duration(call.orders, duration, outcome)
             call.outcome = outcome
             call.end_s = end_s = now + duration
+            st.call_started(call)
             slot.state = BUSY
             slot.since_s = now
             slot.call = call
@@ -209,6 +210,7 @@ class Dispatcher:
             duration = trace_duration(orders, duration, outcome)
         call.outcome = outcome
         call.end_s = end_s = now + duration
+        st.call_started(call)
         slot.state = BUSY
         slot.since_s = now
         slot.call = call
@@ -259,17 +261,9 @@ class Dispatcher:
                 # longer is not failing that way (the wait estimate reads it)
                 st.trip_fail_s = now - call.start_s
                 self.engine.at(st.breaker.open_until_s, self._on_half_open)
-        if ok:   # Station.record_duration, inlined
-            d = now - call.start_s
-            durations = st.durations
-            if len(durations) == durations.maxlen:
-                st._dur_sum -= durations[0]
-            durations.append(d)
-            st._dur_sum += d
-            st.ok_calls += 1
-        else:
+        st.call_finished(call)
+        if not ok:
             slot.last_fail_s = now
-            st.record_failed(now - call.start_s)
             if call.outcome == "throttle":
                 st.throttled += 1
         self.call_ended(call)
@@ -295,6 +289,7 @@ class Dispatcher:
         call.orders.remove(o)
         if not call.orders:
             call.cancelled = True
+            st.call_cancelled(call)
             st.breaker.on_cancel(call.probe)
             self.release(slot)
 

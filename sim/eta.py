@@ -221,9 +221,13 @@ def _run_busy(running: dict, k: int, lam: float, busy_elapsed: list[float]) -> N
 def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
            k: int) -> tuple[list[float], list[float]]:
     """``(times, expected starts by each)``: the steps (slots that start a call at a
-    known instant) and the running calls (each ends, then cycles every mean task time)."""
+    known instant) and the running calls (each ends, then its slot cycles through fresh
+    tasks).  A slot's calls end at every ``k``-th phase of a Poisson stream of phases (rate
+    ``k / mean``), counted from the phases its running call has still to go: the expected
+    count is exact (:func:`_completions`), where a renewal approximation ran early by a few
+    per cent for the first starts after a burst (the slots that end first are the ones
+    that cycle first -- an average over them misses that)."""
     lam = k / mean_s
-    drift = 0.5 * (1.0 - 1.0 / k)
     # time points: dense near now (the first starts), plus both sides of every step
     horizon = max(steps, default=0.0) + 3.0 * mean_s
     ts = {horizon * (g / GRID) * (g / GRID) for g in range(GRID + 1)}
@@ -240,40 +244,42 @@ def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
             if a <= t and a > 0.0:
                 total += n
         mu.append(total)
-    # every call that starts at the same offset sees the same Erlang terms at a time
-    # point; weighed by the calls' summed phase weights, once per (offset, point)
-    exp = math.exp
-    for start, (weights, many) in running.items():
+    # every call that starts at the same offset is summed by its phase weights: the count
+    # is linear in them, so each (offset, point) is worked out once
+    for start, (weights, _calls) in running.items():
+        # calls with r phases to go, r = 1..k: weights[j] counts those with more than j
+        to_go = [weights[j] - (weights[j + 1] if j + 1 < k else 0.0) for j in range(k)]
         for g, t in enumerate(t_sorted):
             s = t - start
-            if s <= 0.0:
-                continue
-            # _terms(s, lam, k), summed as it goes: the same operations in the same order
-            x = lam * s
-            term = exp(-x)
-            if k == 1:
-                w = weights[0]
-                survive = 0.0 + term * w        # E[calls still running s seconds on]
-                ran = 0.0 + w * (1.0 - (0.0 + term))   # E[sum of min(residual, s)] * lam
-            else:
-                part = 0.0
-                survive = 0.0
-                ran = 0.0
-                for j in range(k):
-                    part += term
-                    w = weights[j]
-                    survive += term * w
-                    ran += w * (1.0 - part)
-                    term *= x / (j + 1)
-            ended = many - survive
-            # then renewal cycles from when each ended: int_0^s F(u) du / mean, less
-            # the Erlang renewal function's constant (1 - CV^2) / 2 once cycles run
-            cycled = (many * s - ran / lam) / mean_s
-            if drift:
-                mu[g] += ended + cycled - drift * ended * (1.0 - exp(-4.0 * cycled / many))
-            else:                       # exponential tasks: no renewal constant
-                mu[g] += ended + cycled
+            if s > 0.0:
+                mu[g] += _completions(lam * s, to_go, k)
     return t_sorted, mu
+
+
+def _completions(y: float, to_go: list[float], k: int) -> float:
+    """Expected calls ended within ``y`` phase-times by slots whose running call has
+    ``r`` phases to go (``to_go[r - 1]`` of them), each slot taking a fresh ``k``-phase
+    task as soon as one ends: a slot ends calls at the phase counts ``r, r + k, r + 2k,
+    ...`` of a Poisson stream of mean ``y``, so it ends ``sum_m P(N >= r + m k)``."""
+    if k == 1:
+        return to_go[0] * y
+    exp = math.exp
+    if k == 2:
+        # N >= 1, 3, 5, ...: (y + P(N odd)) / 2; N >= 2, 4, ...: (y - P(N odd)) / 2
+        odd = 0.5 * (1.0 - exp(-2.0 * y))
+        return 0.5 * (to_go[0] * (y + odd) + to_go[1] * (y - odd))
+    pmf = exp(-y)
+    below = pmf                    # P(N < n), n = 1 on
+    total = 0.0
+    n = 1
+    while True:
+        tail = 1.0 - below         # P(N >= n)
+        if tail < 1e-12 and n > y:
+            return total
+        total += tail * to_go[(n - 1) % k]
+        pmf *= y / n
+        below += pmf
+        n += 1
 
 
 def _terms(s: float, lam: float, k: int):
@@ -566,3 +572,69 @@ def _endless(out: dict, vip: list, normal: list, newcomer: bool) -> dict:
     if newcomer:
         out[None] = never
     return out
+
+
+def censored_mean(done_s: float, n_ok: int, elapsed: list[float], shape: int) -> float:
+    """The mean ``theta`` of an Erlang-``shape`` task time from a sample of calls chosen by
+    their *start*: ``done_s`` the seconds the finished ones took (failed calls too: their
+    slot-seconds count, their number does not), ``n_ok`` how many finished successfully,
+    ``elapsed`` how long each one still running has run so far (right-censored: it will
+    take longer).  The maximum-likelihood mean, i.e. the fixed point of the EM step
+
+        theta = (done_s + sum_i E_theta[D | D > e_i]) / (n_ok + len(elapsed))
+
+    with ``E[D | D > e] = e + theta / k * (k - m)``, ``m`` the phases already done given
+    ``e`` (posterior weights ``x^j / j!``, ``j < k``, ``x = k e / theta``).  Solved by
+    Newton's method: EM's own steps crawl (each closes only ``n_ok / (n_ok + running)`` of
+    the gap -- a quarter, just after a burst), Newton lands in two or three.  The root is
+    bracketed -- a call's residual is between ``theta / k`` and ``theta`` -- so the
+    steps stay inside ``[lo, hi]``; ``hi`` is the exponential's closed form, exact for
+    ``shape`` 1.  ``n_ok`` must be positive (no finished call: no estimate)."""
+    k = max(1, shape)
+    r = len(elapsed)
+    ran = 0.0
+    for e in elapsed:
+        ran += e
+    total = done_s + ran
+    hi = total / n_ok
+    if k == 1 or r == 0 or hi <= 0.0:
+        return hi
+    lo = total / (n_ok + r - r / k)
+    theta = hi
+    for _ in range(12):
+        left, slope = _residuals(theta, k, elapsed)
+        step = (theta * (n_ok + r) - total - left) / (n_ok + r - slope)
+        nxt = min(hi, max(lo, theta - step))
+        if abs(nxt - theta) <= 1e-9 * theta:
+            return nxt
+        theta = nxt
+    return theta
+
+
+def _residuals(theta: float, k: int, elapsed: list[float]) -> tuple[float, float]:
+    """Summed over the running calls: the time each has still to run, expected, as an
+    Erlang-``k`` task of mean ``theta`` (``theta / k`` per phase still to run), and its
+    derivative in ``theta`` (``(k - m + v) / k``: ``m`` and ``v`` the mean and variance of
+    the phases done, ``x d m / dx = v``)."""
+    left = slope = 0.0
+    c = k / theta
+    if k == 2:                            # the loop below for two phases, unrolled
+        for e in elapsed:
+            x = c * e
+            m = x / (1.0 + x)
+            left += 2.0 - m
+            slope += 2.0 - m * m
+        return theta * left * 0.5, slope * 0.5
+    for e in elapsed:
+        x = c * e
+        w = 1.0
+        b = m1 = m2 = 0.0
+        for j in range(k):
+            b += w
+            m1 += j * w
+            m2 += j * j * w
+            w *= x / (j + 1)
+        m = m1 / b
+        left += k - m
+        slope += k - m + m2 / b - m * m
+    return theta * left / k, slope / k

@@ -7,7 +7,7 @@ costs).  The decisions about *customers* live in :mod:`sim.simulation`; here is 
 and a queue can do.
 
 The wait estimator is here too, because it is made of this station's state only: how many
-orders are ahead, how many slots serve them, how fast calls have recently finished.
+orders are ahead, how many slots serve them, how long the calls lately started take.
 """
 
 from __future__ import annotations
@@ -21,17 +21,19 @@ from math import log
 
 from sim import rng
 from sim.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
-from sim.eta import SpreadCurve, StartCurve, erlang_residual, fifo_range, walk
+from sim.eta import SpreadCurve, StartCurve, censored_mean, erlang_residual, fifo_range, walk
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
 
 US_PER_HOUR = 3_600_000_000
-# successful calls whose durations the mean task time is taken over: an Erlang-2 task's mean
-# over n calls is off by sqrt(1/2n) -- 10% over 50 calls, the largest error the wait
+# calls the mean task time is measured over, the last ones *started*: an Erlang-2 task's
+# mean over n calls is off by sqrt(1/2n) -- 10% over 50 calls, the largest error the wait
 # estimate had (issue 19: among orders told a 50-call mean under 270 s, 27% waited past the
 # range's top; over 330 s, 23% started before its bottom); 5% over 200, still the last hour
-# of a 20-slot station's calls, so a slower upstream shows within it
-DURATIONS_KEPT = 200
+# of a 20-slot station's calls, so a slower upstream shows within it.  A count, not a time
+# window: the error stays the same at any load (a window of an hour holds a few calls at
+# night and a thousand at the peak).
+CALLS_KEPT = 200
 
 
 class SlotState(StrEnum):
@@ -82,11 +84,15 @@ class Slot:
         self.rented_by = ""     # who rented it: operator | autoscaler ("" for a base slot)
 
 
+OUT, RUNNING_IN, FINISHED_IN = 0, 1, 2   # a call's place in its station's sample
+NOT_SAMPLED = (OUT, 0.0, 0.0, 0)        # the sample entry of a call not (or no longer) in it
+
+
 class Call:
     """One upstream call on one slot: one order, or a batch."""
 
     __slots__ = ("station", "slot", "orders", "start_s", "end_s", "outcome", "cancelled", "size",
-                 "probe")
+                 "probe", "sampled")
 
     def __init__(self, station, slot: Slot, orders: list, start_s: float) -> None:
         self.station = station
@@ -98,6 +104,9 @@ class Call:
         self.outcome = "ok"
         self.cancelled = False
         self.probe = False      # the half-open circuit breaker's probe call
+        # its entry in the station's sample of calls lately started (``Station.call_time_s``):
+        # ``[place, start_s, seconds, ok]``, place RUNNING_IN, FINISHED_IN or OUT (evicted)
+        self.sampled = NOT_SAMPLED
 
 
 def _place(lane, live: int, order) -> int:
@@ -180,17 +189,18 @@ class Station:
         self._accrued_until_s = 0.0
         self.accrued_cents = Fees()        # slot fees and rentals owed so far
         self.posted_cents = Fees()         # of which posted to the ledger
-        self.durations: deque[float] = deque(maxlen=DURATIONS_KEPT)
+        # the last CALLS_KEPT calls started (their sums kept as they start, end and leave:
+        # call_time_s reads them in O(1) plus a pass over the running ones)
+        self.sample: deque[list] = deque()
+        self.sample_done_s = 0.0           # seconds the finished ones took (ok or failed)
+        self.sample_ok = 0                 # ... how many of them succeeded
+        self.sample_running = 0            # ... how many are still running
+        self.sample_start_s = 0.0          # ... the running ones' start times, summed
         self.vip_arrivals: deque[float] = deque()   # VIP submissions in the last window
         self.vip_who: deque[int] = deque()          # ... and whose (the clumps they come in)
         self._vip_per: dict[int, int] = {}          # ... counted by customer, as they come
         self._vip_sq = 0                            # ... and the sum of those counts squared
         self.vip_window_s = scenario.metrics.window_s
-        self._dur_sum = 0.0
-        self.ok_calls = 0                  # successful calls so far (stamps the failures)
-        # failed calls' durations since the oldest of ``durations``: (ok_calls then, s)
-        self.fail_durations: deque[tuple[int, float]] = deque()
-        self._fail_sum = 0.0
         self.waits = Histogram()
         self._wait_hists = (self.waits, self.factory.started, self.factory.with_gave_up)
         # orders refunded before they ever started: how long they had waited (a wait
@@ -346,41 +356,82 @@ class Station:
         return duration, "ok"
 
     # -- service rate and the wait estimate ------------------------------------------------
-    def record_duration(self, d: float) -> None:
-        if len(self.durations) == self.durations.maxlen:
-            self._dur_sum -= self.durations[0]
-        self.durations.append(d)
-        self._dur_sum += d
-        self.ok_calls += 1
+    def call_started(self, call: Call) -> None:
+        """``call`` started: it joins the sample, running (the oldest call leaves it).  The
+        sample holds a small entry per call, ``[place, start_s, seconds, ok]``, not the call
+        (a finished call's orders and customers are not kept alive by it)."""
+        sample = self.sample
+        call.sampled = entry = [RUNNING_IN, call.start_s, 0.0, 0]
+        sample.append(entry)
+        self.sample_running += 1
+        self.sample_start_s += call.start_s
+        if len(sample) > CALLS_KEPT:
+            old = sample.popleft()
+            if old[0] == RUNNING_IN:           # still running: simply dropped
+                self._unrun(old)
+            elif old[0] == FINISHED_IN:
+                self.sample_done_s -= old[2]
+                self.sample_ok -= old[3]
+            old[0] = OUT
+
+    def _unrun(self, entry: list) -> None:
+        entry[0] = OUT
+        self.sample_running -= 1
+        self.sample_start_s -= entry[1]
+        if not self.sample_running:
+            self.sample_start_s = 0.0          # no drift of float sums across none running
+
+    def call_finished(self, call: Call) -> None:
+        """``call`` ended by itself (ok or failed) at its ``end_s``: its duration is known."""
+        entry = call.sampled
+        if entry[0] == RUNNING_IN:
+            self._unrun(entry)
+            entry[0] = FINISHED_IN
+            entry[2] = d = call.end_s - call.start_s
+            self.sample_done_s += d
+            if call.outcome == "ok":
+                entry[3] = 1
+                self.sample_ok += 1
+        call.sampled = NOT_SAMPLED
         self.version += 1
 
-    def record_failed(self, d: float) -> None:
-        """A call failed after ``d`` seconds (its order retries: it will take a start).
-        At most :data:`DURATIONS_KEPT` are kept (an upstream that fails every call must
-        not grow them without end)."""
-        fails = self.fail_durations
-        fails.append((self.ok_calls, d))
-        self._fail_sum += d
-        if len(fails) > DURATIONS_KEPT:
-            self._fail_sum -= fails.popleft()[1]
+    def call_cancelled(self, call: Call) -> None:
+        """``call`` was given up part-way (its orders cancelled): how long it would have
+        run is never known; it leaves the sample (a customer's leaving does not depend on
+        the task's length)."""
+        if call.sampled[0] == RUNNING_IN:
+            self._unrun(call.sampled)
+        call.sampled = NOT_SAMPLED
 
-    def call_time_s(self) -> float:
-        """Slot-seconds per successful call, lately: the recent successful calls' durations
-        plus the failed calls' among them, over the successful ones (the model's mean
-        before any).  What a queued order's turn costs: a failed call frees its slot
-        early, but its order comes back to the front of its lane and takes a start again
-        -- each start that moves the queue on takes this long on average, not a
-        successful call's mean."""
-        n = len(self.durations)
-        if n < 5:
+    def call_time_s(self, now: float, elapsed: list[float] | None = None) -> float:
+        """Slot-seconds per successful call, lately: what a queued order's turn costs.  A
+        failed call frees its slot early, but its order comes back to the front of its
+        lane and takes a start again -- each start that moves the queue on takes the
+        calls' seconds, failed ones included, over the successful ones (the model's mean
+        before five have succeeded).
+
+        Measured over the last :data:`CALLS_KEPT` calls *started*, each finished (its
+        duration known) or still running (it has run ``now - start`` so far: it will take
+        longer), by :func:`sim.eta.censored_mean`.  Not over the last calls *finished*:
+        after a burst from idle the first calls to end are the short ones, while the long
+        ones started with them still run -- a sample of completions is biased short
+        (issue 19: a mean 7% low on the default scenario).  A sample chosen by its start
+        is not; its running calls count as far as they have got.  ``elapsed``: those
+        running calls' elapsed seconds if the caller has visited the slots already (the
+        curve build does), else they are looked up here."""
+        n_ok = self.sample_ok
+        if n_ok < 5:
             return self.mean_task_s
-        fails = self.fail_durations
-        oldest = self.ok_calls - n
-        while fails and fails[0][0] <= oldest:
-            self._fail_sum -= fails.popleft()[1]
-        if not fails:
-            self._fail_sum = 0.0         # no drift of float sums across an empty window
-        return (self._dur_sum + self._fail_sum) / n
+        r = self.sample_running
+        k = self.cfg.task_shape
+        if k <= 1 or not r:
+            # exponential: E[D | D > e] = e + theta, and the fixed point is closed-form:
+            # every second run so far over the calls that succeeded
+            return (self.sample_done_s + r * now - self.sample_start_s) / n_ok
+        if elapsed is None:
+            elapsed = [now - s.call.start_s for s in self.slots.values()
+                       if s.call is not None and s.call.sampled[0] == RUNNING_IN]
+        return censored_mean(self.sample_done_s, n_ok, elapsed, k)
 
     def note_submitted(self, now: float, vip: bool, who: int = -1) -> None:
         """An order entered the queue for the first time (VIPs: the overtaking rate, and
@@ -445,18 +496,26 @@ class Station:
         idle = self.n_idle
         busy: list[float] = []
         arrivals: list[float] = []
+        censored = None
         running = int(self.busy.level) - self.n_draining
         if self.cfg.task_shape <= 1 and len(self.slots) == idle + running + self.n_draining:
             # exponential tasks and no slot on its way: how long a call has run tells
             # nothing (memoryless), so the busy slots are counted, not visited
             busy = [0.0] * running
         else:
+            censored = []        # the running calls of the sample: call_time_s reads them
             for s in self.slots.values():
                 state = s.state
                 if state is BUSY:
-                    busy.append(now - s.call.start_s)
+                    call = s.call
+                    e = now - call.start_s
+                    busy.append(e)
+                    if call.sampled[0] == RUNNING_IN:
+                        censored.append(e)
                 elif state is PROVISIONING:
                     arrivals.append(max(0.0, s.arrive_s - now))
+                elif state is DRAINING and s.call is not None and s.call.sampled[0] == RUNNING_IN:
+                    censored.append(now - s.call.start_s)
         if plan and not self.paused:
             arrivals = [*arrivals, *plan]   # rentals the autoscaler will make (see planned())
         if self.paused:
@@ -469,8 +528,8 @@ class Station:
             down_s = max(0.0, now - br.down_since_s)
             if br.state == OPEN:
                 cooldown_left_s = max(0.0, br.open_until_s - now)
-        n = len(self.durations)
-        mean_s = self.call_time_s()
+        n = self.sample_ok
+        mean_s = self.call_time_s(now, censored)
         back = self._probe_back(now, mean_s) if br.state == HALF_OPEN else None
         if back is not None:
             # the probe is answering as a working model does: the circuit closes when it

@@ -136,7 +136,7 @@ def test_a_normal_order_counts_the_vips_that_will_pass_it():
     ahead = len(st.lanes)
     cust = walk_in(sim)
     f = enqueue_of(sim, cust)
-    assert f["est_wait_s"] > 2 * (ahead + 1) * st.call_time_s()
+    assert f["est_wait_s"] > 2 * (ahead + 1) * st.call_time_s(sim.now)
 
 
 # -- cause 4: rented slots on their way count ----------------------------------------------------
