@@ -487,33 +487,59 @@ class SpreadCurve:
     :func:`walk` reads it as it reads the curve."""
 
     __slots__ = ("curve", "dead", "mu0", "shift", "cv2", "slots", "inverse", "mu", "t",
-                 "slope", "disp", "seen")
+                 "slope", "disp", "seen", "drift")
 
-    def __init__(self, curve: StartCurve, disp: float, seen: int) -> None:
+    def __init__(self, curve: StartCurve, disp: float, seen: int, drift: float = 0.0) -> None:
         self.curve = curve
         self.dead, self.mu0, self.shift = curve.dead, curve.mu0, curve.shift
         self.cv2, self.slots, self.inverse = curve.cv2, curve.slots, curve.inverse
         self.mu, self.t, self.slope = curve.mu, curve.t, curve.slope
         self.disp = disp
         self.seen = seen
+        self.drift = drift
 
     def median_time(self, n: int) -> float:
         return self.curve.median_time(n)
 
     def range(self, n: int, overtakers: float) -> tuple[float, float, float]:
-        return self.curve.range(n, overtaker_variance(overtakers, self.disp, self.seen))
+        return self.curve.range(n, overtaker_variance(overtakers, self.disp, self.seen,
+                                                      self.drift))
 
 
-def overtaker_variance(count: float, disp: float, seen: int) -> float:
+def overtaker_variance(count: float, disp: float, seen: int, drift: float = 0.0) -> float:
     """The variance of how many VIPs to come pass an order, ``count`` expected: a Poisson
     count of clumps (``disp``: orders per clump, E[X^2]/E[X]) at a rate measured from
     ``seen`` orders -- the rate's own error grows with the count (``count^2 disp / seen``,
-    a negative binomial's excess)."""
+    a negative binomial's excess) -- and, where the rate was seen moving (``drift``, see
+    :func:`rate_drift`), by as much again as it moved (``count^2 drift``)."""
     if count <= 0.0:
         return 0.0
     if seen <= 0:
         return count * disp
-    return count * disp * (1.0 + count / seen)
+    return count * disp * (1.0 + count / seen) + count * count * drift
+
+
+def rate_drift(times, now: float, span: float, disp: float) -> float:
+    """How far a rate measured over the last ``span`` seconds was seen to move: the squared
+    relative change between the window's older and newer halves, less what counting alone
+    explains.  ``times``: the arrival instants in the window, oldest first; ``disp``: the
+    clumping, E[X^2]/E[X] (a clumped count's variance per arrival).
+
+    Two halves of a steady stream differ by chance: E[(n_new - n_old)^2] = disp (n_old +
+    n_new).  Beyond that the rate changed -- the flash crowd's VIPs come five times as fast
+    as the lunch's -- and the rate the walk plays forward (the window's mean) may be as far
+    from the one to come as the halves were from each other.  0 where the excess is not
+    positive (a steady rate, or too few seen to tell)."""
+    seen = len(times)
+    if seen < 2 or span <= 0.0:
+        return 0.0
+    n_old = bisect_left(times, now - span / 2.0)
+    n_new = seen - n_old
+    excess = (n_new - n_old) * (n_new - n_old) - disp * seen
+    if excess <= 0.0:
+        return 0.0
+    half = seen / 2.0
+    return excess / (half * half)
 
 
 def erlang_residual(elapsed: float, mean_s: float, shape: int) -> tuple[float, float, float]:

@@ -21,7 +21,15 @@ from math import log
 
 from sim import rng
 from sim.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
-from sim.eta import SpreadCurve, StartCurve, censored_mean, erlang_residual, fifo_range, walk
+from sim.eta import (
+    SpreadCurve,
+    StartCurve,
+    censored_mean,
+    erlang_residual,
+    fifo_range,
+    rate_drift,
+    walk,
+)
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
 
@@ -574,7 +582,10 @@ class Station:
                 return {want: fifo_range(curve, place, self.batch_max)}
         vip, normal = self.lane_lists()
         if rate > 0.0:
-            curve = SpreadCurve(curve, self.vip_clumping(), len(self.vip_arrivals))
+            disp = self.vip_clumping()
+            arrivals = self.vip_arrivals
+            curve = SpreadCurve(curve, disp, len(arrivals),
+                                rate_drift(arrivals, now, min(self.vip_window_s, now), disp))
         return walk(vip, normal, now, lanes.aging_s, self.batch_max, rate, curve, want,
                     newcomer, only_newcomer)
 
