@@ -50,8 +50,10 @@ from sim.simulation import Simulation
 #: The link format's version.  Bump it whenever the event log changes for the same session
 #: (the keyed draws, performance and ETA work did): an old link then gets one clear message
 #: instead of a replay that silently differs.  2: the ETA's second pass (issue 19) changed
-#: the estimates and who is asked.
-FORMAT_VERSION = 2
+#: the estimates and who is asked.  3: the estimate's third pass (issue 19: the start
+#: curve's expected starts counted exactly, the call time measured over the calls lately
+#: started, the VIPs to come spread by their rate's drift) changed the estimates again.
+FORMAT_VERSION = 3
 #: The longest link this app makes or opens, in characters.  2,048 is the length every
 #: browser, chat client and mail program keeps whole, and it fits a QR code (version 40 at
 #: error level L holds 2,953 bytes); a session whose link would be longer is refused with one
