@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from sim.eta import StartCurve, SpreadCurve, overtaker_variance, rate_drift
+from sim.eta import SpreadCurve, StartCurve, overtaker_variance, rate_drift
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 import bench_eta  # noqa: E402
