@@ -156,17 +156,14 @@ def versus(scenario: str, model: str, rows: list[dict]) -> str | None:
     both = [r for r in rows if r["mc"] is not None and r["wait"] > MIN_WAIT_S]
     if not both:
         return None
+    reference = [{**r, "est": r["mc"][0], "lo": r["mc"][1], "hi": r["mc"][2]} for r in both]
 
-    def four(est) -> str:
-        errs = [(est(r)[0] - r["wait"]) / r["wait"] for r in both]
-        inside = sum(1 for r in both if est(r)[1] <= r["wait"] <= est(r)[2]) / len(both)
-        return (f"med|e| {quantile([abs(e) for e in errs], 0.5):.2f}  bias "
-                f"{quantile(errs, 0.5):+.2f}  p90|e| {quantile([abs(e) for e in errs], 0.9):.2f}"
-                f"  cover {inside:4.0%}")
+    def four(f: dict) -> str:
+        return (f"med|e| {f['med']:.2f}  bias {f['bias']:+.2f}  p90|e| {f['p90']:.2f}  "
+                f"cover {f['cover']:4.0%}")
 
-    return (f"{scenario:<10} {model:<6} n {len(both):>5}   River: "
-            f"{four(lambda r: (r['est'], r['lo'], r['hi']))}   reference: "
-            f"{four(lambda r: r['mc'])}")
+    return (f"{scenario:<10} {model:<6} n {len(both):>5}   River: {four(figures(both))}   "
+            f"reference: {four(figures(reference))}")
 
 
 def fmt(x, spec: str = ".2f") -> str:

@@ -144,17 +144,11 @@ class EventLog:
         """Fold every complete chunk of the buffer into the hash."""
         buf = self._buf
         n = len(buf) - len(buf) % CHUNK
-        if not self.hashing:
-            if n:
-                self.tail.extend(buf[n - self.tail.maxlen if n > self.tail.maxlen else 0:n])
-                if self.keep:
-                    self._kept.extend(buf[:n])
-                del buf[:n]
-                self.count += n
-            return
+        hashing = self.hashing
         for i in range(0, n, CHUNK):
             chunk = buf[i:i + CHUNK]
-            self._hash.update(marshal.dumps(chunk, 2))
+            if hashing:                  # a lean run's log is counted, not hashed
+                self._hash.update(marshal.dumps(chunk, 2))
             self.tail.extend(chunk[-self.tail.maxlen:])
             if self.keep:
                 self._kept.extend(chunk)

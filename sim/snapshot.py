@@ -375,8 +375,8 @@ def _gauges(sim, stations: tuple[StationView, ...], m: dict[str, int],
         "remaining_budget_cents": (-1.0 if k["rental_budget_left_cents"] is None
                                    else float(k["rental_budget_left_cents"])),
         # -1: a lean run made no estimates to measure (see Simulation's ``lean``)
-        "estimate_mean_abs_error_s": (-1.0 if sim.estimate_error() is None
-                                      else sim.estimate_error()["mean_abs_error_s"]),
+        "estimate_mean_abs_error_s": (-1.0 if (errors := sim.estimate_error()) is None
+                                      else errors["mean_abs_error_s"]),
     }
 
 

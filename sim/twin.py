@@ -217,12 +217,6 @@ def twin_card(scenario, seed: int, commands: list[Command], at_s: float,
     return cmp.card(live)
 
 
-def change_words(cmd: Command) -> str:
-    """A command as a short phrase for the card ("capacity image=30")."""
-    args = ", ".join(f"{k}={v}" for k, v in cmd.args.items())
-    return f"{cmd.name} {args}".strip()
-
-
 #: knob -> the scenario key ``sim compare --change`` sets for it (None: no key; the command
 #: then replays in both arms and only a scenario key can be compared with a CI)
 COMPARE_KEYS = {

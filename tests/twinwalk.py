@@ -6,7 +6,7 @@ import types
 from collections import deque
 
 ATOMS = (int, float, str, bytes, bool, type(None), complex, range, type, types.ModuleType,
-         types.CodeType, types.BuiltinFunctionType.__class__)
+         types.CodeType)
 IMMUTABLE_CONTAINERS = (tuple, frozenset)
 
 
@@ -33,8 +33,6 @@ def reachable(root) -> dict[int, object]:
             s = x.__self__
             if not isinstance(s, (types.ModuleType, type)):
                 stack.append(s)
-            continue
-        if isinstance(x, types.BuiltinFunctionType):
             continue
         seen[id(x)] = x
         if isinstance(x, dict):
