@@ -84,6 +84,9 @@ class App:
         the language and the playback speed stay as they were unless given."""
         path = scenario if isinstance(scenario, Inline) else resolve_path(scenario)
         sim = open_run(path, seed, self.overrides, self._replay)
+        old = getattr(self, "twin", None)
+        if old is not None:
+            old.end()             # its fork is frozen out of the collector until closed
         self.twin = TwinDesk(scenario, self.twin_on, self._replay and sim.recorded_commands())
         self._replay = []
         self.scenario_path = path

@@ -56,8 +56,7 @@ class TwinDesk:
         self.cmp: Comparison | None = None
         self.words: list[tuple[str, tuple]] = []   # the changes, as (i18n key, args)
         self.shown: dict[str, Any] | None = None   # the last card read at a common instant
-        self.opened = 0                    # comparisons opened (tests, bench)
-        self.error = ""                    # why the last fork failed (shown, not raised)
+        self.reads = 0                     # cards read so far (the docked card's version)
         self.card_shown = None             # the card docked last (redrawn when it changes)
         self.card_key: tuple | None = None   # what it was made from
         self._read_at = -math.inf
@@ -81,24 +80,16 @@ class TwinDesk:
     def open(self) -> bool:
         return self.cmp is not None
 
-    def before_command(self, live, name: str, args: dict) -> None:
-        """The operator is about to issue ``name``: open a comparison if none is open."""
-        if not self.enabled:
-            return
-        if self.cmp is None:
-            self._open(live)
-        self.words.append(change_words(live, name, args))
-
-    def after_command(self, cmd: Command) -> None:
-        if self.cmp is not None:
-            self.cmp.changes.append(cmd)
-
     def command(self, live, name: str, args: dict) -> Command:
         """Issue the operator's command on ``live`` (validated there); a comparison opens
         before it applies (it is pending when the twin forks, so the twin drops it)."""
         cmd = live.command(name, **args)
-        self.before_command(live, name, args)
-        self.after_command(cmd)
+        if self.enabled:
+            if self.cmp is None:
+                self._open(live)
+            self.words.append(change_words(live, name, args))
+            if self.cmp is not None:
+                self.cmp.changes.append(cmd)
         return cmd
 
     def before_play(self, live, goal_s: float) -> None:
@@ -126,25 +117,25 @@ class TwinDesk:
             self._open(live)
 
     def end(self) -> None:
-        if self.cmp is not None:
-            _release()
-        self.cmp = None
+        cmp, self.cmp = self.cmp, None
         self.shown = None
         self.words = []
+        if cmp is not None:
+            del cmp               # no reference left: the collection below frees it
+            _release()
 
     def _open(self, live) -> None:
         if self.cmp is not None:
-            _release()
+            self.end()
         try:
             self.cmp = Comparison.open(live)
-        except Exception as e:  # noqa: BLE001 -- a fork that fails must not stop the run
-            self.cmp, self.error = None, f"{type(e).__name__}: {e}"
+        except Exception:  # noqa: BLE001 -- a fork that fails must not stop the run
+            self.cmp = None
             return
         gc.freeze()
         self.words = []
         self.shown = None
         self._read_at = -math.inf
-        self.opened += 1
 
     # -- the frame -----------------------------------------------------------------------------
     def advance(self, live, slice_s: float, deadline: float | None, clock: float,
@@ -167,6 +158,7 @@ class TwinDesk:
         if tw.now >= live.now and clock - self._read_at >= READ_EVERY_S:
             self._read_at = clock
             self.shown = cmp.card(live)
+            self.reads += 1
 
     def _fill(self, tw, goal_s: float, slice_s: float, deadline: float,
               first_s: float = 0.0) -> None:
@@ -328,7 +320,7 @@ def play(app, dt: float, deadline: float | None) -> float:
         # the card is made again only when what it says changes (new figures, the lag once
         # a READ_EVERY_S, the language), and drawn again only then (render/panel/cards.py)
         behind = desk.behind(sim)   # (a tuple: ``behind and 0`` once read as not behind)
-        key = (id(desk.shown), behind, behind and int(app.clock / READ_EVERY_S),
+        key = (desk.reads, behind, behind and int(app.clock / READ_EVERY_S),
                app.lang, desk.cmp.t_s, len(desk.words))
         if key != desk.card_key or not any(c.key == "twin" for c in cards.cards):
             desk.card_key = key

@@ -291,3 +291,19 @@ def test_the_twin_takes_nothing_from_a_live_run_that_is_behind_the_clock(screen)
     for _ in range(20):
         app.step(1 / 60)
     assert app.twin.cmp.twin.now > forked
+
+
+def test_a_closed_comparison_lets_its_twin_go(screen):
+    """The fork is frozen out of the collector while it runs; a new comparison, a reset or a
+    scenario switch must thaw and free it, not keep a whole copy of the run alive."""
+    import weakref
+
+    app = App("default", seed=1, speed=30)
+    app.step(1 / 60)
+    app.apply("capacity", {"model": "image", "slots": 30})
+    twin = weakref.ref(app.twin.cmp.twin)
+    app.twin.restart(app.sim)
+    assert twin() is None
+    twin = weakref.ref(app.twin.cmp.twin)
+    app.apply("_reset", {})
+    assert twin() is None
