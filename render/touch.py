@@ -204,10 +204,12 @@ class Touch:
             self.loupe, self.swallow = None, False
         if self.loupe is None:
             return canvas
-        if self._view is None or self._view.get_size() != LOGICAL:
-            self._view = pygame.Surface(LOGICAL)
-        self._view.fill((0, 0, 0))
+        view = self._view
+        if view is None:           # made once, in the canvas's pixel format
+            view = self._view = pygame.Surface(LOGICAL, 0, canvas)
+        view.fill((0, 0, 0))
         part = canvas.subsurface(self.loupe)
         w, h = self.loupe.w * self.k, self.loupe.h * self.k
-        self._view.blit(pygame.transform.scale(part, (w, h)), self.offset())
-        return self._view
+        # scaled straight into the view: no picture-sized surface made each frame
+        pygame.transform.scale(part, (w, h), view.subsurface((self.offset(), (w, h))))
+        return view
