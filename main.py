@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import shlex
 import sys
 
 from render.i18n import LANGS
@@ -432,13 +433,12 @@ def record_session(app, path: str) -> int:
     except OSError as e:
         print(f"main.py: cannot write session {path!r}: {e.strerror}", file=sys.stderr)
         return 2
-    import shlex
-
-    sets = "".join(f" --set {shlex.quote(o)}" for o in session["overrides"])
-    how = (f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
-           f"--seconds {seconds!r} --commands {path}{sets}\n")
     if session.get("overlay") is not None:   # opened from a link: no scenario file to name
         how = "  (its scenario came inline in a share link: --print-link reopens it)\n"
+    else:
+        sets = "".join(f" --set {shlex.quote(o)}" for o in session["overrides"])
+        how = (f"  python -m sim run --scenario {session['scenario']} --seed {session['seed']} "
+               f"--seconds {seconds!r} --commands {path}{sets}\n")
     say(f"recorded {len(session['commands'])} commands to {path}; replay headless with:\n"
         f"{how}  (event_log_sha256 {session['event_log_sha256']})")
     return 0

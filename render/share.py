@@ -191,8 +191,6 @@ def wrap_words(text: str, width: int, measure) -> list[str]:
     return [*lines, line] if line else lines
 
 
-
-
 def _to_page(link: str) -> bool | None:
     """Hand the link to the self-hosted page (``window.river.share``: a selectable text
     field, and the clipboard where allowed); None where the page has no such hook (pygbag's

@@ -11,8 +11,9 @@ Two parts:
 
 * :class:`StartCurve` -- ``mu(t)``, the expected number of calls that will start within
   ``t`` seconds: an idle slot starts one now; a busy slot starts one when its call ends (the
-  residual of an Erlang task given its elapsed time), then one per mean task time; a
-  provisioning slot starts one when it arrives.  A down circuit starts nothing until it comes
+  residual of an Erlang task given its elapsed time), then one at every ``k``-th phase of
+  the fresh tasks after it (counted exactly: :func:`_completions`); a provisioning slot
+  starts one when it arrives.  A down circuit starts nothing until it comes
   back; how long that takes is not known, so it is predicted from how long it has been down
   (a scale-free prior, Gott's: the median remaining time equals the time already down, the
   80% range a ninth to nine times it), never less than the cool-down still to run.  The
@@ -41,6 +42,7 @@ Z80 = 1.2815515655446004      # the standard normal's 90% quantile: an 80% two-s
 GRID = 32                     # points of the start curve before it runs straight
 MAX_OVERTAKERS = 5000         # VIPs-to-come a walk plays before it calls a wait endless
 VIRTUAL_VIP = 2.0 / 3.0       # expected arrivals at which a Poisson count's median reaches 1
+LONG_PHASES = 500.0          # phases past which _completions counts by its asymptote (e^-y ~ 0)
 
 
 class StartCurve:
@@ -56,7 +58,7 @@ class StartCurve:
         running on slots that will take more work, ``arrivals`` the seconds until each
         provisioning slot arrives; ``down_s`` how long the circuit has been down (negative:
         it is closed), ``cooldown_left_s`` the cool-down still to run; ``samples`` how many
-        recent durations ``mean_s`` averages (its own uncertainty)."""
+        successful calls the measured ``mean_s`` rests on (its own uncertainty)."""
         k = max(1, shape)
         self.cv2 = 1.0 / k
         self.rate_cv = math.sqrt(self.cv2 / samples) if samples > 0 else 0.0
@@ -73,8 +75,7 @@ class StartCurve:
         fresh = [1.0] * k                  # a call just started: in its first phase
         steps: dict[float, int] = {}       # start offset -> slots that start a call then
         # start offset -> [the calls' phase weights summed, how many calls]: the curve
-        # is linear in the weights (but for the renewal constant's phase-in, taken at
-        # the calls' mean), so the calls that start alike are summed once
+        # is linear in the weights, so the calls that start alike are summed once
         running: dict[float, list] = {}
         if down_s >= 0.0:
             self._down_steps(steps, idle + len(busy_elapsed), arrivals, down_s,
@@ -268,6 +269,11 @@ def _completions(y: float, to_go: list[float], k: int) -> float:
         # N >= 1, 3, 5, ...: (y + P(N odd)) / 2; N >= 2, 4, ...: (y - P(N odd)) / 2
         odd = 0.5 * (1.0 - exp(-2.0 * y))
         return 0.5 * (to_go[0] * (y + odd) + to_go[1] * (y - odd))
+    if y > LONG_PHASES:
+        # e^-y would underflow: so far out the phase count modulo k is even, and each
+        # slot has ended (y - r) / k + (k + 1) / (2 k) calls (to e^-y(1 - cos 2pi/k))
+        return sum(n * ((y - r) / k + (k + 1) / (2.0 * k))
+                   for r, n in enumerate(to_go, 1))
     pmf = exp(-y)
     below = pmf                    # P(N < n), n = 1 on
     total = 0.0
@@ -280,24 +286,6 @@ def _completions(y: float, to_go: list[float], k: int) -> float:
         pmf *= y / n
         below += pmf
         n += 1
-
-
-def _terms(s: float, lam: float, k: int):
-    """``(s, [e^-x x^j / j!], [1 - e^-x sum_{i<=j} x^i / i!])`` for ``x = lam s``, j < k
-    (None for a time point not after the offset)."""
-    if s <= 0.0:
-        return None
-    x = lam * s
-    term = math.exp(-x)
-    part = 0.0
-    tj = []
-    pj = []
-    for j in range(k):
-        part += term
-        tj.append(term)
-        pj.append(1.0 - part)
-        term *= x / (j + 1)
-    return s, tj, pj
 
 
 def _cube(x: float) -> float:

@@ -58,3 +58,18 @@ def test_expected_starts_match_the_sampled_slots(shape):
         want, err = sampled_starts(shape, mean_s, elapsed, t, 4000, rnd)
         # the grid is linear between its points: within 1 % of the count, plus noise
         assert abs(got - want) < 4 * err + 0.01 * want + 0.02, (t, got, want, err)
+
+
+@pytest.mark.parametrize("shape", [3, 50])
+def test_a_far_horizon_is_counted_not_looped(shape):
+    """Short tasks and a rental far off put the curve's end thousands of phases out, where
+    e^-y underflows: the count there is the renewal's asymptote (a run with mean_task_s=0.3
+    and a slot arriving in 120 s hung the estimate before)."""
+    curve = StartCurve(now=0.0, mean_s=0.3 if shape == 3 else 10.0, shape=shape, idle=1,
+                       busy_elapsed=[0.1], arrivals=[120.0], down_s=-1.0,
+                       cooldown_left_s=0.0, samples=0)
+    horizon = curve.t[-1]
+    # three slots (idle, busy, arriving at 120 s) cycling at one call per mean task time
+    mean = 0.3 if shape == 3 else 10.0
+    expected = (2 * horizon + (horizon - 120.0)) / mean
+    assert curve.mu[-1] == pytest.approx(expected, abs=2.0)
