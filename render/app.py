@@ -21,7 +21,7 @@ from render.overlays import Overlays
 from render.panel.board import Board
 from render.presenter import Presenter
 from render.state import ViewState
-from render.twin import TwinDesk, play
+from render.twin import load_desk, play
 from render.world.scene import Scene
 from render.world.sprites import Sprites
 from sim import CommandError, Inline, SimulationPort, open_run, resolve_path, scenario_names
@@ -84,10 +84,7 @@ class App:
         the language and the playback speed stay as they were unless given."""
         path = scenario if isinstance(scenario, Inline) else resolve_path(scenario)
         sim = open_run(path, seed, self.overrides, self._replay)
-        old = getattr(self, "twin", None)
-        if old is not None:
-            old.end()             # its fork is frozen out of the collector until closed
-        self.twin = TwinDesk(scenario, self.twin_on, self._replay and sim.recorded_commands())
+        self.twin = load_desk(self, scenario, self._replay and sim.recorded_commands())
         self._replay = []
         self.scenario_path = path
         self.adopt(sim, lang, speed, path.stem)

@@ -278,6 +278,15 @@ def change_words(live, name: str, args: dict) -> tuple[str, tuple]:
     return "twin_command", (name,)
 
 
+def load_desk(app, scenario, replayed) -> TwinDesk:
+    """The desk for a run the app loads (a start, a reset, a scenario switch): the old one
+    ended first -- its fork is frozen out of the collector until it is closed."""
+    old = getattr(app, "twin", None)
+    if old is not None:
+        old.end()
+    return TwinDesk(scenario, app.twin_on, replayed)
+
+
 def _release() -> None:
     """Let a closed twin go.  A fork doubles the objects the collector would walk; like the
     app's start-up objects (``main.calm_collector``) it is frozen out of the collector's
