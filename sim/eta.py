@@ -578,6 +578,60 @@ def fifo_range(curve: StartCurve, place: int, batch: int) -> tuple[float, float,
     return curve.range(n, 0.0)
 
 
+def line_fifo_range(idle: float, slots: int, mean_s: float, samples: int,
+                    n: int) -> tuple[float, float, float]:
+    """``fifo_range(StartCurve(...), place, batch)``, ``n = place // batch + 1``, for the
+    curve that is a straight line: exponential tasks (``shape`` 1), the circuit closed, no
+    slot on its way -- ``idle`` starts now (``mu0``), then ``slots / mean_s`` a second.
+    The same float operations in the same order as :meth:`StartCurve.median_time`,
+    :meth:`StartCurve.range` and :meth:`StartCurve.inverse` on ``t = [0.0]``,
+    ``mu = [mu0]`` (shift, down_lo and down_hi 0), without making the curve: the
+    enqueue's estimate on an M/M/c station (tests/test_core_eta_fast.py holds them equal
+    bit for bit)."""
+    never = NO_ESTIMATE_S
+    if slots == 0 or mean_s <= 0:                      # StartCurve.dead
+        return never, never, never
+    mu0 = float(idle)
+    slope = slots / mean_s
+    extra = n - mu0
+    if extra <= 0.0:                                   # the n-th start is now (shift 0)
+        return 0.0, 0.0, 0.0
+    # _dispersion(extra), cv2 = 1.0 / 1
+    disp = 1.0 + (1.0 - 1.0) * slots / (slots + extra)
+    # median_time(n): inverse(mu0 + extra - disp / 3.0) against NO_ESTIMATE_S
+    target = mu0 + extra - disp / 3.0
+    if target > mu0:
+        if slope <= 0.0:
+            return never, never, never
+        if (target - mu0) / slope >= never:
+            return never, never, never
+    # range(n, 0.0)
+    var = disp * extra + 0.0
+    shape = extra * extra / var
+    scale = var / extra
+    root = math.sqrt(shape)
+    c = 1.0 - 1.0 / (9.0 * shape)
+    d = Z80 / (3.0 * root)
+    q_med = shape * scale * _cube(max(0.0, c))
+    q_lo = shape * scale * _cube(max(0.0, c - d))
+    q_hi = shape * scale * _cube(max(0.0, c + d))
+    x = mu0 + q_med
+    med = 0.0 if x <= mu0 else (never if slope <= 0.0 else (x - mu0) / slope)
+    if med >= never:
+        return never, never, never
+    x = mu0 + q_lo
+    lo = 0.0 if x <= mu0 else (never if slope <= 0.0 else (x - mu0) / slope)
+    x = mu0 + q_hi
+    hi = 0.0 if x <= mu0 else (never if slope <= 0.0 else (x - mu0) / slope)
+    rate_cv = math.sqrt(1.0 / samples) if samples > 0 else 0.0
+    rate = Z80 * rate_cv * max(0.0, med - 0.0)
+    below, above = med - lo, hi - med
+    lo = med - math.sqrt(below * below + rate * rate + 0.0 * 0.0)
+    hi = med + math.sqrt(above * above + rate * rate + 0.0 * 0.0)
+    return (round(min(med, never), 3), round(max(0.0, min(lo, never)), 3),
+            round(min(hi, never), 3))
+
+
 def _endless(out: dict, vip: list, normal: list, newcomer: bool) -> dict:
     """Orders no start is expected for (nobody serves, or VIPs would pass for ever)."""
     never = (NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S)

@@ -27,6 +27,7 @@ from sim.eta import (
     censored_mean,
     erlang_residual,
     fifo_range,
+    line_fifo_range,
     rate_drift,
     walk,
 )
@@ -177,6 +178,9 @@ class Station:
         self.version = 0                   # bumped by every change of a slot's state
         self._curve_key: tuple | None = None
         self._curve: StartCurve | None = None
+        # exponential tasks: how long a call has run tells nothing, and with the circuit
+        # closed and no slot on its way the start curve is a straight line (est_range)
+        self._memoryless = self.cfg.task_shape <= 1
         # orders of this model backing off after a failed call, by order id: each comes
         # back to the front of its lane (:meth:`sim.lanes.Lanes.push`), ahead of every
         # order waiting now -- the gateway scheduled their return, so the estimate counts them
@@ -607,9 +611,25 @@ class Station:
         idle slots will take every waiting order at once (the circuit closed, dispatch on),
         it is nothing, and nothing need be played forward."""
         lanes = self.lanes
-        if (len(lanes) <= self.n_idle * self.batch_max and not self.paused
-                and self.breaker.state == CLOSED):
+        closed = self.breaker.state == CLOSED
+        if len(lanes) <= self.n_idle * self.batch_max and not self.paused and closed:
             return 0.0, 0.0, 0.0
+        if (closed and self._memoryless and not lanes.n_vip and not order.vip
+                and not self.backoff and len(self.slots) == self.n_idle + int(self.busy.level)
+                and self.vip_rate_per_s(now) <= 0.0):
+            # the start curve is a straight line (exponential tasks, the circuit closed, no
+            # slot on its way) and the lane first come, first served: the range is
+            # line_fifo_range's closed form, unless the autoscaler plans rentals
+            planner = self.planner
+            place = _place(lanes.normal, lanes.n_normal, order)
+            if place >= 0 and (planner is None or not planner.enabled
+                               or not planner.planned(self, now)):
+                idle = self.n_idle
+                n_ok = self.sample_ok
+                return line_fifo_range(0 if self.paused else idle,
+                                       idle + int(self.busy.level) - self.n_draining,
+                                       self.call_time_s(now), n_ok if n_ok >= 5 else 0,
+                                       place // self.batch_max + 1)
         return self.estimates(now, want=order).get(order, (0.0, 0.0, 0.0))
 
     def est_wait(self, order, now: float) -> float:

@@ -1,0 +1,100 @@
+"""The estimate's fast paths are the general curve and walk, bit for bit.
+
+:func:`sim.eta.line_fifo_range` (the M/M/c enqueue's range, no curve made) against
+:func:`sim.eta.fifo_range` on the :class:`sim.eta.StartCurve` it stands for, over random
+states -- dead stations, far places and odd means included -- and, in whole runs, every
+enqueue that takes it against :meth:`sim.stations.Station.estimates`.  Equal as floats is
+not enough (``-0.0 == 0.0``): the bits are compared."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sim.stations as stations
+from sim import Simulation, load_scenario
+from sim.eta import StartCurve, fifo_range, line_fifo_range
+
+
+def _bits(triple: tuple) -> tuple:
+    return tuple(struct.pack("<d", x) for x in triple)
+
+
+def _general(idle: int, busy: int, mean_s: float, samples: int, place: int,
+             batch: int) -> tuple:
+    curve = StartCurve(now=1234.5, mean_s=mean_s, shape=1, idle=idle,
+                       busy_elapsed=[0.0] * busy, arrivals=[], down_s=-1.0,
+                       cooldown_left_s=0.0, samples=samples)
+    return fifo_range(curve, place, batch)
+
+
+means = st.one_of(st.floats(0.001, 5000.0), st.sampled_from([0.0, -1.0, 1e-300, 1e300, 1.0]))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(idle=st.integers(0, 60), busy=st.integers(0, 60), mean_s=means,
+       samples=st.sampled_from([0, 5, 6, 17, 200]) | st.integers(0, 400),
+       place=st.integers(0, 3000) | st.sampled_from([0, 1, 19, 20, 21]),
+       batch=st.integers(1, 8))
+def test_the_straight_line_range_is_the_curves(idle, busy, mean_s, samples, place, batch):
+    fast = line_fifo_range(idle, idle + busy, mean_s, samples, place // batch + 1)
+    assert _bits(fast) == _bits(_general(idle, busy, mean_s, samples, place, batch))
+
+
+def test_a_wrong_fast_path_would_show():
+    """The comparison above can fail: a range off by one start, or the rate's error
+    left out, differs from the curve's."""
+    right = _general(3, 17, 1.0, 50, 40, 1)
+    assert _bits(line_fifo_range(3, 20, 1.0, 50, 41)) == _bits(right)
+    assert line_fifo_range(3, 20, 1.0, 50, 42) != right
+    assert line_fifo_range(3, 20, 1.0, 0, 41) != right
+
+
+def _mmc(seed: int, extra: list[str]) -> Simulation:
+    sc = load_scenario("scenarios/mmc.toml", ["models.job.slots=20",
+                                              "arrivals.rate_per_min=1080.0", *extra])
+    return Simulation(sc, seed=seed)
+
+
+@pytest.mark.parametrize("seed, extra, least", [
+    (1, [], 2000),
+    (7, ["models.job.mean_task_s=3.0", "arrivals.rate_per_min=380.0"], 500),
+    (3, ["models.job.batch_max=4", "arrivals.rate_per_min=4000.0"], 2000),
+    # the autoscaler plans and rents (slots on their way: the general path between)
+    (2, ["arrivals.rate_per_min=1500.0", "autoscaler.enabled=true", "models.job.max_rented=10",
+         "autoscaler.check_every_s=10.0", "autoscaler.wait_threshold_s=0.5",
+         "autoscaler.provision_s=20.0", "autoscaler.step=2"], 200),
+    (5, ["arrivals.vip_share=0.2", "queue.aging_s=30.0"], 0),   # VIPs: the walk alone
+])
+def test_every_fast_enqueue_estimate_is_the_walks(monkeypatch, seed, extra, least):
+    """Whole runs: each range the fast path gives is what the general estimate gives for
+    the same order at the same instant (and the fast path is taken)."""
+    taken = []
+    line = stations.line_fifo_range
+
+    def watched(*args):
+        out = line(*args)
+        taken.append(out)
+        return out
+
+    monkeypatch.setattr(stations, "line_fifo_range", watched)
+    est_range = stations.Station.est_range
+    checked = [0]
+
+    def both(self, order, now):
+        before = len(taken)
+        fast = est_range(self, order, now)
+        if len(taken) > before:
+            general = self.estimates(now, want=order).get(order, (0.0, 0.0, 0.0))
+            assert _bits(fast) == _bits(general)
+            checked[0] += 1
+        return fast
+
+    monkeypatch.setattr(stations.Station, "est_range", both)
+    sim = _mmc(seed, extra)
+    sim.advance_to(300.0)
+    assert checked[0] >= least
+    assert sim.counts["enqueued"] > checked[0] + (0 if least else 1000)
