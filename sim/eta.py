@@ -605,31 +605,35 @@ def line_fifo_range(idle: float, slots: int, mean_s: float, samples: int,
             return never, never, never
         if (target - mu0) / slope >= never:
             return never, never, never
-    # range(n, 0.0)
+    # range(n, 0.0); max(0.0, x) is ``x if x > 0.0 else 0.0`` (max keeps the first of
+    # equals), min(x, never) ``never if never < x else x``, _cube written out
     var = disp * extra + 0.0
     shape = extra * extra / var
     scale = var / extra
-    root = math.sqrt(shape)
     c = 1.0 - 1.0 / (9.0 * shape)
-    d = Z80 / (3.0 * root)
-    q_med = shape * scale * _cube(max(0.0, c))
-    q_lo = shape * scale * _cube(max(0.0, c - d))
-    q_hi = shape * scale * _cube(max(0.0, c + d))
-    x = mu0 + q_med
+    d = Z80 / (3.0 * math.sqrt(shape))
+    spread = shape * scale
+    x = c if c > 0.0 else 0.0
+    x = mu0 + spread * (x * x * x)
     med = 0.0 if x <= mu0 else (never if slope <= 0.0 else (x - mu0) / slope)
     if med >= never:
         return never, never, never
-    x = mu0 + q_lo
+    x = c - d
+    x = x if x > 0.0 else 0.0
+    x = mu0 + spread * (x * x * x)
     lo = 0.0 if x <= mu0 else (never if slope <= 0.0 else (x - mu0) / slope)
-    x = mu0 + q_hi
+    x = c + d
+    x = x if x > 0.0 else 0.0
+    x = mu0 + spread * (x * x * x)
     hi = 0.0 if x <= mu0 else (never if slope <= 0.0 else (x - mu0) / slope)
-    rate_cv = math.sqrt(1.0 / samples) if samples > 0 else 0.0
-    rate = Z80 * rate_cv * max(0.0, med - 0.0)
+    rate = Z80 * (math.sqrt(1.0 / samples) if samples > 0 else 0.0) * (
+        med - 0.0 if med - 0.0 > 0.0 else 0.0)
     below, above = med - lo, hi - med
     lo = med - math.sqrt(below * below + rate * rate + 0.0 * 0.0)
     hi = med + math.sqrt(above * above + rate * rate + 0.0 * 0.0)
-    return (round(min(med, never), 3), round(max(0.0, min(lo, never)), 3),
-            round(min(hi, never), 3))
+    lo = never if never < lo else lo
+    return (round(med, 3), round(lo if lo > 0.0 else 0.0, 3),
+            round(never if never < hi else hi, 3))
 
 
 def _endless(out: dict, vip: list, normal: list, newcomer: bool) -> dict:

@@ -616,7 +616,7 @@ class Station:
             return 0.0, 0.0, 0.0
         if (closed and self._memoryless and not lanes.n_vip and not order.vip
                 and not self.backoff and len(self.slots) == self.n_idle + int(self.busy.level)
-                and self.vip_rate_per_s(now) <= 0.0):
+                and (not self.vip_arrivals or self.vip_rate_per_s(now) <= 0.0)):
             # the start curve is a straight line (exponential tasks, the circuit closed, no
             # slot on its way) and the lane first come, first served: the range is
             # line_fifo_range's closed form, unless the autoscaler plans rentals
