@@ -35,7 +35,7 @@ Pure arithmetic on floats (no ``statistics``: the browser rules).
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 NO_ESTIMATE_S = 30 * 86400.0  # "nobody is serving": shown as a very long wait
 Z80 = 1.2815515655446004      # the standard normal's 90% quantile: an 80% two-sided range
@@ -43,6 +43,7 @@ GRID = 32                     # points of the start curve before it runs straigh
 MAX_OVERTAKERS = 5000         # VIPs-to-come a walk plays before it calls a wait endless
 VIRTUAL_VIP = 2.0 / 3.0       # expected arrivals at which a Poisson count's median reaches 1
 LONG_PHASES = 500.0          # phases past which _completions counts by its asymptote (e^-y ~ 0)
+_GRID_FRACTIONS = tuple(g / GRID for g in range(GRID + 1))   # the curve's grid, g / GRID
 
 
 class StartCurve:
@@ -231,7 +232,48 @@ def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
     lam = k / mean_s
     # time points: dense near now (the first starts), plus both sides of every step
     horizon = max(steps, default=0.0) + 3.0 * mean_s
-    ts = {horizon * (g / GRID) * (g / GRID) for g in range(GRID + 1)}
+    if not steps and 1e-200 < horizon < 1e200:
+        # the grid alone, of normal floats: horizon * f * f rises strictly with f (each
+        # step at least 6%, the rounding 1e-16), so it is sorted and without repeats
+        t_sorted = [horizon * f * f for f in _GRID_FRACTIONS]
+        mu = [mu0] * (GRID + 1)
+    else:
+        t_sorted, mu = _points(steps, horizon, mu0)
+    # every call that starts at the same offset is summed by its phase weights: the count
+    # is linear in them, so each (offset, point) is worked out once
+    exp = math.exp
+    size = len(t_sorted)
+    for start, (weights, _calls) in running.items():
+        # calls with r phases to go, r = 1..k: weights[j] counts those with more than j
+        to_go = [weights[j] - (weights[j + 1] if j + 1 < k else 0.0) for j in range(k)]
+        # the points after the start (t - start > 0 exactly when t > start)
+        first = bisect_right(t_sorted, start)
+        if k == 2:      # _completions(lam * s, to_go, 2), written into the loop
+            a, b = to_go
+            if start == 0.0:                         # t - 0.0 is t
+                for g in range(first, size):
+                    y = lam * t_sorted[g]
+                    odd = 0.5 * (1.0 - exp(-2.0 * y))
+                    mu[g] += 0.5 * (a * (y + odd) + b * (y - odd))
+            else:
+                for g in range(first, size):
+                    y = lam * (t_sorted[g] - start)
+                    odd = 0.5 * (1.0 - exp(-2.0 * y))
+                    mu[g] += 0.5 * (a * (y + odd) + b * (y - odd))
+        elif k == 1:
+            a = to_go[0]
+            for g in range(first, size):
+                mu[g] += a * (lam * (t_sorted[g] - start))
+        else:
+            for g in range(first, size):
+                mu[g] += _completions(lam * (t_sorted[g] - start), to_go, k)
+    return t_sorted, mu
+
+
+def _points(steps: dict[float, int], horizon: float, mu0: float) -> tuple[list, list]:
+    """The curve's time points, the grid and both sides of every step, sorted, and the
+    starts the steps make by each."""
+    ts = {horizon * f * f for f in _GRID_FRACTIONS}
     for a in steps:
         ts.add(a)
         if a > 0:
@@ -245,15 +287,6 @@ def _curve(steps: dict[float, int], running: dict, mu0: float, mean_s: float,
             if a <= t and a > 0.0:
                 total += n
         mu.append(total)
-    # every call that starts at the same offset is summed by its phase weights: the count
-    # is linear in them, so each (offset, point) is worked out once
-    for start, (weights, _calls) in running.items():
-        # calls with r phases to go, r = 1..k: weights[j] counts those with more than j
-        to_go = [weights[j] - (weights[j + 1] if j + 1 < k else 0.0) for j in range(k)]
-        for g, t in enumerate(t_sorted):
-            s = t - start
-            if s > 0.0:
-                mu[g] += _completions(lam * s, to_go, k)
     return t_sorted, mu
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import sim.stations as stations
 from sim import Simulation, load_scenario
-from sim.eta import StartCurve, fifo_range, line_fifo_range
+from sim.eta import GRID, StartCurve, _completions, _curve, fifo_range, line_fifo_range
 
 
 def _bits(triple: tuple) -> tuple:
@@ -98,3 +98,74 @@ def test_every_fast_enqueue_estimate_is_the_walks(monkeypatch, seed, extra, leas
     sim.advance_to(300.0)
     assert checked[0] >= least
     assert sim.counts["enqueued"] > checked[0] + (0 if least else 1000)
+
+
+def _curve_before(steps, running, mu0, mean_s, k):
+    """:func:`sim.eta._curve` as it was before its fast paths (6bbfa70), word for word:
+    the grid from ``g / GRID`` each time, a set sorted, ``_completions`` at every point."""
+    lam = k / mean_s
+    horizon = max(steps, default=0.0) + 3.0 * mean_s
+    ts = {horizon * (g / GRID) * (g / GRID) for g in range(GRID + 1)}
+    for a in steps:
+        ts.add(a)
+        if a > 0:
+            ts.add(a * (1.0 - 1e-9))
+    t_sorted = sorted(ts)
+    base = mu0
+    mu = []
+    for t in t_sorted:
+        total = base
+        for a, n in steps.items():
+            if a <= t and a > 0.0:
+                total += n
+        mu.append(total)
+    for start, (weights, _calls) in running.items():
+        to_go = [weights[j] - (weights[j + 1] if j + 1 < k else 0.0) for j in range(k)]
+        for g, t in enumerate(t_sorted):
+            s = t - start
+            if s > 0.0:
+                mu[g] += _completions(lam * s, to_go, k)
+    return t_sorted, mu
+
+
+offsets = st.sampled_from([0.0, 0.0, 0.5, 30.0, 120.0]) | st.floats(0.0, 5000.0)
+
+
+@st.composite
+def curve_inputs(draw):
+    k = draw(st.sampled_from([2, 2, 1, 3, 4]))
+    steps = draw(st.dictionaries(offsets, st.integers(0, 6), max_size=4))
+    running = {}
+    for start in draw(st.lists(offsets, max_size=4)):
+        weights = sorted(draw(st.lists(st.floats(0.0, 40.0), min_size=k, max_size=k)),
+                         reverse=True)
+        running[start] = [weights, draw(st.integers(1, 40))]
+    mean_s = draw(st.floats(0.01, 5000.0) | st.sampled_from([1e-250, 1e-199, 1e199, 1e250]))
+    return steps, running, float(draw(st.integers(0, 30))), mean_s, k
+
+
+def _float_bits(xs: list) -> list:
+    return [struct.pack("<d", x) for x in xs]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(args=curve_inputs())
+def test_the_curve_is_the_curve_it_was(args):
+    """Grid made once, a sorted list where no step is, the points before a start skipped,
+    ``_completions`` written out for one and two phases: the same points and counts."""
+    t_new, mu_new = _curve(*args)
+    t_old, mu_old = _curve_before(*args)
+    assert _float_bits(t_new) == _float_bits(t_old)
+    assert _float_bits(mu_new) == _float_bits(mu_old)
+
+
+def test_the_busy_station_curve_is_the_curve_it_was():
+    """The common case (two phases, every call counted from now, no step) and the cases
+    around it, by name."""
+    for k in (1, 2, 3):
+        weights = [14.3, 6.2, 1.1][:k]
+        for steps in ({}, {0.0: 3}, {45.0: 2, 0.0: 1}):
+            for running in ({0.0: [weights, 20]}, {0.0: [weights, 20], 120.0: [[2.0] * k, 2]}):
+                args = (steps, running, 3.0, 80.0, k)
+                assert _float_bits(_curve(*args)[1]) == _float_bits(_curve_before(*args)[1])
+    assert _curve({}, {0.0: [[14.3, 6.2], 20]}, 3.0, 80.0, 2)[1][-1] > 3.0
