@@ -491,7 +491,9 @@ class Station:
         breaker, the pause, the rentals the autoscaler plans (``planned=False``: none, what
         the autoscaler itself asks -- how long with what is rented so far)."""
         br = self.breaker
-        plan = self.planner.planned(self, now) if planned and self.planner is not None else ()
+        planner = self.planner       # switched off, it plans nothing (planned() says so)
+        plan = (planner.planned(self, now) if planned and planner is not None
+                and planner.enabled else ())
         key = (now, self.version, self.calls, self.paused, br.state, br.down_since_s,
                br.open_until_s, tuple(plan))
         if key != self._curve_key:
@@ -515,19 +517,16 @@ class Station:
             # nothing (memoryless), so the busy slots are counted, not visited
             busy = [0.0] * running
         else:
-            censored = []        # the running calls of the sample: call_time_s reads them
-            for s in self.slots.values():
-                state = s.state
-                if state is BUSY:
-                    call = s.call
-                    e = now - call.start_s
-                    busy.append(e)
-                    if call.sampled[0] == RUNNING_IN:
-                        censored.append(e)
-                elif state is PROVISIONING:
-                    arrivals.append(max(0.0, s.arrive_s - now))
-                elif state is DRAINING and s.call is not None and s.call.sampled[0] == RUNNING_IN:
-                    censored.append(now - s.call.start_s)
+            # the running calls of the sample: call_time_s reads them
+            if not self.n_draining and len(self.slots) == idle + running:
+                # busy and idle slots alone (none on its way, none draining): the same
+                # lists, in the same (slot) order, made by comprehension
+                calls = [s.call for s in self.slots.values() if s.state is BUSY]
+                busy = [now - call.start_s for call in calls]
+                censored = [e for call, e in zip(calls, busy, strict=True)
+                            if call.sampled[0] == RUNNING_IN]
+            else:
+                censored = self._visit_slots(now, busy, arrivals)
         if plan and not self.paused:
             arrivals = [*arrivals, *plan]   # rentals the autoscaler will make (see planned())
         if self.paused:
@@ -554,6 +553,26 @@ class Station:
             curve.down_lo = back[0] - back[1]
             curve.down_hi = back[2] - back[0]
         return curve
+
+    def _visit_slots(self, now: float, busy: list, arrivals: list) -> list[float]:
+        """Each slot's part in the curve: a busy slot's call's elapsed seconds (to
+        ``busy``), a provisioning slot's seconds until it arrives (to ``arrivals``);
+        returns the elapsed seconds of the sample's calls still running (busy or draining),
+        in slot order."""
+        censored = []
+        for s in self.slots.values():
+            state = s.state
+            if state is BUSY:
+                call = s.call
+                e = now - call.start_s
+                busy.append(e)
+                if call.sampled[0] == RUNNING_IN:
+                    censored.append(e)
+            elif state is PROVISIONING:
+                arrivals.append(max(0.0, s.arrive_s - now))
+            elif state is DRAINING and s.call is not None and s.call.sampled[0] == RUNNING_IN:
+                censored.append(now - s.call.start_s)
+        return censored
 
     def _probe_back(self, now: float, mean_s: float) -> tuple[float, float, float] | None:
         """Half-open, with a probe running longer than the call that last opened the
