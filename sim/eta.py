@@ -153,29 +153,39 @@ class StartCurve:
         if extra <= 0.0:
             med = self.shift
             return round(med, 3), round(med - self.down_lo, 3), round(med + self.down_hi, 3)
-        var = self._dispersion(extra) * extra + overtakers
+        # _dispersion(extra) written out; max(0.0, x) is ``x if x > 0.0 else 0.0`` (max
+        # keeps the first of equals), min(x, NO_ESTIMATE_S) ``never if never < x else x``
+        c = self.slots
+        cv2 = self.cv2
+        var = (cv2 + (1.0 - cv2) * c / (c + extra)) * extra + overtakers
         shape = extra * extra / var
-        scale = var / extra
-        root = math.sqrt(shape)
+        spread = shape * (var / extra)                  # shape * scale
         c = 1.0 - 1.0 / (9.0 * shape)
-        d = Z80 / (3.0 * root)
-        q_med = shape * scale * _cube(max(0.0, c))
-        q_lo = shape * scale * _cube(max(0.0, c - d))
-        q_hi = shape * scale * _cube(max(0.0, c + d))
-        inv = self.inverse
-        med = inv(self.mu0 + q_med)
-        if med >= NO_ESTIMATE_S:
-            return NO_ESTIMATE_S, NO_ESTIMATE_S, NO_ESTIMATE_S
-        lo = inv(self.mu0 + q_lo)
-        hi = inv(self.mu0 + q_hi)
-        rate = Z80 * self.rate_cv * max(0.0, med - self.shift)
+        d = Z80 / (3.0 * math.sqrt(shape))
+        inv, mu0, never = self.inverse, self.mu0, NO_ESTIMATE_S
+        x = c if c > 0.0 else 0.0
+        med = inv(mu0 + spread * (x * x * x))
+        if med >= never:
+            return never, never, never
+        x = c - d
+        x = x if x > 0.0 else 0.0
+        lo = inv(mu0 + spread * (x * x * x))
+        x = c + d
+        x = x if x > 0.0 else 0.0
+        hi = inv(mu0 + spread * (x * x * x))
+        x = med - self.shift
+        rate = Z80 * self.rate_cv * (x if x > 0.0 else 0.0)
         below, above = med - lo, hi - med
-        lo = med - math.sqrt(below * below + rate * rate + self.down_lo * self.down_lo)
-        hi = med + math.sqrt(above * above + rate * rate + self.down_hi * self.down_hi)
+        rate *= rate
+        x = self.down_lo
+        lo = med - math.sqrt(below * below + rate + x * x)
+        x = self.down_hi
+        hi = med + math.sqrt(above * above + rate + x * x)
         # to the millisecond: exp() may differ in its last bit between C libraries (the
         # browser's and the desktop's), and the records and the 3x question must not
-        return (round(min(med, NO_ESTIMATE_S), 3), round(max(0.0, min(lo, NO_ESTIMATE_S)), 3),
-                round(min(hi, NO_ESTIMATE_S), 3))
+        lo = never if never < lo else lo
+        return (round(med, 3), round(lo if lo > 0.0 else 0.0, 3),
+                round(never if never < hi else hi, 3))
 
 
 def _run(running: dict, k: int, start: float, weights: list[float], n: int = 1) -> None:
