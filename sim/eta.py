@@ -716,10 +716,23 @@ def censored_mean(done_s: float, n_ok: int, elapsed: list[float], shape: int) ->
         return hi
     lo = total / (n_ok + r - r / k)
     theta = hi
+    count = n_ok + r
     for _ in range(12):
-        left, slope = _residuals(theta, k, elapsed)
-        step = (theta * (n_ok + r) - total - left) / (n_ok + r - slope)
-        nxt = min(hi, max(lo, theta - step))
+        if k == 2:        # _residuals(theta, 2, elapsed), written into the loop
+            c = k / theta
+            left = slope = 0.0
+            for e in elapsed:
+                x = c * e
+                m = x / (1.0 + x)
+                left += 2.0 - m
+                slope += 2.0 - m * m
+            left, slope = theta * left * 0.5, slope * 0.5
+        else:
+            left, slope = _residuals(theta, k, elapsed)
+        # min(hi, max(lo, x)), written out (each keeps the first of equals)
+        nxt = theta - (theta * count - total - left) / (count - slope)
+        nxt = nxt if nxt > lo else lo
+        nxt = nxt if nxt < hi else hi
         if abs(nxt - theta) <= 1e-9 * theta:
             return nxt
         theta = nxt

@@ -27,6 +27,8 @@ from sim.eta import (
     _completions,
     _cube,
     _curve,
+    _residuals,
+    censored_mean,
     fifo_range,
     line_fifo_range,
 )
@@ -258,3 +260,37 @@ def test_the_range_is_the_range_it_was(curve, ns, overtakers):
         with _unrounded():
             assert (_bits(curve.range(n, overtakers))
                     == _bits(_range_before(curve, n, overtakers)))
+
+
+def _censored_mean_before(done_s, n_ok, elapsed, shape):
+    """:func:`sim.eta.censored_mean` as it was (6bbfa70), word for word."""
+    k = max(1, shape)
+    r = len(elapsed)
+    ran = 0.0
+    for e in elapsed:
+        ran += e
+    total = done_s + ran
+    hi = total / n_ok
+    if k == 1 or r == 0 or hi <= 0.0:
+        return hi
+    lo = total / (n_ok + r - r / k)
+    theta = hi
+    for _ in range(12):
+        left, slope = _residuals(theta, k, elapsed)
+        step = (theta * (n_ok + r) - total - left) / (n_ok + r - slope)
+        nxt = min(hi, max(lo, theta - step))
+        if abs(nxt - theta) <= 1e-9 * theta:
+            return nxt
+        theta = nxt
+    return theta
+
+
+@settings(max_examples=1500, deadline=None)
+@given(done_s=st.floats(0.0, 1e6), n_ok=st.integers(1, 200),
+       elapsed=st.lists(st.floats(0.0, 5000.0) | st.sampled_from([0.0, 1e-9, 3.0]),
+                        max_size=40),
+       shape=st.sampled_from([2, 2, 1, 3, 4]))
+def test_the_censored_mean_is_the_mean_it_was(done_s, n_ok, elapsed, shape):
+    """Newton's step with the two-phase residuals written in and min/max written out."""
+    assert (struct.pack("<d", censored_mean(done_s, n_ok, elapsed, shape))
+            == struct.pack("<d", _censored_mean_before(done_s, n_ok, elapsed, shape)))
