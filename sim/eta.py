@@ -433,6 +433,7 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
     left_newcomer = newcomer
     most = nv + nn + 1 + MAX_OVERTAKERS
     mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
+    settle = (1.0 - cv2) * c      # the dispersion's (1 - cv2) * c / (c + extra), its product
     mu, ts, slope = curve.mu, curve.t, curve.slope
     mu_last, t_last, t_first = mu[-1], ts[-1], ts[0]
     never, rate, make_range = NO_ESTIMATE_S, vip_rate_per_s, curve.range
@@ -445,7 +446,7 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
         elif extra <= 0.0:
             t = shift
         else:
-            target = mu0 + extra - (cv2 + (1.0 - cv2) * c / (c + extra)) / 3.0
+            target = mu0 + extra - (cv2 + settle / (c + extra)) / 3.0
             if target > mu_last:
                 t = never if slope <= 0.0 else t_last + (target - mu_last) / slope
             elif (g := bisect_left(mu, target)) == 0:
