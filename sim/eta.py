@@ -436,8 +436,9 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
     settle = (1.0 - cv2) * c      # the dispersion's (1 - cv2) * c / (c + extra), its product
     mu, ts, slope = curve.mu, curve.t, curve.slope
     mu_last, t_last, t_first = mu[-1], ts[-1], ts[0]
-    never, rate, make_range = NO_ESTIMATE_S, vip_rate_per_s, curve.range
+    never, rate, make_range, pass_at = NO_ESTIMATE_S, vip_rate_per_s, curve.range, VIRTUAL_VIP
     only = want if want is not None else (None if only_newcomer else _EVERY)
+    every = only is _EVERY
     while i < nv or j < nn or left_newcomer:
         n += 1
         extra = n - mu0
@@ -463,7 +464,7 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
         if i < nv and not (aged and head_sub < vip[i].submitted_s):
             o = vip[i]
             i += 1
-        elif not aged and i >= nv and rate * t - virtual >= VIRTUAL_VIP:
+        elif not aged and i >= nv and rate * t - virtual >= pass_at:
             virtual += 1
             continue
         elif head_sub is None:
@@ -474,11 +475,11 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
                 left_newcomer = False
             else:
                 j += 1
-        if only is _EVERY:
-            out[o] = make_range(n, float(virtual))
-        elif o is only:           # the one order asked for (None: the newcomer)
+        if o is only:             # the one order asked for (None: the newcomer)
             out[o] = make_range(n, float(virtual))
             return out
+        if every:
+            out[o] = make_range(n, float(virtual))
     return out
 
 
