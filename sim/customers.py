@@ -9,11 +9,15 @@ n-th customer is the same person whatever happened before they came in.
 
 from __future__ import annotations
 
-import bisect
+from bisect import bisect_right
 from collections import deque
 from enum import StrEnum
 
-from sim import rng
+from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
+
+ENTITY_SHIFT = ATTEMPT_BITS + INDEX_BITS     # rng.entity(key, id) packs ``id << 18``
+MIX1, MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB   # SplitMix64's finaliser (rng.draw)
+TWO_M53 = TWO_POW_M53
 
 
 class CustomerState(StrEnum):
@@ -73,6 +77,7 @@ class Crowd:
         self.tier_cum = _cumulative([t.share for t in tiers]) if len(tiers) > 1 else []
         models = list(scenario.models.values())
         self.models = [m.name for m in models]
+        self.single_list = self.models[:1]     # the shopping list's item with one model
         self.model_cum = _cumulative([m.mix for m in models]) if len(models) > 1 else []
         self.prices = {m.name: m.price_cents for m in models}
         a = scenario.arrivals
@@ -85,35 +90,77 @@ class Crowd:
         Every attribute comes from the keyed draws of ``cid`` alone -- tier, VIP, wallet,
         patience, list length, then one model per order, in that order -- so customer ids
         given in arrival order (or a request log's row numbers, for a trace replay) name the
-        same person in any run of the seed, whatever the capacity or the order of events."""
-        state = rng.entity(self.key, cid)
-        draw = rng.draw
+        same person in any run of the seed, whatever the capacity or the order of events.
+
+        Once per customer, on the hottest path: :func:`sim.rng.entity` and
+        :func:`sim.rng.draw` are inlined (the same integer operations, so the same values;
+        ``tests/test_core_fast_in.py`` holds them to the functions), and the entity's state
+        plus each draw's counter offset is one addition, the offsets made once."""
+        # rng.entity(self.key, cid): attempt 0, so the packed counter is cid << 18
+        state = (self.key + (cid << ENTITY_SHIFT) * GAMMA) & MASK64
         k = 0                      # the index of the next draw
         if self.tier_cum:
+            z = (state + GAMMA) & MASK64                       # rng.draw(state, 0)
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
             cum = self.tier_cum
-            tier = self.tiers[min(bisect.bisect_right(cum, draw(state, 0)), len(cum) - 1)]
+            tier = self.tiers[min(bisect_right(cum, ((z ^ (z >> 31)) >> 11) * TWO_M53),
+                                  len(cum) - 1)]
             k = 1
         else:
             tier = self.tiers[0]
         # a draw whose result is fixed (a range of one value, a VIP share of 0) is not
         # computed -- the later draws keep their index, so the values are the same
         share = self.vip_share
-        vip = share > 0.0 and draw(state, k) < share
+        if share > 0.0:
+            z = (state + (k + 1) * GAMMA) & MASK64            # rng.draw(state, k)
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            vip = ((z ^ (z >> 31)) >> 11) * TWO_M53 < share
+        else:
+            vip = False
         lo, hi = tier.wallet_min_cents, tier.wallet_max_cents
-        wallet = _between(lo, hi, draw(state, k + 1)) if hi != lo else lo
+        if hi != lo:
+            z = (state + (k + 2) * GAMMA) & MASK64            # rng.draw(state, k + 1)
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            wallet = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
+            if wallet > hi:                                    # _between, inlined
+                wallet = hi
+        else:
+            wallet = lo
         lo, hi = self.patience
-        patience = lo + (hi - lo) * draw(state, k + 2) if hi != lo else lo + 0.0
+        if hi != lo:
+            z = (state + (k + 3) * GAMMA) & MASK64            # rng.draw(state, k + 2)
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            patience = lo + (hi - lo) * (((z ^ (z >> 31)) >> 11) * TWO_M53)
+        else:
+            patience = lo + 0.0
         lo, hi = tier.orders_min, tier.orders_max
-        n = _between(lo, hi, draw(state, k + 3)) if hi != lo else lo
-        models = self.models
+        if hi != lo:
+            z = (state + (k + 4) * GAMMA) & MASK64            # rng.draw(state, k + 3)
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            n = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
+            if n > hi:
+                n = hi
+        else:
+            n = lo
         cum = self.model_cum
         if cum:
+            models = self.models
             last = len(cum) - 1
-            k += 4
-            wants = [models[min(bisect.bisect_right(cum, draw(state, k + j)), last)]
-                     for j in range(n)]
+            wants = []
+            z0 = state + (k + 5) * GAMMA                       # rng.draw(state, k + 4 + j)
+            for j in range(n):
+                z = (z0 + j * GAMMA) & MASK64
+                z = ((z ^ (z >> 30)) * MIX1) & MASK64
+                z = ((z ^ (z >> 27)) * MIX2) & MASK64
+                wants.append(models[min(bisect_right(
+                    cum, ((z ^ (z >> 31)) >> 11) * TWO_M53), last)])
         else:
-            wants = [models[0]] * n
+            wants = self.single_list * n
         return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
 
 
