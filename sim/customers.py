@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 
-ENTITY_SHIFT = ATTEMPT_BITS + INDEX_BITS     # rng.entity(key, id) packs ``id << 18``
+GAMMA_CUSTOMER = GAMMA << (ATTEMPT_BITS + INDEX_BITS)   # rng.entity(key, id) packs id << 18
 MIX1, MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB   # SplitMix64's finaliser (rng.draw)
 TWO_M53 = TWO_POW_M53
 
@@ -77,12 +77,21 @@ class Crowd:
         self.tier_cum = _cumulative([t.share for t in tiers]) if len(tiers) > 1 else []
         models = list(scenario.models.values())
         self.models = [m.name for m in models]
-        self.single_list = self.models[:1]     # the shopping list's item with one model
         self.model_cum = _cumulative([m.mix for m in models]) if len(models) > 1 else []
+        self.single_list = self.models[:1]     # the shopping list's item with one model
         self.prices = {m.name: m.price_cents for m in models}
         a = scenario.arrivals
         self.vip_share = a.vip_share
         self.patience = (a.patience_min_s, a.patience_max_s)
+        # Draw ``i`` of customer ``cid`` is SplitMix64's finaliser applied to
+        # ``key + ((cid << 18) + i + 1) * GAMMA`` (mod 2**64: rng.entity then rng.draw), that
+        # is ``cid * (GAMMA << 18)`` plus a constant of the draw: the constants are made once.
+        # Draw 0 is the tier's, when there is a choice; the rest follow it.
+        k = 1 if self.tier_cum else 0
+        self._at = [(key + (i + 1) * GAMMA) & MASK64 for i in range(k + 5)]
+        self._at_tier = self._at[0]
+        (self._at_vip, self._at_wallet, self._at_patience, self._at_orders,
+         self._at_models) = self._at[k:k + 5]
 
     def make(self, cid: int, now: float) -> tuple[Customer, list[str]]:
         """Customer ``cid`` arriving at ``now`` and their shopping list (model names).
@@ -93,27 +102,23 @@ class Crowd:
         same person in any run of the seed, whatever the capacity or the order of events.
 
         Once per customer, on the hottest path: :func:`sim.rng.entity` and
-        :func:`sim.rng.draw` are inlined (the same integer operations, so the same values;
-        ``tests/test_core_fast_in.py`` holds them to the functions), and the entity's state
-        plus each draw's counter offset is one addition, the offsets made once."""
-        # rng.entity(self.key, cid): attempt 0, so the packed counter is cid << 18
-        state = (self.key + (cid << ENTITY_SHIFT) * GAMMA) & MASK64
-        k = 0                      # the index of the next draw
+        :func:`sim.rng.draw` are inlined as the same integers mod 2**64, so the same values
+        (``tests/test_core_fast_in.py`` holds them to the functions)."""
+        base = cid * GAMMA_CUSTOMER
         if self.tier_cum:
-            z = (state + GAMMA) & MASK64                       # rng.draw(state, 0)
+            z = (base + self._at_tier) & MASK64                # rng.draw(state, 0)
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             cum = self.tier_cum
             tier = self.tiers[min(bisect_right(cum, ((z ^ (z >> 31)) >> 11) * TWO_M53),
                                   len(cum) - 1)]
-            k = 1
         else:
             tier = self.tiers[0]
         # a draw whose result is fixed (a range of one value, a VIP share of 0) is not
         # computed -- the later draws keep their index, so the values are the same
         share = self.vip_share
         if share > 0.0:
-            z = (state + (k + 1) * GAMMA) & MASK64            # rng.draw(state, k)
+            z = (base + self._at_vip) & MASK64                 # the VIP's draw
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             vip = ((z ^ (z >> 31)) >> 11) * TWO_M53 < share
@@ -121,7 +126,7 @@ class Crowd:
             vip = False
         lo, hi = tier.wallet_min_cents, tier.wallet_max_cents
         if hi != lo:
-            z = (state + (k + 2) * GAMMA) & MASK64            # rng.draw(state, k + 1)
+            z = (base + self._at_wallet) & MASK64              # the wallet's
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             wallet = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
@@ -131,7 +136,7 @@ class Crowd:
             wallet = lo
         lo, hi = self.patience
         if hi != lo:
-            z = (state + (k + 3) * GAMMA) & MASK64            # rng.draw(state, k + 2)
+            z = (base + self._at_patience) & MASK64            # the patience's
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             patience = lo + (hi - lo) * (((z ^ (z >> 31)) >> 11) * TWO_M53)
@@ -139,7 +144,7 @@ class Crowd:
             patience = lo + 0.0
         lo, hi = tier.orders_min, tier.orders_max
         if hi != lo:
-            z = (state + (k + 4) * GAMMA) & MASK64            # rng.draw(state, k + 3)
+            z = (base + self._at_orders) & MASK64              # the list's length
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             n = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
@@ -152,7 +157,7 @@ class Crowd:
             models = self.models
             last = len(cum) - 1
             wants = []
-            z0 = state + (k + 5) * GAMMA                       # rng.draw(state, k + 4 + j)
+            z0 = base + self._at_models                        # order j's model: + j * GAMMA
             for j in range(n):
                 z = (z0 + j * GAMMA) & MASK64
                 z = ((z ^ (z >> 30)) * MIX1) & MASK64
