@@ -157,7 +157,14 @@ class OrderFlow:
         o.state = QUEUED
         o.since_s = now
         o.queued_s = now
-        st.lanes.push(o)
+        lanes = st.lanes
+        token = o.qtoken = next(lanes.tokens)
+        if vip:
+            lanes.n_vip += 1
+            lanes.vip.append((token, o))
+        else:
+            lanes.n_normal += 1
+            lanes.normal.append((token, o))
         queued = st.queued
         queued.area += queued.level * (now - queued.last_s)
         queued.last_s = now
