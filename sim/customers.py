@@ -9,11 +9,15 @@ n-th customer is the same person whatever happened before they came in.
 
 from __future__ import annotations
 
-import bisect
+from bisect import bisect_right
 from collections import deque
 from enum import StrEnum
 
-from sim import rng
+from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
+
+GAMMA_CUSTOMER = GAMMA << (ATTEMPT_BITS + INDEX_BITS)   # rng.entity(key, id) packs id << 18
+MIX1, MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB   # SplitMix64's finaliser (rng.draw)
+TWO_M53 = TWO_POW_M53
 
 
 class CustomerState(StrEnum):
@@ -74,10 +78,20 @@ class Crowd:
         models = list(scenario.models.values())
         self.models = [m.name for m in models]
         self.model_cum = _cumulative([m.mix for m in models]) if len(models) > 1 else []
+        self.single_list = self.models[:1]     # the shopping list's item with one model
         self.prices = {m.name: m.price_cents for m in models}
         a = scenario.arrivals
         self.vip_share = a.vip_share
         self.patience = (a.patience_min_s, a.patience_max_s)
+        # Draw ``i`` of customer ``cid`` is SplitMix64's finaliser applied to
+        # ``key + ((cid << 18) + i + 1) * GAMMA`` (mod 2**64: rng.entity then rng.draw), that
+        # is ``cid * (GAMMA << 18)`` plus a constant of the draw: the constants are made once.
+        # Draw 0 is the tier's, when there is a choice; the rest follow it.
+        k = 1 if self.tier_cum else 0
+        self._at = [(key + (i + 1) * GAMMA) & MASK64 for i in range(k + 5)]
+        self._at_tier = self._at[0]
+        (self._at_vip, self._at_wallet, self._at_patience, self._at_orders,
+         self._at_models) = self._at[k:k + 5]
 
     def make(self, cid: int, now: float) -> tuple[Customer, list[str]]:
         """Customer ``cid`` arriving at ``now`` and their shopping list (model names).
@@ -85,35 +99,73 @@ class Crowd:
         Every attribute comes from the keyed draws of ``cid`` alone -- tier, VIP, wallet,
         patience, list length, then one model per order, in that order -- so customer ids
         given in arrival order (or a request log's row numbers, for a trace replay) name the
-        same person in any run of the seed, whatever the capacity or the order of events."""
-        state = rng.entity(self.key, cid)
-        draw = rng.draw
-        k = 0                      # the index of the next draw
+        same person in any run of the seed, whatever the capacity or the order of events.
+
+        Once per customer, on the hottest path: :func:`sim.rng.entity` and
+        :func:`sim.rng.draw` are inlined as the same integers mod 2**64, so the same values
+        (``tests/test_core_fast_in.py`` holds them to the functions)."""
+        base = cid * GAMMA_CUSTOMER
         if self.tier_cum:
+            z = (base + self._at_tier) & MASK64                # rng.draw(state, 0)
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
             cum = self.tier_cum
-            tier = self.tiers[min(bisect.bisect_right(cum, draw(state, 0)), len(cum) - 1)]
-            k = 1
+            tier = self.tiers[min(bisect_right(cum, ((z ^ (z >> 31)) >> 11) * TWO_M53),
+                                  len(cum) - 1)]
         else:
             tier = self.tiers[0]
         # a draw whose result is fixed (a range of one value, a VIP share of 0) is not
         # computed -- the later draws keep their index, so the values are the same
         share = self.vip_share
-        vip = share > 0.0 and draw(state, k) < share
+        if share > 0.0:
+            z = (base + self._at_vip) & MASK64                 # the VIP's draw
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            vip = ((z ^ (z >> 31)) >> 11) * TWO_M53 < share
+        else:
+            vip = False
         lo, hi = tier.wallet_min_cents, tier.wallet_max_cents
-        wallet = _between(lo, hi, draw(state, k + 1)) if hi != lo else lo
+        if hi != lo:
+            z = (base + self._at_wallet) & MASK64              # the wallet's
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            wallet = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
+            if wallet > hi:                                    # _between, inlined
+                wallet = hi
+        else:
+            wallet = lo
         lo, hi = self.patience
-        patience = lo + (hi - lo) * draw(state, k + 2) if hi != lo else lo + 0.0
+        if hi != lo:
+            z = (base + self._at_patience) & MASK64            # the patience's
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            patience = lo + (hi - lo) * (((z ^ (z >> 31)) >> 11) * TWO_M53)
+        else:
+            patience = lo + 0.0
         lo, hi = tier.orders_min, tier.orders_max
-        n = _between(lo, hi, draw(state, k + 3)) if hi != lo else lo
-        models = self.models
+        if hi != lo:
+            z = (base + self._at_orders) & MASK64              # the list's length
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            n = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
+            if n > hi:
+                n = hi
+        else:
+            n = lo
         cum = self.model_cum
         if cum:
+            models = self.models
             last = len(cum) - 1
-            k += 4
-            wants = [models[min(bisect.bisect_right(cum, draw(state, k + j)), last)]
-                     for j in range(n)]
+            wants = []
+            z0 = base + self._at_models                        # order j's model: + j * GAMMA
+            for j in range(n):
+                z = (z0 + j * GAMMA) & MASK64
+                z = ((z ^ (z >> 30)) * MIX1) & MASK64
+                z = ((z ^ (z >> 27)) * MIX2) & MASK64
+                wants.append(models[min(bisect_right(
+                    cum, ((z ^ (z >> 31)) >> 11) * TWO_M53), last)])
         else:
-            wants = [models[0]] * n
+            wants = self.single_list * n
         return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
 
 

@@ -22,7 +22,7 @@ class Lanes:
     """Tokens count per queue, not per process: a run's state (``state_digest``) must not
     depend on how many other runs the process made before it."""
 
-    __slots__ = ("vip", "normal", "aging_s", "n_vip", "n_normal", "_tokens")
+    __slots__ = ("vip", "normal", "aging_s", "n_vip", "n_normal", "tokens")
 
     def __init__(self, aging_s: float) -> None:
         self.vip: deque = deque()
@@ -30,15 +30,13 @@ class Lanes:
         self.aging_s = aging_s
         self.n_vip = 0
         self.n_normal = 0
-        self._tokens = count(1)
+        self.tokens = count(1)     # the push's token (the order flow's submit pushes inline)
 
     def __len__(self) -> int:
         return self.n_vip + self.n_normal
 
     def push(self, order, front: bool = False) -> None:
-        token = next(self._tokens)
-        order.qtoken = token
-        entry = (token, order)
+        token = order.qtoken = next(self.tokens)
         if order.vip:
             self.n_vip += 1
             lane = self.vip
@@ -46,9 +44,9 @@ class Lanes:
             self.n_normal += 1
             lane = self.normal
         if front:
-            lane.appendleft(entry)
+            lane.appendleft((token, order))
         else:
-            lane.append(entry)
+            lane.append((token, order))
 
     def discard(self, order) -> None:
         """Forget a queued order (its entry is skipped later; a lane that holds more dead

@@ -77,12 +77,67 @@ class OrderFlow:
 
     # -- in ----------------------------------------------------------------------------------
     def feed(self, cust: Customer) -> None:
-        """Submit pending orders while the tier's concurrency allows; end a finished visit."""
-        while cust.active < cust.concurrency and cust.pending:
-            self._submit(cust.pending[0])
-        if cust.active == 0 and not cust.pending and cust.state in (INSIDE, ASKED):
+        """Submit pending orders while the tier's concurrency allows; end a finished visit.
+
+        The loop is :meth:`_submit`'s body, inlined (a customer who walks in submits here,
+        once per order on the hottest path): the same steps in the same order;
+        ``tests/test_core_fast_in.py`` holds it to a loop of :meth:`_submit` record for
+        record.  Nothing ended in this step (no order declined): no quota to release."""
+        pending = cust.pending
+        if cust.active < cust.concurrency and pending:
+            engine = self.engine
+            now = engine.now
+            stations, dispatchers = self.stations, self.dispatchers
+            hold = self.accounts.hold
+            log = self.log.add
+            counts = self.counts
+            estimating = self.estimating
+            breaker = self.breaker
+            cid = cust.id
+            while True:
+                o = pending[0]
+                if not hold(o):
+                    self.end(o, DECLINED, "insufficient_funds")
+                else:
+                    pending.popleft()
+                    cust.active += 1
+                    st = stations[o.model]
+                    vip = o.vip = cust.vip
+                    o.submitted_s = now
+                    if vip:     # st.note_submitted(now, vip, cust.id) counts VIPs only
+                        st.note_submitted(now, vip, cid)
+                    o.state = QUEUED
+                    o.since_s = now
+                    o.queued_s = now
+                    lanes = st.lanes              # lanes.push(o), inlined
+                    token = o.qtoken = next(lanes.tokens)
+                    if vip:
+                        lanes.n_vip += 1
+                        lanes.vip.append((token, o))
+                    else:
+                        lanes.n_normal += 1
+                        lanes.normal.append((token, o))
+                    queued = st.queued            # queued.add(now, 1), inlined
+                    queued.area += queued.level * (now - queued.last_s)
+                    queued.last_s = now
+                    queued.level += 1
+                    if estimating:
+                        est, lo, hi = st.est_range(o, now)
+                        o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s = est, lo, hi
+                    else:
+                        est = lo = hi = NOT_ESTIMATED
+                    counts["enqueued"] += 1
+                    log((now, "enqueue", o.id, cid, o.model, "vip" if vip else "normal",
+                         o.price_cents, est, lo, hi))
+                    if breaker.enabled and breaker.multiplier > 0:
+                        breaker.watch(o, st, (est, lo, hi))
+                    dispatchers[o.model].dispatch()
+                if not (cust.active < cust.concurrency and pending):
+                    break
+        if cust.active == 0 and not pending and cust.state in (INSIDE, ASKED):
             self.visitors.finish(cust, DONE)
-        self._release_quotas()
+        if self._ended:
+            self._release_quotas()
 
     def _submit(self, o: Order) -> None:
         """The customer's next pending order goes in: held and queued, or declined."""
@@ -96,12 +151,20 @@ class OrderFlow:
         st = self.stations[o.model]
         vip = o.vip = cust.vip
         o.submitted_s = now
-        st.note_submitted(now, vip, cust.id)   # the estimate's input (sim/eta.py's side)
+        if vip:     # the estimate's input (sim/eta.py's side): VIPs only
+            st.note_submitted(now, vip, cust.id)
         # _enqueue(st, o, front=False), inlined: the lanes' push and the queue's time average
         o.state = QUEUED
         o.since_s = now
         o.queued_s = now
-        st.lanes.push(o)
+        lanes = st.lanes
+        token = o.qtoken = next(lanes.tokens)
+        if vip:
+            lanes.n_vip += 1
+            lanes.vip.append((token, o))
+        else:
+            lanes.n_normal += 1
+            lanes.normal.append((token, o))
         queued = st.queued
         queued.area += queued.level * (now - queued.last_s)
         queued.last_s = now

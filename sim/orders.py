@@ -43,7 +43,8 @@ class Order:
                  "vip", "submitted_s", "queued_s", "started_s", "est_wait_s", "est_wait_lo_s",
                  "est_wait_hi_s", "attempts", "slot", "qtoken", "asked", "task_s")
 
-    def __init__(self, oid: int, customer, model: str, price_cents: int, now: float) -> None:
+    def __init__(self, oid: int, customer, model: str, price_cents: int, now: float,
+                 task_s: float = -1.0) -> None:
         self.id = oid
         self.customer = customer
         self.model = model
@@ -62,7 +63,7 @@ class Order:
         self.slot = None
         self.qtoken = -1
         self.asked = False
-        self.task_s = -1.0          # a trace row's task time; -1: drawn by the station
+        self.task_s = task_s        # a trace row's task time; -1: drawn by the station
 
     @property
     def lane(self) -> str:

@@ -94,6 +94,8 @@ class Arrivals:
         self.crowd = Crowd(scenario, streams.key("customers"))
         d = scenario.door
         self.door = Door(d.enabled, d.admit_per_min, d.burst, d.lobby_max_orders)
+        self._door = self.door if d.enabled else None   # the greeter's path, chosen once
+        self.inside = visitors.inside
         self.vip_fee_cents = scenario.billing.vip_fee_cents
         self.rate_per_min = self.base_rate_per_min = scenario.arrivals.rate_per_min
         self.profile = scenario.profile
@@ -213,9 +215,8 @@ class Arrivals:
 
     def add_order(self, cust: Customer, model: str, task_s: float, now: float) -> None:
         """One more order of a customer already inside (a trace's next row in one visit)."""
-        order = Order(self._next_order_id, cust, model, self.crowd.prices[model], now)
+        order = Order(self._next_order_id, cust, model, self.crowd.prices[model], now, task_s)
         self._next_order_id += 1
-        order.task_s = task_s
         cust.orders.append(order)
         cust.pending.append(order)
         self.log.add((now, "place", order.id, cust.id, model))
@@ -227,38 +228,43 @@ class Arrivals:
         ``task_s`` (a trace row's task time; -1: drawn) goes with every order."""
         # a customer's orders take their ids now, turned away or not: order ids then follow
         # the arrivals alone, and an order's keyed draws are the same in any run of the seed
-        first_oid = self._next_order_id
-        self._next_order_id += len(wants)
+        n = len(wants)
+        oid = self._next_order_id
+        self._next_order_id = oid + n
         counts = self.counts
         counts["arrived"] += 1
         self.accounts.fund(cust)
         log = self.log.add
-        log((now, "arrive", cust.id, cust.tier, cust.vip, cust.wallet_cents))
+        cid = cust.id
+        log((now, "arrive", cid, cust.tier, cust.vip, cust.wallet_cents))
         # the greeter's path is chosen once: with the door off nobody is counted or asked
-        reason = self.door.admit(now, self.lobby_orders()) if self.door.enabled else None
-        if reason is not None:
-            cust.state = REJECTED
-            cust.reason = reason
-            prices = self.crowd.prices
-            self.turned_away_cents += sum(prices[m] for m in wants)
-            self.turned_away_orders += len(wants)
-            counts["rejected"] += 1
-            counts[reason] += 1
-            self.visitors.depart(cust)
-            log((now, "reject", cust.id, reason, len(wants)))
-            return
-        self.visitors.inside[cust.id] = cust
-        log((now, "admit", cust.id, len(wants)))
+        door = self._door
+        if door is not None:
+            reason = door.admit(now, self.lobby_orders())
+            if reason is not None:
+                cust.state = REJECTED
+                cust.reason = reason
+                prices = self.crowd.prices
+                self.turned_away_cents += sum(prices[m] for m in wants)
+                self.turned_away_orders += n
+                counts["rejected"] += 1
+                counts[reason] += 1
+                self.visitors.depart(cust)
+                log((now, "reject", cid, reason, n))
+                return
+        self.inside[cid] = cust
+        log((now, "admit", cid, n))
         if cust.vip:
             self._buy_vip(cust, now)
         prices = self.crowd.prices
-        for i, model in enumerate(wants):
-            order = Order(first_oid + i, cust, model, prices[model], now)
-            order.task_s = task_s
-            cust.orders.append(order)
-            cust.pending.append(order)
-            log((now, "place", order.id, cust.id, model))
-        counts["submitted"] += len(wants)
+        orders, pending = cust.orders, cust.pending
+        for model in wants:
+            order = Order(oid, cust, model, prices[model], now, task_s)
+            orders.append(order)
+            pending.append(order)
+            log((now, "place", oid, cid, model))
+            oid += 1
+        counts["submitted"] += n
         self.admitted(cust)
 
     def _buy_vip(self, cust: Customer, now: float) -> None:
