@@ -16,14 +16,16 @@ from collections.abc import Callable
 from heapq import heappop, heappush
 
 from sim.breaker import OPEN
+from sim.customers import CustomerState
 from sim.engine import Engine
 from sim.eventlog import EventLog
 from sim.metrics import EstimateErrors
 from sim.orders import Order, OrderState
-from sim.stations import Call, Slot, SlotState, Station
+from sim.stations import FINISHED_IN, NOT_SAMPLED, RUNNING_IN, Call, Slot, SlotState, Station
 
-RUNNING = OrderState.RUNNING
+RUNNING, DELIVERED = OrderState.RUNNING, OrderState.DELIVERED
 BUSY, DRAINING, IDLE = SlotState.BUSY, SlotState.DRAINING, SlotState.IDLE
+INSIDE, ASKED, DONE = CustomerState.INSIDE, CustomerState.ASKED, CustomerState.DONE
 
 
 class Dispatcher:
@@ -31,12 +33,19 @@ class Dispatcher:
 
     ``call_ended(call)`` receives every call that ended by itself (not cancelled): the order
     flow delivers or retries its orders.  ``rental_guard`` (optional) is asked before a
-    rented slot starts a call and told when a rented slot's spending changes.
+    rented slot starts a call and told when a rented slot's spending changes.  ``flow``
+    (optional: the :class:`sim.orderflow.OrderFlow` whose ``_call_ended`` is ``call_ended``)
+    lets the common call end -- one order, delivered -- be settled here in one step.
     """
+
+    #: take the fused paths where what they leave out is switched off (chosen once per
+    #: dispatcher); False: always the general path, which the property test
+    #: (tests/test_core_fast_out.py) holds the fused one to, record for record
+    fused = True
 
     def __init__(self, station: Station, engine: Engine, log: EventLog, accounts,
                  estimates: EstimateErrors,
-                 call_ended: Callable[[Call], None], rental_guard=None) -> None:
+                 call_ended: Callable[[Call], None], rental_guard=None, flow=None) -> None:
         self.station = station
         self.engine = engine
         self.log = log
@@ -48,11 +57,20 @@ class Dispatcher:
         # no call is a probe, no outcome is counted), a model without a task fee pays none
         self.breaker = station.breaker if station.breaker.enabled else None
         self.task_fee_cents = station.cfg.task_fee_cents
+        self.flow = flow
+        #: what a call's end runs (the engine's handler, chosen once)
+        self._on_end = self._on_call_end
+        if not self.fused or station.batch_max != 1:
+            return
         # a model that calls one order at a time without a rental budget takes the fused
         # path: the slot, the lane's head and the call's start in one method (the same steps
         # in the same order as the general path, with fewer calls per order)
-        if station.batch_max == 1 and rental_guard is None:
+        if rental_guard is None:
             self.dispatch = self._dispatch_single
+        # ... and, without a circuit breaker, its calls end in one method too when they
+        # deliver their order (the order flow's delivery and quota release, fused)
+        if flow is not None and self.breaker is None:
+            self._on_end = self._on_call_end_single
 
     # -- starting calls --------------------------------------------------------------------
     def dispatch(self) -> None:
@@ -107,7 +125,7 @@ class Dispatcher:
         log = self.log.add
         name = st.name
         at = self.engine.at
-        on_end = self._on_call_end
+        on_end = self._on_end
         while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
                 breaker is None or breaker.allows()):
             while True:          # Station.take_idle
@@ -215,7 +233,7 @@ class Dispatcher:
         slot.since_s = now
         slot.call = call
         st.busy.add(now, 1)
-        self.engine.at(end_s, self._on_call_end, call)
+        self.engine.at(end_s, self._on_end, call)
         if slot.rented and self.rental_guard is not None:
             self.rental_guard.changed()
 
@@ -268,6 +286,73 @@ class Dispatcher:
                 st.throttled += 1
         self.call_ended(call)
         self.dispatch()
+
+    def _on_call_end_single(self, call: Call) -> None:
+        """:meth:`_on_call_end` of a one-order call without a circuit breaker: when the
+        call delivered and its base slot goes back to idle, the slot's release, the
+        sample's :meth:`~sim.stations.Station.call_finished`, the order flow's delivery
+        (``_call_ended``), the quota's release and the customer's walking out when that was
+        their last order, in one step (the same steps in the same order).  Anything else --
+        a failure, a rented or draining slot, a customer with orders still to submit --
+        goes the general way."""
+        if call.cancelled:
+            return
+        slot = call.slot
+        if call.outcome != "ok" or slot.rented or slot.state is DRAINING:
+            self._on_call_end(call)
+            return
+        st = self.station
+        now = self.engine.now
+        # release(slot) of a base slot back to idle, inlined
+        busy = st.busy
+        busy.area += busy.level * (now - busy.last_s)
+        busy.last_s = now
+        busy.level -= 1
+        slot.state = IDLE
+        slot.since_s = now
+        slot.call = None
+        heappush(st._idle, (slot.key, next(st._idle_seq), slot))
+        st.n_idle += 1
+        # st.call_finished(call) of a call that succeeded, inlined
+        entry = call.sampled
+        if entry[0] == RUNNING_IN:
+            running = st.sample_running = st.sample_running - 1      # st._unrun(entry)
+            st.sample_start_s -= entry[1]
+            if not running:
+                st.sample_start_s = 0.0
+            entry[0] = FINISHED_IN
+            entry[2] = d = call.end_s - call.start_s
+            st.sample_done_s += d
+            entry[3] = 1
+            st.sample_ok += 1
+        call.sampled = NOT_SAMPLED
+        st.version += 1
+        # the order flow's _call_ended of the call's one order, running
+        o = call.orders[0]
+        flow = self.flow
+        if o.state is not RUNNING or flow._ended or flow._releasing:
+            flow._call_ended(call)
+        else:
+            cents = self.accounts.settle(o)
+            cust = o.customer
+            cust.delivered += 1
+            st.delivered += 1
+            o.state = DELIVERED
+            o.since_s = now
+            flow.counts["delivered"] += 1
+            self.log.add((now, "deliver", o.id, cust.id, cents))
+            if cust.pending:         # their next order goes in: the general release
+                flow._ended.append((o, True))
+                flow._release_quotas()
+            else:                    # _release_quotas() of this one order, inlined
+                cust.active -= 1
+                cust.ended += 1
+                state = cust.state
+                if not cust.active and (state is INSIDE or state is ASKED):
+                    flow.visitors.finish(cust, DONE)
+        lanes = st.lanes
+        if lanes.n_vip or lanes.n_normal:      # dispatch() has nothing to start otherwise
+            self.dispatch()
 
     def _on_half_open(self, _: object = None) -> None:
         st = self.station

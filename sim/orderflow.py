@@ -54,7 +54,7 @@ class OrderFlow:
         self.jitter_key = streams.key("jitter")
         self.dispatchers = {
             name: Dispatcher(st, engine, log, accounts, estimates, self._call_ended,
-                             rental_guard)
+                             rental_guard, self)
             for name, st in stations.items()}
         self.breaker = WaitBreaker(engine, log, counts, scenario.wait_breaker, stations,
                                    self.leave)
