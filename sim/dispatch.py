@@ -19,13 +19,23 @@ from sim.breaker import OPEN
 from sim.customers import CustomerState
 from sim.engine import Engine
 from sim.eventlog import EventLog
-from sim.metrics import EstimateErrors
+from sim.metrics import COVERAGE_MIN_WAIT_S, EstimateErrors
 from sim.orders import Order, OrderState
-from sim.stations import FINISHED_IN, NOT_SAMPLED, RUNNING_IN, Call, Slot, SlotState, Station
+from sim.stations import (
+    CALLS_KEPT,
+    FINISHED_IN,
+    NOT_SAMPLED,
+    RUNNING_IN,
+    Call,
+    Slot,
+    SlotState,
+    Station,
+)
 
 RUNNING, DELIVERED = OrderState.RUNNING, OrderState.DELIVERED
 BUSY, DRAINING, IDLE = SlotState.BUSY, SlotState.DRAINING, SlotState.IDLE
 INSIDE, ASKED, DONE = CustomerState.INSIDE, CustomerState.ASKED, CustomerState.DONE
+new_call = object.__new__     # a Call whose fields the fused start sets itself
 
 
 class Dispatcher:
@@ -51,6 +61,9 @@ class Dispatcher:
         self.log = log
         self.accounts = accounts
         self.estimates = estimates
+        # the estimate's errors, measured in place by the fused start (None: a lean run's
+        # Unmeasured, nothing to measure)
+        self.errors = estimates if type(estimates) is EstimateErrors else None
         self.call_ended = call_ended
         self.rental_guard = rental_guard
         # paths chosen once: a breaker that is off stays closed (it lets every call through,
@@ -112,20 +125,24 @@ class Dispatcher:
     def _dispatch_single(self) -> None:
         """:meth:`dispatch` for a model that calls one order at a time with no rental budget
         to ask: the lowest idle slot takes the lane's next order, its call starts (what
-        :meth:`_start` does for one order, the slot's and the metrics' steps inlined)."""
+        :meth:`_start` does for one order; the slot's, the metrics', the estimate's, the
+        sample's and the engine's steps inlined, in the same order)."""
         st = self.station
         lanes = st.lanes
         # nothing to start (most calls at a call's end): out before anything is looked up
         if st.paused or not st.n_idle or not (lanes.n_vip or lanes.n_normal):
             return
-        now = self.engine.now
+        engine = self.engine
+        now = engine.now
         breaker = self.breaker
         idle, slots = st._idle, st.slots
         queued, busy = st.queued, st.busy
         log = self.log.add
         name = st.name
-        at = self.engine.at
+        heap, seq = engine._heap, engine._seq
         on_end = self._on_end
+        errors = self.errors
+        sample = st.sample
         while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
                 breaker is None or breaker.allows()):
             while True:          # Station.take_idle
@@ -134,7 +151,6 @@ class Dispatcher:
                     st.n_idle -= 1
                     break
             o = lanes.pop(now)
-            call = Call(st, slot, [o], now)
             # TimeAverage.add(now, -1), inlined (the same arithmetic)
             queued.area += queued.level * (now - queued.last_s)
             queued.last_s = now
@@ -143,30 +159,58 @@ class Dispatcher:
                 o.started_s = now
                 wait = now - o.submitted_s
                 st.record_wait(now, wait, o.vip)
-                self.estimates.add(wait, o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s)
+                if errors is not None:   # EstimateErrors.add, inlined
+                    est = o.est_wait_s
+                    if wait > 0 or est > 0:
+                        errors.abs_sum_s += abs(wait - est)
+                        errors.signed_sum_s += wait - est
+                        errors.count += 1
+                    if wait > COVERAGE_MIN_WAIT_S:
+                        lo, hi = o.est_wait_lo_s, o.est_wait_hi_s
+                        errors.ranged += 1
+                        errors.covered += lo <= wait <= hi
+                        errors.width_sum_s += hi - lo
+                        errors.ranged_wait_sum_s += wait
             o.state = RUNNING
             o.since_s = now
             attempts = o.attempts = o.attempts + 1
             o.slot = slot
             log((now, "start", o.id, name, slot.key, attempts))
-            if breaker is not None:
-                call.probe = breaker.on_start()
+            probe = breaker.on_start() if breaker is not None else False
             st.calls += 1
             if self.task_fee_cents:
                 self.accounts.pay_upstream("task_fee", self.task_fee_cents)
             duration, outcome = st.draw(o.id, attempts, now)
+            orders = [o]
             if o.task_s >= 0.0:
-                duration = trace_duration(call.orders, duration, outcome)
+                duration = trace_duration(orders, duration, outcome)
+            end_s = now + duration
+            # Call(st, slot, orders, now) with its outcome and end, every field set here
+            call = new_call(Call)
+            call.station = st
+            call.slot = slot
+            call.orders = orders
+            call.size = 1
+            call.start_s = now
+            call.end_s = end_s
             call.outcome = outcome
-            call.end_s = end_s = now + duration
-            st.call_started(call)
+            call.cancelled = False
+            call.probe = probe
+            # st.call_started(call), inlined: the call joins the sample, the oldest leaves
+            call.sampled = entry = [RUNNING_IN, now, 0.0, 0]
+            sample.append(entry)
+            st.sample_running += 1
+            st.sample_start_s += now
+            if len(sample) > CALLS_KEPT:
+                st.sample_leaves()
             slot.state = BUSY
             slot.since_s = now
             slot.call = call
             busy.area += busy.level * (now - busy.last_s)
             busy.last_s = now
             busy.level += 1
-            at(end_s, on_end, call)
+            # engine.at(end_s, on_end, call), inlined
+            heappush(heap, (end_s if end_s > now else now, 0, next(seq), on_end, call))
 
     def _affordable_slot(self, lanes, now: float) -> Slot | None:
         """The lowest idle slot (base slots first) that the rental budget can pay for the
