@@ -20,7 +20,6 @@ from heapq import heappop, heappush
 from math import log
 
 from sim import rng
-from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 from sim.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 from sim.eta import (
     SpreadCurve,
@@ -33,6 +32,7 @@ from sim.eta import (
 )
 from sim.lanes import Lanes
 from sim.metrics import LOG_STEP, N_BUCKETS, Histogram, Series, TimeAverage, Window
+from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 
 US_PER_HOUR = 3_600_000_000
 # calls the mean task time is measured over, the last ones *started*: an Erlang-2 task's
