@@ -73,17 +73,16 @@ class Dispatcher:
         self.flow = flow
         #: what a call's end runs (the engine's handler, chosen once)
         self._on_end = self._on_call_end
-        if not self.fused or station.batch_max != 1:
+        if not self.fused:
             return
         # a model that calls one order at a time without a rental budget takes the fused
         # path: the slot, the lane's head and the call's start in one method (the same steps
         # in the same order as the general path, with fewer calls per order)
-        if rental_guard is None:
+        if station.batch_max == 1 and rental_guard is None:
             self.dispatch = self._dispatch_single
-        # ... and, without a circuit breaker, its calls end in one method too when they
-        # deliver their order (the order flow's delivery and quota release, fused)
-        if flow is not None and self.breaker is None:
-            self._on_end = self._on_call_end_single
+        # a call that succeeds ends in one method with the order flow's delivery
+        if flow is not None:
+            self._on_end = self._on_call_end_fused
 
     # -- starting calls --------------------------------------------------------------------
     def dispatch(self) -> None:
@@ -317,12 +316,7 @@ class Dispatcher:
         ok = call.outcome == "ok"
         flipped = None if self.breaker is None else self.breaker.record(ok, now)
         if flipped is not None:
-            self.log.add((now, "circuit", st.name, flipped))
-            if flipped == OPEN:
-                # how long the failure that opened it took to fail: a probe that runs
-                # longer is not failing that way (the wait estimate reads it)
-                st.trip_fail_s = now - call.start_s
-                self.engine.at(st.breaker.open_until_s, self._on_half_open)
+            self._circuit_flipped(flipped, call, now)
         st.call_finished(call)
         if not ok:
             slot.last_fail_s = now
@@ -331,32 +325,50 @@ class Dispatcher:
         self.call_ended(call)
         self.dispatch()
 
-    def _on_call_end_single(self, call: Call) -> None:
-        """:meth:`_on_call_end` of a one-order call without a circuit breaker: when the
-        call delivered and its base slot goes back to idle, the slot's release, the
-        sample's :meth:`~sim.stations.Station.call_finished`, the order flow's delivery
-        (``_call_ended``), the quota's release and the customer's walking out when that was
-        their last order, in one step (the same steps in the same order).  Anything else --
-        a failure, a rented or draining slot, a customer with orders still to submit --
-        goes the general way."""
+    def _circuit_flipped(self, flipped: str, call: Call, now: float) -> None:
+        """The outcome of ``call`` flipped the circuit breaker to ``flipped``."""
+        st = self.station
+        self.log.add((now, "circuit", st.name, flipped))
+        if flipped == OPEN:
+            # how long the failure that opened it took to fail: a probe that runs
+            # longer is not failing that way (the wait estimate reads it)
+            st.trip_fail_s = now - call.start_s
+            self.engine.at(st.breaker.open_until_s, self._on_half_open)
+
+    def _on_call_end_fused(self, call: Call) -> None:
+        """:meth:`_on_call_end` of a call that succeeded, with the order flow's side fused
+        in: the slot's release, the breaker's count, the sample's
+        :meth:`~sim.stations.Station.call_finished`, then for a one-order call the order
+        flow's delivery (``_call_ended``), the quota's release and the customer's walking
+        out when that was their last order (the same steps in the same order, fewer calls).
+        A failed call goes the general way; a batch, a customer with orders still to
+        submit, or a step with other quotas pending take the order flow's general methods
+        for the delivery."""
         if call.cancelled:
             return
-        slot = call.slot
-        if call.outcome != "ok" or slot.rented or slot.state is DRAINING:
+        if call.outcome != "ok":
             self._on_call_end(call)
             return
         st = self.station
         now = self.engine.now
-        # release(slot) of a base slot back to idle, inlined
-        busy = st.busy
-        busy.area += busy.level * (now - busy.last_s)
-        busy.last_s = now
-        busy.level -= 1
-        slot.state = IDLE
-        slot.since_s = now
-        slot.call = None
-        heappush(st._idle, (slot.key, next(st._idle_seq), slot))
-        st.n_idle += 1
+        slot = call.slot
+        if slot.rented or slot.state is DRAINING:
+            self.release(slot)
+        else:   # release() of a base slot back to idle, inlined (the same steps)
+            busy = st.busy
+            busy.area += busy.level * (now - busy.last_s)
+            busy.last_s = now
+            busy.level -= 1
+            slot.state = IDLE
+            slot.since_s = now
+            slot.call = None
+            heappush(st._idle, (slot.key, next(st._idle_seq), slot))
+            st.n_idle += 1
+        breaker = self.breaker
+        if breaker is not None:
+            flipped = breaker.record(True, now)
+            if flipped is not None:
+                self._circuit_flipped(flipped, call, now)
         # st.call_finished(call) of a call that succeeded, inlined
         entry = call.sampled
         if entry[0] == RUNNING_IN:
@@ -371,16 +383,18 @@ class Dispatcher:
             st.sample_ok += 1
         call.sampled = NOT_SAMPLED
         st.version += 1
-        # the order flow's _call_ended of the call's one order, running
-        o = call.orders[0]
+        orders = call.orders
+        o = orders[0]
         flow = self.flow
-        if o.state is not RUNNING or flow._ended or flow._releasing:
+        if len(orders) != 1 or o.state is not RUNNING or flow._ended or flow._releasing:
             flow._call_ended(call)
-        else:
+        else:   # the order flow's _call_ended of one running order, inlined
             cents = self.accounts.settle(o)
             cust = o.customer
             cust.delivered += 1
             st.delivered += 1
+            if o.slot is not None and o.slot.rented:
+                st.rented_revenue_cents += cents
             o.state = DELIVERED
             o.since_s = now
             flow.counts["delivered"] += 1
