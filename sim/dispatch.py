@@ -14,17 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from heapq import heappop, heappush
+from math import log
 
 from sim.breaker import OPEN
 from sim.customers import CustomerState
 from sim.engine import Engine
 from sim.eventlog import EventLog
-from sim.metrics import COVERAGE_MIN_WAIT_S, EstimateErrors
+from sim.metrics import COVERAGE_MIN_WAIT_S, LOG_STEP, N_BUCKETS, EstimateErrors
 from sim.orders import Order, OrderState
+from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 from sim.stations import (
     CALLS_KEPT,
     FINISHED_IN,
     NOT_SAMPLED,
+    OUT,
     RUNNING_IN,
     Call,
     Slot,
@@ -69,7 +72,12 @@ class Dispatcher:
         # paths chosen once: a breaker that is off stays closed (it lets every call through,
         # no call is a probe, no outcome is counted), a model without a task fee pays none
         self.breaker = station.breaker if station.breaker.enabled else None
-        self.task_fee_cents = station.cfg.task_fee_cents
+        cfg = station.cfg
+        self.task_fee_cents = cfg.task_fee_cents
+        # a model that neither throttles nor fails, with exponential tasks, draws one
+        # number per call: its purpose key, for the fused start to draw it in place
+        self.plain_key = (station.key if cfg.throttle_rate <= 0.0 and cfg.fail_rate <= 0.0
+                          and cfg.task_shape == 1 else None)
         self.flow = flow
         #: what a call's end runs (the engine's handler, chosen once)
         self._on_end = self._on_call_end
@@ -125,7 +133,7 @@ class Dispatcher:
         """:meth:`dispatch` for a model that calls one order at a time with no rental budget
         to ask: the lowest idle slot takes the lane's next order, its call starts (what
         :meth:`_start` does for one order; the slot's, the metrics', the estimate's, the
-        sample's and the engine's steps inlined, in the same order)."""
+        draw's, the sample's and the engine's steps inlined, in the same order)."""
         st = self.station
         lanes = st.lanes
         # nothing to start (most calls at a call's end): out before anything is looked up
@@ -134,16 +142,9 @@ class Dispatcher:
         engine = self.engine
         now = engine.now
         breaker = self.breaker
-        idle, slots = st._idle, st.slots
-        queued, busy = st.queued, st.busy
-        log = self.log.add
-        name = st.name
-        heap, seq = engine._heap, engine._seq
-        on_end = self._on_end
-        errors = self.errors
-        sample = st.sample
         while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
                 breaker is None or breaker.allows()):
+            idle, slots = st._idle, st.slots
             while True:          # Station.take_idle
                 slot = heappop(idle)[2]
                 if slot.state is IDLE and slots.get(slot.key) is slot:
@@ -151,13 +152,33 @@ class Dispatcher:
                     break
             o = lanes.pop(now)
             # TimeAverage.add(now, -1), inlined (the same arithmetic)
+            queued = st.queued
             queued.area += queued.level * (now - queued.last_s)
             queued.last_s = now
             queued.level -= 1
             if o.started_s < 0:
                 o.started_s = now
                 wait = now - o.submitted_s
-                st.record_wait(now, wait, o.vip)
+                # st.record_wait(now, wait, o.vip), inlined
+                if wait <= st.target_wait_s:
+                    st.started_within_target += 1
+                idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
+                if idx >= N_BUCKETS:
+                    idx = N_BUCKETS - 1
+                for h in st._wait_hists:
+                    h.buckets[idx] += 1
+                    h.count += 1
+                    h.total += wait
+                    if wait > h.max:
+                        h.max = wait
+                window = st.wait_window
+                window.times.append(now)
+                window.samples.append(wait)
+                window._dirty = True
+                lane = st.lane_sum["vip" if o.vip else "normal"]
+                lane[0] += wait
+                lane[1] += 1
+                errors = self.errors
                 if errors is not None:   # EstimateErrors.add, inlined
                     est = o.est_wait_s
                     if wait > 0 or est > 0:
@@ -174,12 +195,24 @@ class Dispatcher:
             o.since_s = now
             attempts = o.attempts = o.attempts + 1
             o.slot = slot
-            log((now, "start", o.id, name, slot.key, attempts))
+            oid = o.id
+            self.log.add((now, "start", oid, st.name, slot.key, attempts))
             probe = breaker.on_start() if breaker is not None else False
             st.calls += 1
             if self.task_fee_cents:
                 self.accounts.pay_upstream("task_fee", self.task_fee_cents)
-            duration, outcome = st.draw(o.id, attempts, now)
+            key = self.plain_key
+            if key is not None and st.outage_until_s <= now:
+                # st.draw(oid, attempts, now) of a model that neither throttles nor fails,
+                # with exponential tasks: rng.entity and rng.draw(state, 2), inlined
+                z = (key + ((((oid << ATTEMPT_BITS) | attempts) << INDEX_BITS) + 3) * GAMMA
+                     ) & MASK64
+                z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+                z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+                duration = -st.mean_task_s * log(1.0 - ((z ^ (z >> 31)) >> 11) * TWO_POW_M53)
+                outcome = "ok"
+            else:
+                duration, outcome = st.draw(oid, attempts, now)
             orders = [o]
             if o.task_s >= 0.0:
                 duration = trace_duration(orders, duration, outcome)
@@ -197,19 +230,28 @@ class Dispatcher:
             call.probe = probe
             # st.call_started(call), inlined: the call joins the sample, the oldest leaves
             call.sampled = entry = [RUNNING_IN, now, 0.0, 0]
+            sample = st.sample
             sample.append(entry)
             st.sample_running += 1
             st.sample_start_s += now
-            if len(sample) > CALLS_KEPT:
-                st.sample_leaves()
+            if len(sample) > CALLS_KEPT:     # st.sample_leaves(), inlined
+                old = sample.popleft()
+                if old[0] == FINISHED_IN:
+                    st.sample_done_s -= old[2]
+                    st.sample_ok -= old[3]
+                elif old[0] == RUNNING_IN:
+                    st._unrun(old)
+                old[0] = OUT
             slot.state = BUSY
             slot.since_s = now
             slot.call = call
+            busy = st.busy
             busy.area += busy.level * (now - busy.last_s)
             busy.last_s = now
             busy.level += 1
-            # engine.at(end_s, on_end, call), inlined
-            heappush(heap, (end_s if end_s > now else now, 0, next(seq), on_end, call))
+            # engine.at(end_s, self._on_end, call), inlined
+            heappush(engine._heap, (end_s if end_s > now else now, 0, next(engine._seq),
+                                    self._on_end, call))
 
     def _affordable_slot(self, lanes, now: float) -> Slot | None:
         """The lowest idle slot (base slots first) that the rental budget can pay for the

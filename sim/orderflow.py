@@ -247,10 +247,10 @@ class OrderFlow:
     def _release_quotas(self) -> None:
         """Free the quota of every order ended in this step, in order, and feed each
         customer who is still inside (their next order may go in now)."""
-        if self._releasing:
+        ended = self._ended
+        if not ended or self._releasing:     # nothing ended in this step (most calls)
             return
         self._releasing = True
-        ended = self._ended
         try:
             while ended:
                 o, was_active = ended.popleft()
