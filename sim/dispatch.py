@@ -14,16 +14,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from heapq import heappop, heappush
+from math import log
 
 from sim.breaker import OPEN
+from sim.customers import CustomerState
 from sim.engine import Engine
 from sim.eventlog import EventLog
-from sim.metrics import EstimateErrors
+from sim.metrics import COVERAGE_MIN_WAIT_S, LOG_STEP, N_BUCKETS, EstimateErrors
 from sim.orders import Order, OrderState
-from sim.stations import Call, Slot, SlotState, Station
+from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
+from sim.stations import (
+    CALLS_KEPT,
+    FINISHED_IN,
+    NOT_SAMPLED,
+    OUT,
+    RUNNING_IN,
+    Call,
+    Slot,
+    SlotState,
+    Station,
+)
 
-RUNNING = OrderState.RUNNING
+RUNNING, DELIVERED = OrderState.RUNNING, OrderState.DELIVERED
 BUSY, DRAINING, IDLE = SlotState.BUSY, SlotState.DRAINING, SlotState.IDLE
+INSIDE, ASKED, DONE = CustomerState.INSIDE, CustomerState.ASKED, CustomerState.DONE
+new_call = object.__new__     # a Call whose fields the fused start sets itself
 
 
 class Dispatcher:
@@ -31,28 +46,51 @@ class Dispatcher:
 
     ``call_ended(call)`` receives every call that ended by itself (not cancelled): the order
     flow delivers or retries its orders.  ``rental_guard`` (optional) is asked before a
-    rented slot starts a call and told when a rented slot's spending changes.
+    rented slot starts a call and told when a rented slot's spending changes.  ``flow``
+    (optional: the :class:`sim.orderflow.OrderFlow` whose ``_call_ended`` is ``call_ended``)
+    lets the common call end -- one order, delivered -- be settled here in one step.
     """
+
+    #: take the fused paths where what they leave out is switched off (chosen once per
+    #: dispatcher); False: always the general path, which the property test
+    #: (tests/test_core_fast_out.py) holds the fused one to, record for record
+    fused = True
 
     def __init__(self, station: Station, engine: Engine, log: EventLog, accounts,
                  estimates: EstimateErrors,
-                 call_ended: Callable[[Call], None], rental_guard=None) -> None:
+                 call_ended: Callable[[Call], None], rental_guard=None, flow=None) -> None:
         self.station = station
         self.engine = engine
         self.log = log
         self.accounts = accounts
         self.estimates = estimates
+        # the estimate's errors, measured in place by the fused start (None: a lean run's
+        # Unmeasured, nothing to measure)
+        self.errors = estimates if type(estimates) is EstimateErrors else None
         self.call_ended = call_ended
         self.rental_guard = rental_guard
         # paths chosen once: a breaker that is off stays closed (it lets every call through,
         # no call is a probe, no outcome is counted), a model without a task fee pays none
         self.breaker = station.breaker if station.breaker.enabled else None
-        self.task_fee_cents = station.cfg.task_fee_cents
+        cfg = station.cfg
+        self.task_fee_cents = cfg.task_fee_cents
+        # a model that neither throttles nor fails, with exponential tasks, draws one
+        # number per call: its purpose key, for the fused start to draw it in place
+        self.plain_key = (station.key if cfg.throttle_rate <= 0.0 and cfg.fail_rate <= 0.0
+                          and cfg.task_shape == 1 else None)
+        self.flow = flow
+        #: what a call's end runs (the engine's handler, chosen once)
+        self._on_end = self._on_call_end
+        if not self.fused:
+            return
         # a model that calls one order at a time without a rental budget takes the fused
         # path: the slot, the lane's head and the call's start in one method (the same steps
         # in the same order as the general path, with fewer calls per order)
         if station.batch_max == 1 and rental_guard is None:
             self.dispatch = self._dispatch_single
+        # a call that succeeds ends in one method with the order flow's delivery
+        if flow is not None:
+            self._on_end = self._on_call_end_fused
 
     # -- starting calls --------------------------------------------------------------------
     def dispatch(self) -> None:
@@ -94,61 +132,126 @@ class Dispatcher:
     def _dispatch_single(self) -> None:
         """:meth:`dispatch` for a model that calls one order at a time with no rental budget
         to ask: the lowest idle slot takes the lane's next order, its call starts (what
-        :meth:`_start` does for one order, the slot's and the metrics' steps inlined)."""
+        :meth:`_start` does for one order; the slot's, the metrics', the estimate's, the
+        draw's, the sample's and the engine's steps inlined, in the same order)."""
         st = self.station
         lanes = st.lanes
         # nothing to start (most calls at a call's end): out before anything is looked up
         if st.paused or not st.n_idle or not (lanes.n_vip or lanes.n_normal):
             return
-        now = self.engine.now
+        engine = self.engine
+        now = engine.now
         breaker = self.breaker
-        idle, slots = st._idle, st.slots
-        queued, busy = st.queued, st.busy
-        log = self.log.add
-        name = st.name
-        at = self.engine.at
-        on_end = self._on_call_end
         while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
                 breaker is None or breaker.allows()):
+            idle, slots = st._idle, st.slots
             while True:          # Station.take_idle
                 slot = heappop(idle)[2]
                 if slot.state is IDLE and slots.get(slot.key) is slot:
                     st.n_idle -= 1
                     break
             o = lanes.pop(now)
-            call = Call(st, slot, [o], now)
             # TimeAverage.add(now, -1), inlined (the same arithmetic)
+            queued = st.queued
             queued.area += queued.level * (now - queued.last_s)
             queued.last_s = now
             queued.level -= 1
             if o.started_s < 0:
                 o.started_s = now
                 wait = now - o.submitted_s
-                st.record_wait(now, wait, o.vip)
-                self.estimates.add(wait, o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s)
+                # st.record_wait(now, wait, o.vip), inlined
+                if wait <= st.target_wait_s:
+                    st.started_within_target += 1
+                idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
+                if idx >= N_BUCKETS:
+                    idx = N_BUCKETS - 1
+                for h in st._wait_hists:
+                    h.buckets[idx] += 1
+                    h.count += 1
+                    h.total += wait
+                    if wait > h.max:
+                        h.max = wait
+                window = st.wait_window
+                window.times.append(now)
+                window.samples.append(wait)
+                window._dirty = True
+                lane = st.lane_sum["vip" if o.vip else "normal"]
+                lane[0] += wait
+                lane[1] += 1
+                errors = self.errors
+                if errors is not None:   # EstimateErrors.add, inlined
+                    est = o.est_wait_s
+                    if wait > 0 or est > 0:
+                        errors.abs_sum_s += abs(wait - est)
+                        errors.signed_sum_s += wait - est
+                        errors.count += 1
+                    if wait > COVERAGE_MIN_WAIT_S:
+                        lo, hi = o.est_wait_lo_s, o.est_wait_hi_s
+                        errors.ranged += 1
+                        errors.covered += lo <= wait <= hi
+                        errors.width_sum_s += hi - lo
+                        errors.ranged_wait_sum_s += wait
             o.state = RUNNING
             o.since_s = now
             attempts = o.attempts = o.attempts + 1
             o.slot = slot
-            log((now, "start", o.id, name, slot.key, attempts))
-            if breaker is not None:
-                call.probe = breaker.on_start()
+            oid = o.id
+            self.log.add((now, "start", oid, st.name, slot.key, attempts))
+            probe = breaker.on_start() if breaker is not None else False
             st.calls += 1
             if self.task_fee_cents:
                 self.accounts.pay_upstream("task_fee", self.task_fee_cents)
-            duration, outcome = st.draw(o.id, attempts, now)
+            key = self.plain_key
+            if key is not None and st.outage_until_s <= now:
+                # st.draw(oid, attempts, now) of a model that neither throttles nor fails,
+                # with exponential tasks: rng.entity and rng.draw(state, 2), inlined
+                z = (key + ((((oid << ATTEMPT_BITS) | attempts) << INDEX_BITS) + 3) * GAMMA
+                     ) & MASK64
+                z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+                z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+                duration = -st.mean_task_s * log(1.0 - ((z ^ (z >> 31)) >> 11) * TWO_POW_M53)
+                outcome = "ok"
+            else:
+                duration, outcome = st.draw(oid, attempts, now)
+            orders = [o]
             if o.task_s >= 0.0:
-                duration = trace_duration(call.orders, duration, outcome)
+                duration = trace_duration(orders, duration, outcome)
+            end_s = now + duration
+            # Call(st, slot, orders, now) with its outcome and end, every field set here
+            call = new_call(Call)
+            call.station = st
+            call.slot = slot
+            call.orders = orders
+            call.size = 1
+            call.start_s = now
+            call.end_s = end_s
             call.outcome = outcome
-            call.end_s = end_s = now + duration
-            st.call_started(call)
+            call.cancelled = False
+            call.probe = probe
+            # st.call_started(call), inlined: the call joins the sample, the oldest leaves
+            call.sampled = entry = [RUNNING_IN, now, 0.0, 0]
+            sample = st.sample
+            sample.append(entry)
+            st.sample_running += 1
+            st.sample_start_s += now
+            if len(sample) > CALLS_KEPT:     # st.sample_leaves(), inlined
+                old = sample.popleft()
+                if old[0] == FINISHED_IN:
+                    st.sample_done_s -= old[2]
+                    st.sample_ok -= old[3]
+                elif old[0] == RUNNING_IN:
+                    st._unrun(old)
+                old[0] = OUT
             slot.state = BUSY
             slot.since_s = now
             slot.call = call
+            busy = st.busy
             busy.area += busy.level * (now - busy.last_s)
             busy.last_s = now
             busy.level += 1
-            at(end_s, on_end, call)
+            # engine.at(end_s, self._on_end, call), inlined
+            heappush(engine._heap, (end_s if end_s > now else now, 0, next(engine._seq),
+                                    self._on_end, call))
 
     def _affordable_slot(self, lanes, now: float) -> Slot | None:
         """The lowest idle slot (base slots first) that the rental budget can pay for the
@@ -215,7 +318,7 @@ class Dispatcher:
         slot.since_s = now
         slot.call = call
         st.busy.add(now, 1)
-        self.engine.at(end_s, self._on_call_end, call)
+        self.engine.at(end_s, self._on_end, call)
         if slot.rented and self.rental_guard is not None:
             self.rental_guard.changed()
 
@@ -255,12 +358,7 @@ class Dispatcher:
         ok = call.outcome == "ok"
         flipped = None if self.breaker is None else self.breaker.record(ok, now)
         if flipped is not None:
-            self.log.add((now, "circuit", st.name, flipped))
-            if flipped == OPEN:
-                # how long the failure that opened it took to fail: a probe that runs
-                # longer is not failing that way (the wait estimate reads it)
-                st.trip_fail_s = now - call.start_s
-                self.engine.at(st.breaker.open_until_s, self._on_half_open)
+            self._circuit_flipped(flipped, call, now)
         st.call_finished(call)
         if not ok:
             slot.last_fail_s = now
@@ -268,6 +366,93 @@ class Dispatcher:
                 st.throttled += 1
         self.call_ended(call)
         self.dispatch()
+
+    def _circuit_flipped(self, flipped: str, call: Call, now: float) -> None:
+        """The outcome of ``call`` flipped the circuit breaker to ``flipped``."""
+        st = self.station
+        self.log.add((now, "circuit", st.name, flipped))
+        if flipped == OPEN:
+            # how long the failure that opened it took to fail: a probe that runs
+            # longer is not failing that way (the wait estimate reads it)
+            st.trip_fail_s = now - call.start_s
+            self.engine.at(st.breaker.open_until_s, self._on_half_open)
+
+    def _on_call_end_fused(self, call: Call) -> None:
+        """:meth:`_on_call_end` of a call that succeeded, with the order flow's side fused
+        in: the slot's release, the breaker's count, the sample's
+        :meth:`~sim.stations.Station.call_finished`, then for a one-order call the order
+        flow's delivery (``_call_ended``), the quota's release and the customer's walking
+        out when that was their last order (the same steps in the same order, fewer calls).
+        A failed call goes the general way; a batch, a customer with orders still to
+        submit, or a step with other quotas pending take the order flow's general methods
+        for the delivery."""
+        if call.cancelled:
+            return
+        if call.outcome != "ok":
+            self._on_call_end(call)
+            return
+        st = self.station
+        now = self.engine.now
+        slot = call.slot
+        if slot.rented or slot.state is DRAINING:
+            self.release(slot)
+        else:   # release() of a base slot back to idle, inlined (the same steps)
+            busy = st.busy
+            busy.area += busy.level * (now - busy.last_s)
+            busy.last_s = now
+            busy.level -= 1
+            slot.state = IDLE
+            slot.since_s = now
+            slot.call = None
+            heappush(st._idle, (slot.key, next(st._idle_seq), slot))
+            st.n_idle += 1
+        breaker = self.breaker
+        if breaker is not None:
+            flipped = breaker.record(True, now)
+            if flipped is not None:
+                self._circuit_flipped(flipped, call, now)
+        # st.call_finished(call) of a call that succeeded, inlined
+        entry = call.sampled
+        if entry[0] == RUNNING_IN:
+            running = st.sample_running = st.sample_running - 1      # st._unrun(entry)
+            st.sample_start_s -= entry[1]
+            if not running:
+                st.sample_start_s = 0.0
+            entry[0] = FINISHED_IN
+            entry[2] = d = call.end_s - call.start_s
+            st.sample_done_s += d
+            entry[3] = 1
+            st.sample_ok += 1
+        call.sampled = NOT_SAMPLED
+        st.version += 1
+        orders = call.orders
+        o = orders[0]
+        flow = self.flow
+        if len(orders) != 1 or o.state is not RUNNING or flow._ended or flow._releasing:
+            flow._call_ended(call)
+        else:   # the order flow's _call_ended of one running order, inlined
+            cents = self.accounts.settle(o)
+            cust = o.customer
+            cust.delivered += 1
+            st.delivered += 1
+            if o.slot is not None and o.slot.rented:
+                st.rented_revenue_cents += cents
+            o.state = DELIVERED
+            o.since_s = now
+            flow.counts["delivered"] += 1
+            self.log.add((now, "deliver", o.id, cust.id, cents))
+            if cust.pending:         # their next order goes in: the general release
+                flow._ended.append((o, True))
+                flow._release_quotas()
+            else:                    # _release_quotas() of this one order, inlined
+                cust.active -= 1
+                cust.ended += 1
+                state = cust.state
+                if not cust.active and (state is INSIDE or state is ASKED):
+                    flow.visitors.finish(cust, DONE)
+        lanes = st.lanes
+        if lanes.n_vip or lanes.n_normal:      # dispatch() has nothing to start otherwise
+            self.dispatch()
 
     def _on_half_open(self, _: object = None) -> None:
         st = self.station

@@ -12,15 +12,13 @@ from __future__ import annotations
 import math
 from collections import deque
 from itertools import chain
-from operator import itemgetter
 
 WINDOW_CAP = 4096
-_LOG_STEP = math.log(1.02)
+LOG_STEP = math.log(1.02)   # a histogram bucket's width above 1 s (2 %)
 #: buckets of a Histogram: 100 of 10 ms below 1 s, then 2 % wide up to ~10^8 s (the last
 #: bucket takes anything longer; ``max`` stays exact).  A fixed list, allocated once, so a
 #: histogram's memory does not creep up as rarer waits appear over a long run.
-N_BUCKETS = 100 + int(math.log(1e8) / _LOG_STEP) + 1
-_value_of = itemgetter(1)  # a window sample (time_s, value) -> value
+N_BUCKETS = 100 + int(math.log(1e8) / LOG_STEP) + 1
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -53,7 +51,7 @@ class Histogram:
         return new
 
     def add(self, x: float) -> None:
-        idx = int(x * 100.0) if x < 1.0 else 100 + int(math.log(x) / _LOG_STEP)
+        idx = int(x * 100.0) if x < 1.0 else 100 + int(math.log(x) / LOG_STEP)
         self.buckets[idx if idx < N_BUCKETS else N_BUCKETS - 1] += 1
         self.count += 1
         self.total += x
@@ -64,7 +62,7 @@ class Histogram:
     def add_all(hists: tuple[Histogram, ...], x: float) -> None:
         """``h.add(x)`` for every histogram of ``hists``, the bucket found once (a start
         feeds the model's and the factory's histograms with the same wait)."""
-        idx = int(x * 100.0) if x < 1.0 else 100 + int(math.log(x) / _LOG_STEP)
+        idx = int(x * 100.0) if x < 1.0 else 100 + int(math.log(x) / LOG_STEP)
         if idx >= N_BUCKETS:
             idx = N_BUCKETS - 1
         for h in hists:
@@ -78,7 +76,7 @@ class Histogram:
     def _value(idx: int) -> float:
         if idx < 100:
             return (idx + 0.5) / 100.0
-        return math.exp((idx - 100 + 0.5) * _LOG_STEP)
+        return math.exp((idx - 100 + 0.5) * LOG_STEP)
 
     def mean(self) -> float:
         return self.total / self.count if self.count else 0.0
@@ -113,43 +111,50 @@ class Histogram:
 
 
 class Window:
-    """Samples of the last ``span_s`` seconds (at most ``WINDOW_CAP``), for live percentiles."""
+    """Samples of the last ``span_s`` seconds (at most ``WINDOW_CAP``), for live percentiles.
 
-    __slots__ = ("span_s", "items", "_sorted", "_dirty")
+    Kept as two parallel deques, the samples' times and their values: adding one allocates
+    no tuple (a wait is added at every start), and the sort reads the values as they are."""
+
+    __slots__ = ("span_s", "times", "samples", "_sorted", "_dirty")
 
     def __init__(self, span_s: float) -> None:
         self.span_s = span_s
-        self.items: deque[tuple[float, float]] = deque(maxlen=WINDOW_CAP)
+        self.times: deque[float] = deque(maxlen=WINDOW_CAP)
+        self.samples: deque[float] = deque(maxlen=WINDOW_CAP)
         self._sorted: list[float] = []
         self._dirty = False
 
     def __deepcopy__(self, memo: dict) -> Window:
-        """A fork's copy: samples are tuples of floats, so copies of the containers do."""
+        """A fork's copy: samples are floats, so copies of the containers do."""
         new = Window.__new__(Window)
         memo[id(self)] = new
         new.span_s = self.span_s
-        new.items = deque(self.items, maxlen=self.items.maxlen)
+        new.times = deque(self.times, maxlen=WINDOW_CAP)
+        new.samples = deque(self.samples, maxlen=WINDOW_CAP)
         new._sorted = list(self._sorted)
         new._dirty = self._dirty
         return new
 
     def add(self, now: float, x: float) -> None:
-        self.items.append((now, x))
+        self.times.append(now)
+        self.samples.append(x)
         self._dirty = True
 
     def trim(self, now: float) -> None:
-        items = self.items
+        times = self.times
         cut = now - self.span_s
-        if items and items[0][0] < cut:
-            popleft = items.popleft
-            while items and items[0][0] < cut:
+        if times and times[0] < cut:
+            popleft, drop = times.popleft, self.samples.popleft
+            while times and times[0] < cut:
                 popleft()
+                drop()
             self._dirty = True
 
     def values(self, now: float) -> list[float]:
         self.trim(now)
         if self._dirty:
-            self._sorted = sorted(map(_value_of, self.items))
+            self._sorted = sorted(self.samples)
             self._dirty = False
         return self._sorted
 
@@ -159,7 +164,7 @@ class Window:
 
     def count(self, now: float) -> int:
         self.trim(now)
-        return len(self.items)
+        return len(self.times)
 
     def quantiles(self, now: float) -> dict[str, float]:
         return quantiles(self.values(now))

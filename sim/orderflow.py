@@ -54,7 +54,7 @@ class OrderFlow:
         self.jitter_key = streams.key("jitter")
         self.dispatchers = {
             name: Dispatcher(st, engine, log, accounts, estimates, self._call_ended,
-                             rental_guard)
+                             rental_guard, self)
             for name, st in stations.items()}
         self.breaker = WaitBreaker(engine, log, counts, scenario.wait_breaker, stations,
                                    self.leave)
@@ -310,10 +310,10 @@ class OrderFlow:
     def _release_quotas(self) -> None:
         """Free the quota of every order ended in this step, in order, and feed each
         customer who is still inside (their next order may go in now)."""
-        if self._releasing:
+        ended = self._ended
+        if not ended or self._releasing:     # nothing ended in this step (most calls)
             return
         self._releasing = True
-        ended = self._ended
         try:
             while ended:
                 o, was_active = ended.popleft()

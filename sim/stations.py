@@ -32,7 +32,8 @@ from sim.eta import (
     walk,
 )
 from sim.lanes import Lanes
-from sim.metrics import Histogram, Series, TimeAverage, Window
+from sim.metrics import LOG_STEP, N_BUCKETS, Histogram, Series, TimeAverage, Window
+from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 
 US_PER_HOUR = 3_600_000_000
 # calls the mean task time is measured over, the last ones *started*: an Erlang-2 task's
@@ -95,6 +96,7 @@ class Slot:
 
 OUT, RUNNING_IN, FINISHED_IN = 0, 1, 2   # a call's place in its station's sample
 NOT_SAMPLED = (OUT, 0.0, 0.0, 0)        # the sample entry of a call not (or no longer) in it
+DRAW_2 = 3 * GAMMA      # rng.draw(state, 2) steps the state by (2 + 1) increments
 
 
 class Call:
@@ -347,7 +349,9 @@ class Station:
         if self.outage_until_s > now:
             return self.outage_fail_s, "outage"
         cfg = self.cfg
-        state = rng.entity(self.key, order_id, attempt)
+        # rng.entity(self.key, order_id, attempt), inlined (once per call started)
+        state = (self.key + (((order_id << ATTEMPT_BITS) | attempt) << INDEX_BITS) * GAMMA
+                 ) & MASK64
         draw = rng.draw
         throttle = cfg.throttle_rate
         fail = cfg.fail_rate
@@ -357,7 +361,10 @@ class Station:
             return cfg.throttle_delay_s, "throttle"
         shape = cfg.task_shape
         if shape == 1:       # rng.erlang of the draws from index 2, inlined
-            duration = -self.mean_task_s * log(1.0 - draw(state, 2))
+            z = (state + DRAW_2) & MASK64       # rng.draw(state, 2), inlined
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+            duration = -self.mean_task_s * log(1.0 - ((z ^ (z >> 31)) >> 11) * TWO_POW_M53)
         else:
             prod = 1.0
             for i in range(2, 2 + shape):
@@ -378,13 +385,17 @@ class Station:
         self.sample_running += 1
         self.sample_start_s += call.start_s
         if len(sample) > CALLS_KEPT:
-            old = sample.popleft()
-            if old[0] == RUNNING_IN:           # still running: simply dropped
-                self._unrun(old)
-            elif old[0] == FINISHED_IN:
-                self.sample_done_s -= old[2]
-                self.sample_ok -= old[3]
-            old[0] = OUT
+            self.sample_leaves()
+
+    def sample_leaves(self) -> None:
+        """The oldest call of the sample leaves it (a newer one started)."""
+        old = self.sample.popleft()
+        if old[0] == RUNNING_IN:           # still running: simply dropped
+            self._unrun(old)
+        elif old[0] == FINISHED_IN:
+            self.sample_done_s -= old[2]
+            self.sample_ok -= old[3]
+        old[0] = OUT
 
     def _unrun(self, entry: list) -> None:
         entry[0] = OUT
@@ -668,11 +679,24 @@ class Station:
                               only_newcomer=True)[None][0]
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
+        """An order started for the first time after waiting ``wait`` seconds: the
+        model's and the factory's wait histograms, the live window, the lane's mean
+        (once per order: :meth:`Histogram.add_all` and :meth:`Window.add` inlined)."""
         if wait <= self.target_wait_s:
             self.started_within_target += 1
-        Histogram.add_all(self._wait_hists, wait)
-        self.wait_window.items.append((now, wait))
-        self.wait_window._dirty = True
+        idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
+        if idx >= N_BUCKETS:
+            idx = N_BUCKETS - 1
+        for h in self._wait_hists:
+            h.buckets[idx] += 1
+            h.count += 1
+            h.total += wait
+            if wait > h.max:
+                h.max = wait
+        window = self.wait_window
+        window.times.append(now)
+        window.samples.append(wait)
+        window._dirty = True
         lane = self.lane_sum["vip" if vip else "normal"]
         lane[0] += wait
         lane[1] += 1
