@@ -261,10 +261,10 @@ class Simulation:
 
     def _on_autoscale_tick(self, _: Any = None) -> None:
         now = self.engine.now
+        decide = self.autoscaler.decide
         for st in self.stations.values():
-            # nothing can be on its way while no rented slot is under lease
-            provisioning = st.count(True, SlotState.PROVISIONING) if st.rented_slots else 0
-            decision = self.autoscaler.decide(st, now, provisioning)
+            # (decide counts the slots on their way only when it could rent)
+            decision = decide(st, now)
             if decision is not None:
                 action, slots = decision
                 if action == "rent":
