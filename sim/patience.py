@@ -51,11 +51,22 @@ class Deadlines:
         self._schedule_head()
 
     def _schedule_head(self) -> None:
+        """An engine event for the earliest deadline of an order still waiting for its
+        first start.  Entries of orders that started or ended meanwhile are dropped from the
+        head first (their check would do nothing: an order leaves the queue for good once it
+        started or ended), so an order served before its bound costs no engine event --
+        the checks that do run keep their tickets, their place among same-instant events."""
         heap = self.heap
-        if heap and heap[0][1] not in self._scheduled:
-            t, ticket, _ = heap[0]
-            self._scheduled.add(ticket)
-            self.engine.at_ticket(t, ticket, self._on_due, ticket)
+        scheduled = self._scheduled
+        while heap:
+            t, ticket, o = heap[0]
+            if ticket in scheduled:
+                return
+            if o.state is QUEUED and o.started_s < 0:
+                scheduled.add(ticket)
+                self.engine.at_ticket(t, ticket, self._on_due, ticket)
+                return
+            heappop(heap)
 
     def _on_due(self, ticket: int) -> None:
         self._scheduled.discard(ticket)
