@@ -25,7 +25,6 @@ PROVISIONING = SlotState.PROVISIONING
 class ScaleState:
     high_since_s: float | None = None
     low_since_s: float | None = None
-    last_signal_s: float = 0.0
 
 
 class Autoscaler:
@@ -38,39 +37,64 @@ class Autoscaler:
         #: the signal changes nothing but ``ScaleState``, which no one reads there
         self.signal_from: frozenset[str] | None = None
 
-    def decide(self, st, now: float, provisioning: int) -> tuple[str, int] | None:
-        """``("rent", n)``, ``("return", n)`` or None for station ``st`` at ``now``."""
+    def decide(self, st, now: float, provisioning: int | None = None) -> tuple[str, int] | None:
+        """``("rent", n)``, ``("return", n)`` or None for station ``st`` at ``now``
+        (``provisioning``: the model's rented slots on their way, counted here if None).
+
+        The model is *high* when its circuit is closed and the recent mean wait, or the
+        wait a newcomer would face, passes ``wait_threshold_s`` -- or the breaker asked
+        ``asks_threshold`` times in the window.  The newcomer's wait is a whole estimate
+        (a walk of the queue), so it is asked for only when its answer can tip that: not
+        while the circuit is open (never high), nor once the mean wait or the asks have
+        made the model high already (``max(waited, newcomer) > threshold`` is ``waited >
+        threshold or newcomer > threshold``).  Asking it has no effect on anything else
+        (the start curve it makes is a cache keyed by what it reads), so skipping it
+        leaves every decision, and every later estimate, the same bit for bit
+        (tests/test_core_fast_default.py holds this to the rule that always asks)."""
         cfg = self.cfg
         s = self.state.get(st.name)
         if s is None:
             s = self.state[st.name] = ScaleState()
-        waited = st.wait_window.mean(now)  # 0.0 for an empty window
         queued = len(st.lanes)
-        signal_from = self.signal_from
-        newcomer = (st.newcomer_wait(now) if queued and (signal_from is None
-                                                         or st.name in signal_from) else 0.0)
-        s.last_signal_s = max(waited, newcomer)
-        asks = st.asks_window.count(now)
         # more slots of an upstream that is failing (breaker not closed) buy nothing
-        high = st.breaker.state == CLOSED and (
-            s.last_signal_s > cfg.wait_threshold_s
-            or (cfg.asks_threshold > 0 and asks >= cfg.asks_threshold))
+        high = False
+        if st.breaker.state == CLOSED:
+            threshold = cfg.wait_threshold_s
+            if st.wait_window.mean(now) > threshold:       # 0.0 for an empty window
+                high = True
+            elif cfg.asks_threshold > 0 and st.asks_window.count(now) >= cfg.asks_threshold:
+                high = True
+            elif queued and (self.signal_from is None or st.name in self.signal_from):
+                high = st.newcomer_wait(now) > threshold
         low = queued == 0 and st.utilization_now() < cfg.low_utilization
-        s.high_since_s = (s.high_since_s if s.high_since_s is not None else now) if high else None
-        s.low_since_s = (s.low_since_s if s.low_since_s is not None else now) if low else None
+        if high:
+            if s.high_since_s is None:
+                s.high_since_s = now
+        else:
+            s.high_since_s = None
+        if low:
+            if s.low_since_s is None:
+                s.low_since_s = now
+        else:
+            s.low_since_s = None
         if not self.enabled:
             return None
-        if high and now - s.high_since_s >= cfg.upscale_delay_s and provisioning == 0:
-            room = st.max_rented - st.rented_slots   # the rental budget caps it further
-            if room > 0:
-                s.high_since_s = now
-                return ("rent", min(cfg.step, room))
+        if high and now - s.high_since_s >= cfg.upscale_delay_s:
+            if provisioning is None:
+                # nothing can be on its way while no rented slot is under lease
+                provisioning = (st.count(True, PROVISIONING) if st.rented_slots else 0)
+            if provisioning == 0:
+                room = st.max_rented - st.rented_slots   # the rental budget caps it further
+                if room > 0:
+                    s.high_since_s = now
+                    return ("rent", min(cfg.step, room))
         # only what the autoscaler rented: the operator's rentals stay until the operator
         # returns them (or the rental budget runs out)
-        own = st.leased_by("autoscaler") if st.rented_slots else 0
-        if low and now - s.low_since_s >= cfg.downscale_delay_s and own > 0:
-            s.low_since_s = now
-            return ("return", min(cfg.step, own))
+        if low and now - s.low_since_s >= cfg.downscale_delay_s and st.rented_slots:
+            own = st.leased_by("autoscaler")
+            if own > 0:
+                s.low_since_s = now
+                return ("return", min(cfg.step, own))
         return None
 
     def planned(self, st, now: float) -> list[float]:

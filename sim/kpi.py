@@ -76,6 +76,22 @@ def money(sim) -> dict[str, int]:
     }
 
 
+def profit_cents(sim) -> int:
+    """``money(sim)["profit"]`` without the rest of the figures (the metrics tick samples it
+    every minute): the same whole cents, summed in another order (integers: exactly equal;
+    tests/test_core_fast_default.py holds it to :func:`money`)."""
+    now = sim.engine.now
+    unposted = 0
+    for st in sim.stations.values():
+        b, r = st.accrue(now, commit=False)
+        owed, posted = st.accrued_cents, st.posted_cents
+        unposted += b + r + (owed.base - posted.base) + (owed.rental - posted.rental)
+    led = sim.ledger
+    totals = led.totals
+    upstream = totals.get("slot_fee", 0) + totals.get("task_fee", 0) + totals.get("rental", 0)
+    return led.balance["revenue"] - upstream - unposted
+
+
 def kpis(sim, money_cents: dict[str, int] | None = None) -> dict[str, Any]:
     """The key figures now (``money_cents``: :func:`money` if the caller has it already)."""
     stations = list(sim.stations.values())

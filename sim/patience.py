@@ -51,11 +51,22 @@ class Deadlines:
         self._schedule_head()
 
     def _schedule_head(self) -> None:
+        """An engine event for the earliest deadline of an order still waiting for its
+        first start.  Entries of orders that started or ended meanwhile are dropped from the
+        head first (their check would do nothing: an order leaves the queue for good once it
+        started or ended), so an order served before its bound costs no engine event --
+        the checks that do run keep their tickets, their place among same-instant events."""
         heap = self.heap
-        if heap and heap[0][1] not in self._scheduled:
-            t, ticket, _ = heap[0]
-            self._scheduled.add(ticket)
-            self.engine.at_ticket(t, ticket, self._on_due, ticket)
+        scheduled = self._scheduled
+        while heap:
+            t, ticket, o = heap[0]
+            if ticket in scheduled:
+                return
+            if o.state is QUEUED and o.started_s < 0:
+                scheduled.add(ticket)
+                self.engine.at_ticket(t, ticket, self._on_due, ticket)
+                return
+            heappop(heap)
 
     def _on_due(self, ticket: int) -> None:
         self._scheduled.discard(ticket)
@@ -105,9 +116,14 @@ class WaitBreaker:
 
     def _on_wait_check(self, o: Order) -> None:
         """The order has waited ``multiplier x T``: its expected wait now exceeds the bound."""
-        if o.state is not QUEUED or o.started_s >= 0:
+        if o.state is not QUEUED or o.started_s >= 0 or o.asked:
             return
-        self.ask(o.customer, o, self.expected(o), "waited")
+        cust = o.customer
+        if cust.state is ASKED:
+            # what ask() does then: keep it for after the answer (no estimate needed yet)
+            self.later.setdefault(cust.id, []).append(o)
+        elif cust.state is INSIDE:
+            self.ask(cust, o, self.expected(o), "waited")
 
     def expected(self, o: Order) -> tuple[float, float, float]:
         """The order's whole predicted wait, from its submission: waited so far plus the
@@ -157,9 +173,15 @@ class WaitBreaker:
         now = self.engine.now
         stays = True
         if o.state is QUEUED:
-            expected = (now - o.submitted_s + self.remaining_wait(o)
-                        + self.stations[o.model].mean_task_s)
-            stays = expected <= cust.patience_s
+            waited = now - o.submitted_s
+            mean_task_s = self.stations[o.model].mean_task_s
+            # the predicted rest is never negative, and float addition is monotone: when
+            # waited + mean task time alone is past their patience, waited + rest + mean
+            # task time is too -- the rest (a whole estimate) need not be worked out
+            if waited + mean_task_s > cust.patience_s:
+                stays = False
+            else:
+                stays = waited + self.remaining_wait(o) + mean_task_s <= cust.patience_s
         self.log.add((now, "answer", cust.id, stays))
         cust.asking = None
         cust.answer = "stay" if stays else "leave"

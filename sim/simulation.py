@@ -24,6 +24,7 @@ from sim.capacity import Capacity, RentalBudget
 from sim.commands import Command, CommandError, make_command, validate_commands
 from sim.engine import Engine
 from sim.eventlog import EventLog
+from sim.kpi import profit_cents
 from sim.ledger import Ledger
 from sim.metrics import EstimateErrors, Histogram, Series, Unmeasured, Window, percentile
 from sim.operator import OperatorDesk
@@ -128,6 +129,17 @@ class Simulation:
         self._marks: deque[tuple[float, int, int]] = deque([(0.0, 0, 0)])
         self.series = {k: Series(scenario.metrics.series_len)
                        for k in ("wait_p50", "wait_p95", "queue", "profit_cents", "in_building")}
+        # what the metrics tick reads, gathered once (the stations and series never change)
+        self._tick_series = tuple(self.series.values())
+        self._tick_stations = tuple((st.lanes, st.series_queue, st.wait_window, st.series_wait)
+                                    for st in self.stations.values())
+        self._tick_breakers = tuple(st.breaker for st in self.stations.values())
+        self._tick_windows = tuple(w for st in self.stations.values()
+                                   for w in (st.wait_window, st.gave_up_window))
+        self._window_s = scenario.metrics.window_s
+        self._sample_every_s = scenario.metrics.sample_every_s
+        self._accrue_every_s = scenario.billing.accrue_every_s
+        self._check_every_s = scenario.autoscaler.check_every_s
         self.model_names = tuple(self.stations)
         self._window_q: tuple | None = None
         self._window_all: tuple | None = None
@@ -228,57 +240,59 @@ class Simulation:
                 self.accounts.pay_upstream("slot_fee", base)
                 self.accounts.pay_upstream("rental", rent)
                 self.log.add((now, "accrue", st.name, base, rent))
-        self.engine.at(now + self.scenario.billing.accrue_every_s, self._on_accrue_tick)
+        self.engine.at(now + self._accrue_every_s, self._on_accrue_tick)
 
     def _on_metrics_tick(self, _: Any = None) -> None:
+        """The sparklines' samples, the windowed abandon rate and the alerts.  What it reads
+        is gathered once at construction (``_tick_*``: the series, each station's lane,
+        window and series, the breakers), so a tick allocates only its samples."""
         now = self.engine.now
         # the headline wait: started and gave-up orders alike (sim.kpi), the figure the
         # wait alert compares and the wait sparkline draws
         q = self.window_quantiles_with_gave_up()
-        s = self.series
-        s["wait_p50"].add(now, q["p50"])
-        s["wait_p95"].add(now, q["p95"])
+        p50, p95, queue, profit, inside = self._tick_series
+        p50.points.append((now, q["p50"]))
+        p95.points.append((now, q["p95"]))
         waiting = self.flow.lobby_orders()
-        s["queue"].add(now, waiting)
-        s["profit_cents"].add(now, self.profit_cents())
-        s["in_building"].add(now, len(self.customers))
-        for st in self.stations.values():
-            st.series_queue.add(now, len(st.lanes))
+        queue.points.append((now, waiting))
+        profit.points.append((now, profit_cents(self)))
+        inside.points.append((now, len(self.visitors.inside)))
+        for lanes, series_queue, window, series_wait in self._tick_stations:
+            series_queue.points.append((now, len(lanes)))
             # the p95 alone (quantiles() would also rank p50, p99 and sum the mean)
-            st.series_wait.add(now, percentile(st.wait_window.values(now), 0.95))
+            series_wait.points.append((now, percentile(window.values(now), 0.95)))
         counts = self.counts
         marks = self._marks
         marks.append((now, counts["arrived"] - counts["rejected"], counts["left"]))
-        while len(marks) > 2 and marks[1][0] <= now - self.scenario.metrics.window_s:
+        cut = now - self._window_s
+        while len(marks) > 2 and marks[1][0] <= cut:
             marks.popleft()
         admitted = marks[-1][1] - marks[0][1]
         tick = Tick(wait=q, waiting=waiting,
                     abandon_rate=(marks[-1][2] - marks[0][2]) / admitted if admitted else 0.0,
-                    circuits=tuple(st.breaker.state for st in self.stations.values()))
+                    circuits=tuple([br.state for br in self._tick_breakers]))
         for a in self.alerts.update(now, tick):
             self.log.add((now, "alert", a.name, a.active))
-        self.engine.at(now + self.scenario.metrics.sample_every_s, self._on_metrics_tick)
+        self.engine.at(now + self._sample_every_s, self._on_metrics_tick)
 
     def _on_autoscale_tick(self, _: Any = None) -> None:
         now = self.engine.now
+        decide = self.autoscaler.decide
         for st in self.stations.values():
-            # nothing can be on its way while no rented slot is under lease
-            provisioning = st.count(True, SlotState.PROVISIONING) if st.rented_slots else 0
-            decision = self.autoscaler.decide(st, now, provisioning)
+            # (decide counts the slots on their way only when it could rent)
+            decision = decide(st, now)
             if decision is not None:
                 action, slots = decision
                 if action == "rent":
                     self.capacity.rent(st, slots, "autoscaler")
                 else:
                     self.capacity.give_back(st, slots, "autoscaler", "autoscaler_low_load")
-        self.engine.at(now + self.scenario.autoscaler.check_every_s, self._on_autoscale_tick)
+        self.engine.at(now + self._check_every_s, self._on_autoscale_tick)
 
     # ---------------------------------------------------------------------- reading
     def profit_cents(self) -> int:
         """Profit so far, fees accrued since the last posting included (as in the summary)."""
-        from sim.kpi import money
-
-        return money(self)["profit"]
+        return profit_cents(self)
 
     def waits(self) -> Histogram:
         """Every wait so far (submission to production start), all models."""
@@ -299,9 +313,8 @@ class Simulation:
         wait (:mod:`sim.kpi`), which the breaker cannot flatter by sending people away."""
         key = (self.engine.now, self.log.total())
         if self._window_all is None or self._window_all[0] != key:
-            windows = [w for st in self.stations.values()
-                       for w in (st.wait_window, st.gave_up_window)]
-            self._window_all = (key, Window.merged_quantiles(windows, self.engine.now))
+            self._window_all = (key, Window.merged_quantiles(self._tick_windows,
+                                                             self.engine.now))
         return self._window_all[1]
 
     def state_digest(self) -> str:

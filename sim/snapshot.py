@@ -324,7 +324,8 @@ def station_view(sim, st) -> StationView:
 
     now = sim.engine.now
     queue = st.lanes.ordered(now)
-    ests = st.estimates(now)
+    # an empty queue has no estimates to show: no start curve is made for it
+    ests = st.estimates(now) if queue else {}
     rows = [ests[o] for o in queue]
     est = tuple([now + r[0] for r in rows])
     est_lo = tuple([now + r[1] for r in rows])
