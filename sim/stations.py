@@ -180,9 +180,6 @@ class Station:
         self.version = 0                   # bumped by every change of a slot's state
         self._curve_key: tuple | None = None
         self._curve: StartCurve | None = None
-        # exponential tasks: how long a call has run tells nothing, and with the circuit
-        # closed and no slot on its way the start curve is a straight line (est_range)
-        self._memoryless = self.cfg.task_shape <= 1
         # orders of this model backing off after a failed call, by order id: each comes
         # back to the front of its lane (:meth:`sim.lanes.Lanes.push`), ahead of every
         # order waiting now -- the gateway scheduled their return, so the estimate counts them
@@ -642,9 +639,10 @@ class Station:
         it is nothing, and nothing need be played forward."""
         lanes = self.lanes
         closed = self.breaker.state == CLOSED
-        if len(lanes) <= self.n_idle * self.batch_max and not self.paused and closed:
+        if (lanes.n_vip + lanes.n_normal <= self.n_idle * self.batch_max and not self.paused
+                and closed):     # len(lanes), without the call
             return 0.0, 0.0, 0.0
-        if (closed and self._memoryless and not lanes.n_vip and not order.vip
+        if (closed and self.cfg.task_shape <= 1 and not lanes.n_vip and not order.vip
                 and not self.backoff and len(self.slots) == self.n_idle + int(self.busy.level)
                 and (not self.vip_arrivals or self.vip_rate_per_s(now) <= 0.0)):
             # the start curve is a straight line (exponential tasks, the circuit closed, no
