@@ -129,22 +129,27 @@ class Simulation:
         self._marks: deque[tuple[float, int, int]] = deque([(0.0, 0, 0)])
         self.series = {k: Series(scenario.metrics.series_len)
                        for k in ("wait_p50", "wait_p95", "queue", "profit_cents", "in_building")}
-        # what the metrics tick reads, gathered once (the stations and series never change)
-        self._tick_series = tuple(self.series.values())
-        self._tick_stations = tuple((st.lanes, st.series_queue, st.wait_window, st.series_wait)
-                                    for st in self.stations.values())
-        self._tick_breakers = tuple(st.breaker for st in self.stations.values())
-        self._tick_windows = tuple(w for st in self.stations.values()
-                                   for w in (st.wait_window, st.gave_up_window))
-        self._window_s = scenario.metrics.window_s
-        self._sample_every_s = scenario.metrics.sample_every_s
-        self._accrue_every_s = scenario.billing.accrue_every_s
-        self._check_every_s = scenario.autoscaler.check_every_s
+        self._gather_tick_reads()
         self.model_names = tuple(self.stations)
         self._window_q: tuple | None = None
         self._window_all: tuple | None = None
         self.recorded: list[Command] = []
         self._schedule_start(commands)
+
+    def _gather_tick_reads(self) -> None:
+        """What the periodic ticks read, gathered once: the stations and the series never
+        change during a run (a twin's deepcopy copies these with the rest)."""
+        stations, sc = self.stations.values(), self.scenario
+        self._tick_series = tuple(self.series.values())
+        self._tick_stations = tuple((st.lanes, st.series_queue, st.wait_window, st.series_wait)
+                                    for st in stations)
+        self._tick_breakers = tuple(st.breaker for st in stations)
+        self._tick_windows = tuple(w for st in stations
+                                   for w in (st.wait_window, st.gave_up_window))
+        self._window_s = sc.metrics.window_s
+        self._sample_every_s = sc.metrics.sample_every_s
+        self._accrue_every_s = sc.billing.accrue_every_s
+        self._check_every_s = sc.autoscaler.check_every_s
 
     def _schedule_start(self, commands: list[Command]) -> None:
         """The first events: the commands, the first arrival, the periodic ticks."""
