@@ -85,8 +85,10 @@ class Crowd:
         self.patience = (a.patience_min_s, a.patience_max_s)
         # Draw ``i`` of customer ``cid`` is SplitMix64's finaliser applied to
         # ``key + ((cid << 18) + i + 1) * GAMMA`` (mod 2**64: rng.entity then rng.draw), that
-        # is ``cid * (GAMMA << 18)`` plus a constant of the draw: the constants are made once.
-        # Draw 0 is the tier's, when there is a choice; the rest follow it.
+        # is ``cid * (GAMMA << 18)`` plus a constant of the draw: the constants are made once,
+        # and make() writes the draws out (the same integers, so the same values;
+        # tests/test_core_fast_in.py holds them to the functions).  Draw 0 is the tier's, when
+        # there is a choice; the rest follow it.
         k = 1 if self.tier_cum else 0
         self._at = [(key + (i + 1) * GAMMA) & MASK64 for i in range(k + 5)]
         self._at_tier = self._at[0]
@@ -99,73 +101,59 @@ class Crowd:
         Every attribute comes from the keyed draws of ``cid`` alone -- tier, VIP, wallet,
         patience, list length, then one model per order, in that order -- so customer ids
         given in arrival order (or a request log's row numbers, for a trace replay) name the
-        same person in any run of the seed, whatever the capacity or the order of events.
-
-        Once per customer, on the hottest path: :func:`sim.rng.entity` and
-        :func:`sim.rng.draw` are inlined as the same integers mod 2**64, so the same values
-        (``tests/test_core_fast_in.py`` holds them to the functions)."""
+        same person in any run of the seed, whatever the capacity or the order of events
+        (the draws written out: see ``_at`` in ``__init__``)."""
         base = cid * GAMMA_CUSTOMER
+        tier = self.tiers[0]
         if self.tier_cum:
             z = (base + self._at_tier) & MASK64                # rng.draw(state, 0)
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            cum = self.tier_cum
-            tier = self.tiers[min(bisect_right(cum, ((z ^ (z >> 31)) >> 11) * TWO_M53),
-                                  len(cum) - 1)]
-        else:
-            tier = self.tiers[0]
-        # a draw whose result is fixed (a range of one value, a VIP share of 0) is not
-        # computed -- the later draws keep their index, so the values are the same
+            tier = self.tiers[min(bisect_right(self.tier_cum, ((z ^ (z >> 31)) >> 11) * TWO_M53),
+                                  len(self.tier_cum) - 1)]
+        # a fixed result (one value, a VIP share of 0) is not drawn; later draws keep their index
         share = self.vip_share
+        vip = False
         if share > 0.0:
-            z = (base + self._at_vip) & MASK64                 # the VIP's draw
+            z = (base + self._at_vip) & MASK64
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             vip = ((z ^ (z >> 31)) >> 11) * TWO_M53 < share
-        else:
-            vip = False
         lo, hi = tier.wallet_min_cents, tier.wallet_max_cents
-        if hi != lo:
-            z = (base + self._at_wallet) & MASK64              # the wallet's
+        wallet = lo
+        if hi != lo:                                           # _between, written out
+            z = (base + self._at_wallet) & MASK64
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             wallet = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
-            if wallet > hi:                                    # _between, inlined
+            if wallet > hi:
                 wallet = hi
-        else:
-            wallet = lo
         lo, hi = self.patience
+        patience = lo + 0.0
         if hi != lo:
-            z = (base + self._at_patience) & MASK64            # the patience's
+            z = (base + self._at_patience) & MASK64
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
             patience = lo + (hi - lo) * (((z ^ (z >> 31)) >> 11) * TWO_M53)
-        else:
-            patience = lo + 0.0
-        lo, hi = tier.orders_min, tier.orders_max
-        if hi != lo:
-            z = (base + self._at_orders) & MASK64              # the list's length
+        lo, n = tier.orders_min, tier.orders_max
+        if n != lo:
+            z = (base + self._at_orders) & MASK64
             z = ((z ^ (z >> 30)) * MIX1) & MASK64
             z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            n = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
+            hi, n = n, lo + int((n - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
             if n > hi:
                 n = hi
-        else:
-            n = lo
         cum = self.model_cum
-        if cum:
-            models = self.models
-            last = len(cum) - 1
-            wants = []
-            z0 = base + self._at_models                        # order j's model: + j * GAMMA
-            for j in range(n):
-                z = (z0 + j * GAMMA) & MASK64
-                z = ((z ^ (z >> 30)) * MIX1) & MASK64
-                z = ((z ^ (z >> 27)) * MIX2) & MASK64
-                wants.append(models[min(bisect_right(
-                    cum, ((z ^ (z >> 31)) >> 11) * TWO_M53), last)])
-        else:
-            wants = self.single_list * n
+        if not cum:
+            return (Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now),
+                    self.single_list * n)
+        models, last, wants = self.models, len(cum) - 1, []
+        z0 = base + self._at_models                            # order j's: + j * GAMMA
+        for j in range(n):
+            z = (z0 + j * GAMMA) & MASK64
+            z = ((z ^ (z >> 30)) * MIX1) & MASK64
+            z = ((z ^ (z >> 27)) * MIX2) & MASK64
+            wants.append(models[min(bisect_right(cum, ((z ^ (z >> 31)) >> 11) * TWO_M53), last)])
         return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
 
 

@@ -78,11 +78,8 @@ class OrderFlow:
     # -- in ----------------------------------------------------------------------------------
     def feed(self, cust: Customer) -> None:
         """Submit pending orders while the tier's concurrency allows; end a finished visit.
-
-        The loop is :meth:`_submit`'s body, inlined (a customer who walks in submits here,
-        once per order on the hottest path): the same steps in the same order;
-        ``tests/test_core_fast_in.py`` holds it to a loop of :meth:`_submit` record for
-        record.  Nothing ended in this step (no order declined): no quota to release."""
+        The loop is :meth:`_submit`'s steps written out (a customer walking in submits here),
+        held to a loop of :meth:`_submit` by ``tests/test_core_fast_in.py``."""
         pending = cust.pending
         if cust.active < cust.concurrency and pending:
             engine = self.engine
@@ -136,7 +133,7 @@ class OrderFlow:
                     break
         if cust.active == 0 and not pending and cust.state in (INSIDE, ASKED):
             self.visitors.finish(cust, DONE)
-        if self._ended:
+        if self._ended:            # nothing ended (no order declined): no quota to release
             self._release_quotas()
 
     def _submit(self, o: Order) -> None:
