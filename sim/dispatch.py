@@ -16,7 +16,7 @@ from collections.abc import Callable
 from heapq import heappop, heappush
 from math import log
 
-from sim.breaker import OPEN
+from sim.breaker import CLOSED, OPEN
 from sim.customers import CustomerState
 from sim.engine import Engine
 from sim.eventlog import EventLog
@@ -142,8 +142,10 @@ class Dispatcher:
         engine = self.engine
         now = engine.now
         breaker = self.breaker
+        # breaker.allows() is True while it is closed, and on_start() then False: asked
+        # only when it is not
         while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
-                breaker is None or breaker.allows()):
+                breaker is None or breaker.state is CLOSED or breaker.allows()):
             idle, slots = st._idle, st.slots
             while True:          # Station.take_idle
                 slot = heappop(idle)[2]
@@ -197,7 +199,8 @@ class Dispatcher:
             o.slot = slot
             oid = o.id
             self.log.add((now, "start", oid, st.name, slot.key, attempts))
-            probe = breaker.on_start() if breaker is not None else False
+            probe = (False if breaker is None or breaker.state is CLOSED
+                     else breaker.on_start())
             st.calls += 1
             if self.task_fee_cents:
                 self.accounts.pay_upstream("task_fee", self.task_fee_cents)

@@ -348,26 +348,37 @@ class Station:
         # rng.entity(self.key, order_id, attempt), inlined (once per call started)
         state = (self.key + (((order_id << ATTEMPT_BITS) | attempt) << INDEX_BITS) * GAMMA
                  ) & MASK64
-        draw = rng.draw
         throttle = cfg.throttle_rate
         fail = cfg.fail_rate
-        # draw 0 decides nothing when neither a 429 nor an error can happen (not computed)
-        u = draw(state, 0) if throttle > 0.0 or fail > 0.0 else 1.0
-        if u < throttle:
-            return cfg.throttle_delay_s, "throttle"
+        # draw 0 decides nothing when neither a 429 nor an error can happen (not computed);
+        # each rng.draw(state, i) below is inlined: the SplitMix64 output at counter i + 1
+        if throttle > 0.0 or fail > 0.0:
+            z = (state + GAMMA) & MASK64
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+            u = ((z ^ (z >> 31)) >> 11) * TWO_POW_M53
+            if u < throttle:
+                return cfg.throttle_delay_s, "throttle"
+        else:
+            u = 1.0
         shape = cfg.task_shape
         if shape == 1:       # rng.erlang of the draws from index 2, inlined
-            z = (state + DRAW_2) & MASK64       # rng.draw(state, 2), inlined
+            z = (state + DRAW_2) & MASK64
             z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
             z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
             duration = -self.mean_task_s * log(1.0 - ((z ^ (z >> 31)) >> 11) * TWO_POW_M53)
         else:
             prod = 1.0
-            for i in range(2, 2 + shape):
-                prod *= 1.0 - draw(state, i)
+            z = state + DRAW_2
+            for _ in range(shape):
+                x = z & MASK64
+                x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+                x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK64
+                prod *= 1.0 - ((x ^ (x >> 31)) >> 11) * TWO_POW_M53
+                z += GAMMA
             duration = -(self.mean_task_s / shape) * log(prod)
         if u < throttle + fail:
-            return duration * draw(state, 1), "error"
+            return duration * rng.draw(state, 1), "error"
         return duration, "ok"
 
     # -- service rate and the wait estimate ------------------------------------------------
