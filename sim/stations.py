@@ -31,7 +31,7 @@ from sim.eta import (
     walk,
 )
 from sim.lanes import Lanes
-from sim.metrics import LOG_STEP, N_BUCKETS, Histogram, Series, TimeAverage, Window
+from sim.metrics import Histogram, Series, TimeAverage, Window
 from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 
 US_PER_HOUR = 3_600_000_000
@@ -652,19 +652,12 @@ class Station:
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         """An order started for the first time after waiting ``wait`` seconds: the
-        model's and the factory's wait histograms, the live window, the lane's mean
-        (once per order: :meth:`Histogram.add_all` and :meth:`Window.add` inlined)."""
+        model's and the factory's wait histograms, the live window, the lane's mean.
+        (The fused start, :meth:`sim.dispatch.Dispatcher._dispatch_single`, does the same
+        in place.)"""
         if wait <= self.target_wait_s:
             self.started_within_target += 1
-        idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
-        if idx >= N_BUCKETS:
-            idx = N_BUCKETS - 1
-        for h in self._wait_hists:
-            h.buckets[idx] += 1
-            h.count += 1
-            h.total += wait
-            if wait > h.max:
-                h.max = wait
+        Histogram.add_all(self._wait_hists, wait)
         window = self.wait_window
         window.times.append(now)
         window.samples.append(wait)
