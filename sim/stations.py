@@ -104,16 +104,17 @@ class Call:
     __slots__ = ("station", "slot", "orders", "start_s", "end_s", "outcome", "cancelled", "size",
                  "probe", "sampled")
 
-    def __init__(self, station, slot: Slot, orders: list, start_s: float) -> None:
+    def __init__(self, station, slot: Slot, orders: list, start_s: float,
+                 end_s: float | None = None, outcome: str = "ok", probe: bool = False) -> None:
         self.station = station
         self.slot = slot
         self.orders = orders
         self.size = len(orders)
         self.start_s = start_s
-        self.end_s = start_s
-        self.outcome = "ok"
+        self.end_s = start_s if end_s is None else end_s   # known once its draw is made
+        self.outcome = outcome
         self.cancelled = False
-        self.probe = False      # the half-open circuit breaker's probe call
+        self.probe = probe      # the half-open circuit breaker's probe call
         # its entry in the station's sample of calls lately started (``Station.call_time_s``):
         # ``[place, start_s, seconds, ok]``, place RUNNING_IN, FINISHED_IN or OUT (evicted)
         self.sampled = NOT_SAMPLED
