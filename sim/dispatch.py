@@ -8,6 +8,15 @@ slot, tells the breaker, and hands the call to the order flow (delivery or retry
 running order taken off its call (a cancel, a customer leaving) goes through
 :meth:`Dispatcher.cancel_running`, which also frees a half-open breaker's probe: a probe
 that never answers must not block the model for ever.
+
+The hot paths are fused, chosen once per dispatcher where what they leave out is off: a
+one-order model's start (:meth:`Dispatcher._dispatch_single`: the slot, the lane's head,
+the wait's books, the draw, the sample, the engine, in one method) and the end of a call
+that succeeded (:meth:`Dispatcher._on_call_end_fused`: the slot's release, the breaker,
+the sample, the order flow's delivery and the customer's walking out).  They take the
+general path's steps in the same order with fewer Python calls; ``Dispatcher.fused =
+False`` builds the general paths, and tests/test_core_fast_out.py holds the two to the same
+records, state and books.
 """
 
 from __future__ import annotations
@@ -16,18 +25,14 @@ from collections.abc import Callable
 from heapq import heappop, heappush
 from math import log
 
-from sim.breaker import OPEN
+from sim.breaker import CLOSED, OPEN
 from sim.customers import CustomerState
 from sim.engine import Engine
 from sim.eventlog import EventLog
 from sim.metrics import COVERAGE_MIN_WAIT_S, LOG_STEP, N_BUCKETS, EstimateErrors
 from sim.orders import Order, OrderState
-from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 from sim.stations import (
     CALLS_KEPT,
-    FINISHED_IN,
-    NOT_SAMPLED,
-    OUT,
     RUNNING_IN,
     Call,
     Slot,
@@ -38,7 +43,6 @@ from sim.stations import (
 RUNNING, DELIVERED = OrderState.RUNNING, OrderState.DELIVERED
 BUSY, DRAINING, IDLE = SlotState.BUSY, SlotState.DRAINING, SlotState.IDLE
 INSIDE, ASKED, DONE = CustomerState.INSIDE, CustomerState.ASKED, CustomerState.DONE
-new_call = object.__new__     # a Call whose fields the fused start sets itself
 
 
 class Dispatcher:
@@ -72,12 +76,7 @@ class Dispatcher:
         # paths chosen once: a breaker that is off stays closed (it lets every call through,
         # no call is a probe, no outcome is counted), a model without a task fee pays none
         self.breaker = station.breaker if station.breaker.enabled else None
-        cfg = station.cfg
-        self.task_fee_cents = cfg.task_fee_cents
-        # a model that neither throttles nor fails, with exponential tasks, draws one
-        # number per call: its purpose key, for the fused start to draw it in place
-        self.plain_key = (station.key if cfg.throttle_rate <= 0.0 and cfg.fail_rate <= 0.0
-                          and cfg.task_shape == 1 else None)
+        self.task_fee_cents = station.cfg.task_fee_cents
         self.flow = flow
         #: what a call's end runs (the engine's handler, chosen once)
         self._on_end = self._on_call_end
@@ -131,19 +130,18 @@ class Dispatcher:
 
     def _dispatch_single(self) -> None:
         """:meth:`dispatch` for a model that calls one order at a time with no rental budget
-        to ask: the lowest idle slot takes the lane's next order, its call starts (what
-        :meth:`_start` does for one order; the slot's, the metrics', the estimate's, the
-        draw's, the sample's and the engine's steps inlined, in the same order)."""
+        to ask: the lowest idle slot takes the lane's next order and its call starts (what
+        :meth:`_start` does for one order, its steps inlined in the same order)."""
         st = self.station
         lanes = st.lanes
-        # nothing to start (most calls at a call's end): out before anything is looked up
         if st.paused or not st.n_idle or not (lanes.n_vip or lanes.n_normal):
-            return
+            return       # nothing to start: out before anything more is looked up
         engine = self.engine
         now = engine.now
         breaker = self.breaker
+        # breaker.allows() is True while it is closed, and on_start() then False
         while st.n_idle and (lanes.n_vip or lanes.n_normal) and (
-                breaker is None or breaker.allows()):
+                breaker is None or breaker.state is CLOSED or breaker.allows()):
             idle, slots = st._idle, st.slots
             while True:          # Station.take_idle
                 slot = heappop(idle)[2]
@@ -151,107 +149,80 @@ class Dispatcher:
                     st.n_idle -= 1
                     break
             o = lanes.pop(now)
-            # TimeAverage.add(now, -1), inlined (the same arithmetic)
-            queued = st.queued
+            queued = st.queued   # TimeAverage.add(now, -1), inlined
             queued.area += queued.level * (now - queued.last_s)
             queued.last_s = now
             queued.level -= 1
             if o.started_s < 0:
                 o.started_s = now
-                wait = now - o.submitted_s
-                # st.record_wait(now, wait, o.vip), inlined
-                if wait <= st.target_wait_s:
-                    st.started_within_target += 1
-                idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
-                if idx >= N_BUCKETS:
-                    idx = N_BUCKETS - 1
-                for h in st._wait_hists:
-                    h.buckets[idx] += 1
-                    h.count += 1
-                    h.total += wait
-                    if wait > h.max:
-                        h.max = wait
-                window = st.wait_window
-                window.times.append(now)
-                window.samples.append(wait)
-                window._dirty = True
-                lane = st.lane_sum["vip" if o.vip else "normal"]
-                lane[0] += wait
-                lane[1] += 1
-                errors = self.errors
-                if errors is not None:   # EstimateErrors.add, inlined
-                    est = o.est_wait_s
-                    if wait > 0 or est > 0:
-                        errors.abs_sum_s += abs(wait - est)
-                        errors.signed_sum_s += wait - est
-                        errors.count += 1
-                    if wait > COVERAGE_MIN_WAIT_S:
-                        lo, hi = o.est_wait_lo_s, o.est_wait_hi_s
-                        errors.ranged += 1
-                        errors.covered += lo <= wait <= hi
-                        errors.width_sum_s += hi - lo
-                        errors.ranged_wait_sum_s += wait
+                self._first_start(st, o, now, now - o.submitted_s)
             o.state = RUNNING
             o.since_s = now
             attempts = o.attempts = o.attempts + 1
             o.slot = slot
-            oid = o.id
-            self.log.add((now, "start", oid, st.name, slot.key, attempts))
-            probe = breaker.on_start() if breaker is not None else False
+            self.log.add((now, "start", o.id, st.name, slot.key, attempts))
+            probe = False if breaker is None or breaker.state is CLOSED else breaker.on_start()
             st.calls += 1
             if self.task_fee_cents:
                 self.accounts.pay_upstream("task_fee", self.task_fee_cents)
-            key = self.plain_key
-            if key is not None and st.outage_until_s <= now:
-                # st.draw(oid, attempts, now) of a model that neither throttles nor fails,
-                # with exponential tasks: rng.entity and rng.draw(state, 2), inlined
-                z = (key + ((((oid << ATTEMPT_BITS) | attempts) << INDEX_BITS) + 3) * GAMMA
-                     ) & MASK64
-                z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-                z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-                duration = -st.mean_task_s * log(1.0 - ((z ^ (z >> 31)) >> 11) * TWO_POW_M53)
-                outcome = "ok"
-            else:
-                duration, outcome = st.draw(oid, attempts, now)
+            duration, outcome = st.draw(o.id, attempts, now)
             orders = [o]
             if o.task_s >= 0.0:
                 duration = trace_duration(orders, duration, outcome)
             end_s = now + duration
-            # Call(st, slot, orders, now) with its outcome and end, every field set here
-            call = new_call(Call)
-            call.station = st
-            call.slot = slot
-            call.orders = orders
-            call.size = 1
-            call.start_s = now
-            call.end_s = end_s
-            call.outcome = outcome
-            call.cancelled = False
-            call.probe = probe
+            call = Call(st, slot, orders, now, end_s, outcome, probe)
             # st.call_started(call), inlined: the call joins the sample, the oldest leaves
             call.sampled = entry = [RUNNING_IN, now, 0.0, 0]
             sample = st.sample
             sample.append(entry)
             st.sample_running += 1
             st.sample_start_s += now
-            if len(sample) > CALLS_KEPT:     # st.sample_leaves(), inlined
-                old = sample.popleft()
-                if old[0] == FINISHED_IN:
-                    st.sample_done_s -= old[2]
-                    st.sample_ok -= old[3]
-                elif old[0] == RUNNING_IN:
-                    st._unrun(old)
-                old[0] = OUT
+            if len(sample) > CALLS_KEPT:
+                st.sample_leaves()
             slot.state = BUSY
             slot.since_s = now
             slot.call = call
-            busy = st.busy
+            busy = st.busy       # TimeAverage.add(now, 1), inlined
             busy.area += busy.level * (now - busy.last_s)
             busy.last_s = now
             busy.level += 1
-            # engine.at(end_s, self._on_end, call), inlined
             heappush(engine._heap, (end_s if end_s > now else now, 0, next(engine._seq),
-                                    self._on_end, call))
+                                    self._on_end, call))     # engine.at, inlined
+
+    def _first_start(self, st: Station, o: Order, now: float, wait: float) -> None:
+        """An order starts for the first time after ``wait`` seconds: ``st.record_wait``
+        and the estimate's error (``EstimateErrors.add``), inlined in one call."""
+        if wait <= st.target_wait_s:
+            st.started_within_target += 1
+        idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
+        if idx >= N_BUCKETS:
+            idx = N_BUCKETS - 1
+        for h in st._wait_hists:       # Histogram.add_all
+            h.buckets[idx] += 1
+            h.count += 1
+            h.total += wait
+            if wait > h.max:
+                h.max = wait
+        window = st.wait_window
+        window.times.append(now)
+        window.samples.append(wait)
+        window._dirty = True
+        lane = st.lane_sum["vip" if o.vip else "normal"]
+        lane[0] += wait
+        lane[1] += 1
+        errors = self.errors
+        if errors is not None:
+            est = o.est_wait_s
+            if wait > 0 or est > 0:
+                errors.abs_sum_s += abs(wait - est)
+                errors.signed_sum_s += wait - est
+                errors.count += 1
+            if wait > COVERAGE_MIN_WAIT_S:
+                lo, hi = o.est_wait_lo_s, o.est_wait_hi_s
+                errors.ranged += 1
+                errors.covered += lo <= wait <= hi
+                errors.width_sum_s += hi - lo
+                errors.ranged_wait_sum_s += wait
 
     def _affordable_slot(self, lanes, now: float) -> Slot | None:
         """The lowest idle slot (base slots first) that the rental budget can pay for the
@@ -378,14 +349,10 @@ class Dispatcher:
             self.engine.at(st.breaker.open_until_s, self._on_half_open)
 
     def _on_call_end_fused(self, call: Call) -> None:
-        """:meth:`_on_call_end` of a call that succeeded, with the order flow's side fused
-        in: the slot's release, the breaker's count, the sample's
-        :meth:`~sim.stations.Station.call_finished`, then for a one-order call the order
-        flow's delivery (``_call_ended``), the quota's release and the customer's walking
-        out when that was their last order (the same steps in the same order, fewer calls).
-        A failed call goes the general way; a batch, a customer with orders still to
-        submit, or a step with other quotas pending take the order flow's general methods
-        for the delivery."""
+        """:meth:`_on_call_end` of a call that succeeded with, for one running order, the
+        order flow's ``_call_ended``, the quota's release and the customer's walking out
+        fused in (the same steps in the same order).  A failure goes the general way; a
+        batch, or a customer with orders still to submit, the order flow's general methods."""
         if call.cancelled:
             return
         if call.outcome != "ok":
@@ -411,20 +378,7 @@ class Dispatcher:
             flipped = breaker.record(True, now)
             if flipped is not None:
                 self._circuit_flipped(flipped, call, now)
-        # st.call_finished(call) of a call that succeeded, inlined
-        entry = call.sampled
-        if entry[0] == RUNNING_IN:
-            running = st.sample_running = st.sample_running - 1      # st._unrun(entry)
-            st.sample_start_s -= entry[1]
-            if not running:
-                st.sample_start_s = 0.0
-            entry[0] = FINISHED_IN
-            entry[2] = d = call.end_s - call.start_s
-            st.sample_done_s += d
-            entry[3] = 1
-            st.sample_ok += 1
-        call.sampled = NOT_SAMPLED
-        st.version += 1
+        st.call_finished(call)
         orders = call.orders
         o = orders[0]
         flow = self.flow

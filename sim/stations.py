@@ -32,7 +32,7 @@ from sim.eta import (
     walk,
 )
 from sim.lanes import Lanes
-from sim.metrics import LOG_STEP, N_BUCKETS, Histogram, Series, TimeAverage, Window
+from sim.metrics import Histogram, Series, TimeAverage, Window
 from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
 
 US_PER_HOUR = 3_600_000_000
@@ -105,16 +105,17 @@ class Call:
     __slots__ = ("station", "slot", "orders", "start_s", "end_s", "outcome", "cancelled", "size",
                  "probe", "sampled")
 
-    def __init__(self, station, slot: Slot, orders: list, start_s: float) -> None:
+    def __init__(self, station, slot: Slot, orders: list, start_s: float,
+                 end_s: float | None = None, outcome: str = "ok", probe: bool = False) -> None:
         self.station = station
         self.slot = slot
         self.orders = orders
         self.size = len(orders)
         self.start_s = start_s
-        self.end_s = start_s
-        self.outcome = "ok"
+        self.end_s = start_s if end_s is None else end_s   # known once its draw is made
+        self.outcome = outcome
         self.cancelled = False
-        self.probe = False      # the half-open circuit breaker's probe call
+        self.probe = probe      # the half-open circuit breaker's probe call
         # its entry in the station's sample of calls lately started (``Station.call_time_s``):
         # ``[place, start_s, seconds, ok]``, place RUNNING_IN, FINISHED_IN or OUT (evicted)
         self.sampled = NOT_SAMPLED
@@ -349,26 +350,37 @@ class Station:
         # rng.entity(self.key, order_id, attempt), inlined (once per call started)
         state = (self.key + (((order_id << ATTEMPT_BITS) | attempt) << INDEX_BITS) * GAMMA
                  ) & MASK64
-        draw = rng.draw
         throttle = cfg.throttle_rate
         fail = cfg.fail_rate
-        # draw 0 decides nothing when neither a 429 nor an error can happen (not computed)
-        u = draw(state, 0) if throttle > 0.0 or fail > 0.0 else 1.0
-        if u < throttle:
-            return cfg.throttle_delay_s, "throttle"
+        # draw 0 decides nothing when neither a 429 nor an error can happen (not computed);
+        # each rng.draw(state, i) below is inlined: the SplitMix64 output at counter i + 1
+        if throttle > 0.0 or fail > 0.0:
+            z = (state + GAMMA) & MASK64
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+            u = ((z ^ (z >> 31)) >> 11) * TWO_POW_M53
+            if u < throttle:
+                return cfg.throttle_delay_s, "throttle"
+        else:
+            u = 1.0
         shape = cfg.task_shape
         if shape == 1:       # rng.erlang of the draws from index 2, inlined
-            z = (state + DRAW_2) & MASK64       # rng.draw(state, 2), inlined
+            z = (state + DRAW_2) & MASK64
             z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
             z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
             duration = -self.mean_task_s * log(1.0 - ((z ^ (z >> 31)) >> 11) * TWO_POW_M53)
         else:
             prod = 1.0
-            for i in range(2, 2 + shape):
-                prod *= 1.0 - draw(state, i)
+            z = state + DRAW_2
+            for _ in range(shape):
+                x = z & MASK64
+                x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+                x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK64
+                prod *= 1.0 - ((x ^ (x >> 31)) >> 11) * TWO_POW_M53
+                z += GAMMA
             duration = -(self.mean_task_s / shape) * log(prod)
         if u < throttle + fail:
-            return duration * draw(state, 1), "error"
+            return duration * rng.draw(state, 1), "error"
         return duration, "ok"
 
     # -- service rate and the wait estimate ------------------------------------------------
@@ -678,19 +690,12 @@ class Station:
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         """An order started for the first time after waiting ``wait`` seconds: the
-        model's and the factory's wait histograms, the live window, the lane's mean
-        (once per order: :meth:`Histogram.add_all` and :meth:`Window.add` inlined)."""
+        model's and the factory's wait histograms, the live window, the lane's mean.
+        (The fused start, :meth:`sim.dispatch.Dispatcher._dispatch_single`, does the same
+        in place.)"""
         if wait <= self.target_wait_s:
             self.started_within_target += 1
-        idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
-        if idx >= N_BUCKETS:
-            idx = N_BUCKETS - 1
-        for h in self._wait_hists:
-            h.buckets[idx] += 1
-            h.count += 1
-            h.total += wait
-            if wait > h.max:
-                h.max = wait
+        Histogram.add_all(self._wait_hists, wait)
         window = self.wait_window
         window.times.append(now)
         window.samples.append(wait)

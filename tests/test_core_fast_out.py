@@ -26,6 +26,7 @@ from test_core_invariants import command_streams
 from sim import Simulation, load_scenario, rng
 from sim.dispatch import Dispatcher
 from sim.metrics import Window
+from sim.stations import Call
 
 
 def run(sc, seed: int, fused: bool, until_s: float, commands=(), step_s: float = 0.0):
@@ -88,6 +89,12 @@ def test_the_fused_paths_are_taken_where_features_are_off_and_the_switch_turns_t
     assert g._on_end.__func__ is Dispatcher._on_call_end
     assert fused.counts["delivered"] > 500
     the_same(fused, general)
+    # the fused start makes its Call without __init__: every field is set all the same
+    running = [s.call for s in fused.stations["job"].slots.values() if s.call is not None]
+    assert running
+    for call in running:
+        for name in Call.__slots__:
+            getattr(call, name)
     # a batching model starts calls the general way; its calls still end fused
     dflt = run(load_scenario("scenarios/default.toml"), 1, True, 60.0)
     text = dflt.flow.dispatchers["text"]
