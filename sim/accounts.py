@@ -40,7 +40,7 @@ class Accounts:
 
     def hold(self, o: Order) -> bool:
         """Freeze the order's price in its customer's wallet; False if it cannot be covered.
-        (Once per order: the wallet's side and the ledger's posting written out here.)"""
+        (:meth:`_freeze` inlined: once per order.)"""
         cust = o.customer
         cents = o.price_cents
         if cents > cust.wallet_cents:
@@ -83,21 +83,9 @@ class Accounts:
         return cents
 
     def hold_vip_fee(self, cust: Customer, fee: int) -> bool:
-        """Hold the VIP add-on's fee once per visit; False if the wallet cannot cover it.
-        (The wallet's side and the ledger's ``hold`` posting written out, as in :meth:`hold`.)"""
-        if fee > cust.wallet_cents:
+        """Hold the VIP add-on's fee once per visit; False if the wallet cannot cover it."""
+        if not self._freeze(cust, fee):
             return False
-        if fee < 0 or type(fee) is not int:
-            raise ValueError(f"ledger posting hold: {fee!r} is not a whole number of cents")
-        cust.wallet_cents -= fee
-        cust.held_cents += fee
-        led = self.ledger
-        bal = led.balance
-        bal["wallets"] -= fee
-        bal["held"] += fee
-        totals = led.totals
-        totals["hold"] = totals.get("hold", 0) + fee
-        led.postings += 1
         cust.vip_fee_cents = fee
         return True
 
@@ -111,6 +99,15 @@ class Accounts:
         delivered = cust.delivered > 0
         self._release(cust, fee, to_revenue=delivered)
         return ("settle" if delivered else "refund"), fee
+
+    def _freeze(self, cust: Customer, cents: int) -> bool:
+        """Move ``cents`` from the wallet to the held money, if the wallet has them."""
+        if cents > cust.wallet_cents:
+            return False
+        cust.wallet_cents -= cents
+        cust.held_cents += cents
+        self.ledger.hold(cents)
+        return True
 
     def _release(self, cust: Customer, cents: int, to_revenue: bool) -> None:
         """End a hold: into revenue (settle) or back into the wallet (refund)."""

@@ -314,18 +314,7 @@ class Dispatcher:
         st = self.station
         now = self.engine.now
         slot = call.slot
-        if slot.rented or slot.state is DRAINING:
-            self.release(slot)
-        else:   # release() of a base slot back to idle, inlined (the same steps)
-            busy = st.busy
-            busy.area += busy.level * (now - busy.last_s)
-            busy.last_s = now
-            busy.level -= 1
-            slot.state = IDLE
-            slot.since_s = now
-            slot.call = None
-            heappush(st._idle, (slot.key, next(st._idle_seq), slot))
-            st.n_idle += 1
+        self.release(slot)      # (the fused end, which most calls take, inlines it)
         ok = call.outcome == "ok"
         flipped = None if self.breaker is None else self.breaker.record(ok, now)
         if flipped is not None:
@@ -384,17 +373,8 @@ class Dispatcher:
         flow = self.flow
         if len(orders) != 1 or o.state is not RUNNING or flow._ended or flow._releasing:
             flow._call_ended(call)
-        else:   # the order flow's _call_ended of one running order, inlined
-            cents = self.accounts.settle(o)
-            cust = o.customer
-            cust.delivered += 1
-            st.delivered += 1
-            if o.slot is not None and o.slot.rented:
-                st.rented_revenue_cents += cents
-            o.state = DELIVERED
-            o.since_s = now
-            flow.counts["delivered"] += 1
-            self.log.add((now, "deliver", o.id, cust.id, cents))
+        else:   # the order flow's _call_ended of one running order
+            cust = flow.deliver_running(o, st, now)
             if cust.pending:         # their next order goes in: the general release
                 flow._ended.append((o, True))
                 flow._release_quotas()

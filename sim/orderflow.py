@@ -77,60 +77,10 @@ class OrderFlow:
 
     # -- in ----------------------------------------------------------------------------------
     def feed(self, cust: Customer) -> None:
-        """Submit pending orders while the tier's concurrency allows; end a finished visit.
-        The loop is :meth:`_submit`'s steps written out (a customer walking in submits here),
-        held to a loop of :meth:`_submit` by ``tests/test_core_fast_in.py``."""
+        """Submit pending orders while the tier's concurrency allows; end a finished visit."""
         pending = cust.pending
-        if cust.active < cust.concurrency and pending:
-            engine = self.engine
-            now = engine.now
-            stations, dispatchers = self.stations, self.dispatchers
-            hold = self.accounts.hold
-            log = self.log.add
-            counts = self.counts
-            estimating = self.estimating
-            breaker = self.breaker
-            cid = cust.id
-            while True:
-                o = pending[0]
-                if not hold(o):
-                    self.end(o, DECLINED, "insufficient_funds")
-                else:
-                    pending.popleft()
-                    cust.active += 1
-                    st = stations[o.model]
-                    vip = o.vip = cust.vip
-                    o.submitted_s = now
-                    if vip:     # st.note_submitted(now, vip, cust.id) counts VIPs only
-                        st.note_submitted(now, vip, cid)
-                    o.state = QUEUED
-                    o.since_s = now
-                    o.queued_s = now
-                    lanes = st.lanes              # lanes.push(o), inlined
-                    token = o.qtoken = next(lanes.tokens)
-                    if vip:
-                        lanes.n_vip += 1
-                        lanes.vip.append((token, o))
-                    else:
-                        lanes.n_normal += 1
-                        lanes.normal.append((token, o))
-                    queued = st.queued            # queued.add(now, 1), inlined
-                    queued.area += queued.level * (now - queued.last_s)
-                    queued.last_s = now
-                    queued.level += 1
-                    if estimating:
-                        est, lo, hi = st.est_range(o, now)
-                        o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s = est, lo, hi
-                    else:
-                        est = lo = hi = NOT_ESTIMATED
-                    counts["enqueued"] += 1
-                    log((now, "enqueue", o.id, cid, o.model, "vip" if vip else "normal",
-                         o.price_cents, est, lo, hi))
-                    if breaker.enabled and breaker.multiplier > 0:
-                        breaker.watch(o, st, (est, lo, hi))
-                    dispatchers[o.model].dispatch()
-                if not (cust.active < cust.concurrency and pending):
-                    break
+        while cust.active < cust.concurrency and pending:
+            self._submit(pending[0])
         if cust.active == 0 and not pending and cust.state in (INSIDE, ASKED):
             self.visitors.finish(cust, DONE)
         if self._ended:            # nothing ended (no order declined): no quota to release
@@ -195,28 +145,33 @@ class OrderFlow:
         if call.outcome == "ok":
             st = call.station
             now = self.engine.now
-            counts, add, ended = self.counts, self.log.add, self._ended
+            ended = self._ended
             for o in call.orders:
                 if o.state is not RUNNING:
                     self.end(o, DELIVERED)
                     continue
-                # end(o, DELIVERED) of a running order whose call just ended, inlined: the
-                # call already left its slot, so there is nothing to cancel
-                cents = self.accounts.settle(o)
-                cust = o.customer
-                cust.delivered += 1
-                st.delivered += 1
-                if o.slot is not None and o.slot.rented:
-                    st.rented_revenue_cents += cents
-                o.state = DELIVERED
-                o.since_s = now
-                counts["delivered"] += 1
-                add((now, "deliver", o.id, cust.id, cents))
+                self.deliver_running(o, st, now)
                 ended.append((o, True))
         else:
             for o in call.orders:
                 self._failed(call.station, o, call.outcome)
         self._release_quotas()
+
+    def deliver_running(self, o: Order, st: Station, now: float) -> Customer:
+        """``end(o, DELIVERED)`` of a running order whose call just ended, short: the call
+        already left its slot, so there is nothing to cancel.  Settled and recorded; its
+        quota is the caller's to release (the fused call end releases it in place)."""
+        cents = self.accounts.settle(o)
+        cust = o.customer
+        cust.delivered += 1
+        st.delivered += 1
+        if o.slot is not None and o.slot.rented:
+            st.rented_revenue_cents += cents
+        o.state = DELIVERED
+        o.since_s = now
+        self.counts["delivered"] += 1
+        self.log.add((now, "deliver", o.id, cust.id, cents))
+        return cust
 
     def _failed(self, st: Station, o: Order, why: str) -> None:
         """Retry after a backoff, or give up (a dead letter and a refund)."""
