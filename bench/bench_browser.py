@@ -124,6 +124,25 @@ def breakdown(frames: list[dict]) -> str:
     return "\n".join(row for _, row in sorted(rows, reverse=True))
 
 
+ADVANCE = "sim.simulation:Simulation.advance_to"
+
+
+def pace(report: dict, speed: float) -> str:
+    """``advance_to`` per frame beside the kept speed and per simulated second: a page that
+    played fewer simulated seconds a frame would show fewer ms a frame, not fewer a second
+    (issue 18's goal is per frame *at x600*: the ms per simulated second times 10)."""
+    frames, sim_t = report["sections"], report.get("sim_t") or []
+    played = sim_t[-1] - sim_t[0] if len(sim_t) > 1 else 0.0
+    total = sum(f.get(ADVANCE, 0.0) for f in frames)
+    if not frames or played <= 0.0:
+        return ""
+    per_s = total / played
+    return (f"advance_to: {total / len(frames):.2f} ms a frame at the kept speed "
+            f"x{speed:.0f}; {per_s:.3f} ms per simulated second ({played:.0f} s played in "
+            f"{len(frames)} frames), i.e. {per_s * SPEED / 60.0:.2f} ms a frame at "
+            f"x{SPEED:g} and 60 fps")
+
+
 def slowest(report: dict) -> str:
     """What the frames at or above the p95 frame time spend their time on (mean ms)."""
     frames = report["sections"]
@@ -179,7 +198,8 @@ def browser_run(browser, site, app: str, profile: bool,
             while not text and time.time() < deadline:
                 page.page.wait_for_timeout(500)
                 text = page.python("import river_harness; river_harness.profile_text()")
-        return result, breakdown(report["sections"]) + "\n" + slowest(report), text
+        return result, (pace(report, result["speed"]) + "\n" + breakdown(report["sections"])
+                        + "\n" + slowest(report)), text
     finally:
         context.close()
 
