@@ -50,8 +50,9 @@ class TwinDesk:
     """The comparison in progress for one loaded run, and its card's figures."""
 
     def __init__(self, scenario: str = "default", enabled: bool = True,
-                 replayed: list[Command] | tuple = ()) -> None:
-        self.scenario = scenario          # for the `sim compare` line
+                 replayed: list[Command] | tuple = (), overrides: tuple[str, ...] = ()) -> None:
+        self.scenario = scenario          # for the `sim compare` line, with the run's --set
+        self.overrides = overrides
         self.enabled = enabled            # main.py --no-twin: nothing ever opens
         self.cmp: Comparison | None = None
         self.words: list[tuple[str, tuple]] = []   # the changes, as (i18n key, args)
@@ -226,7 +227,7 @@ class TwinDesk:
     def compare_command(self, live) -> str | None:
         if self.cmp is None:
             return None
-        return compare_line(self.scenario, live.now, self.cmp.changes)
+        return compare_line(self.scenario, live.now, self.cmp.changes, self.overrides)
 
 
 def clock_text(t_s: float) -> str:
@@ -284,7 +285,7 @@ def load_desk(app, scenario, replayed) -> TwinDesk:
     old = getattr(app, "twin", None)
     if old is not None:
         old.end()
-    return TwinDesk(scenario, app.twin_on, replayed)
+    return TwinDesk(scenario, app.twin_on, replayed, tuple(app.overrides))
 
 
 def _release() -> None:

@@ -152,7 +152,7 @@ def cmd_twin(args: argparse.Namespace) -> int:
     card["seed"] = seed
     card["paired"] = "one paired run: the same customers, the same luck"
     card["compare"] = compare_line(args.scenario, args.at + args.seconds,
-                                   [c for c in commands if c.at_s >= args.at])
+                                   [c for c in commands if c.at_s >= args.at], args.set)
     if args.json:
         text = json.dumps(card, indent=2)
         if args.json == "-":

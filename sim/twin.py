@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import copy
 import math
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,10 +230,13 @@ COMPARE_KEYS = {
 }
 
 
-def compare_line(scenario: str, seconds: float, changes: list[Command]) -> str | None:
+def compare_line(scenario: str, seconds: float, changes: list[Command],
+                 overrides: tuple[str, ...] | list[str] = ()) -> str | None:
     """The ``python -m sim compare`` command line that gives a confidence interval for these
     changes made from the start (the last value of each key), or None when no change has a
-    scenario key (an outage, a pause, a rental: one-off actions, not settings)."""
+    scenario key (an outage, a pause, a rental: one-off actions, not settings).  The run's
+    own ``--set`` ``overrides`` go with it: both arms start from the scenario as it was run,
+    not from the file alone."""
     keys: dict[str, str] = {}
     for c in changes:
         make = COMPARE_KEYS.get(c.name)
@@ -241,5 +245,7 @@ def compare_line(scenario: str, seconds: float, changes: list[Command]) -> str |
             keys[k] = v
     if not keys:
         return None
-    ch = " ".join(f"--change {k}={v}" for k, v in keys.items())
-    return f"python -m sim compare --scenario {scenario} --seconds {seconds:.0f} {ch}"
+    sets = "".join(f" --set {shlex.quote(o)}" for o in overrides)
+    ch = " ".join(f"--change {shlex.quote(f'{k}={v}')}" for k, v in keys.items())
+    return (f"python -m sim compare --scenario {shlex.quote(str(scenario))}{sets} "
+            f"--seconds {seconds:.0f} {ch}")

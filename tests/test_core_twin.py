@@ -200,3 +200,33 @@ def test_the_wait_p95_counts_the_waits_not_ended_yet():
     assert f["waits_counted"] == ended + f["still_waiting"]
     assert f["still_waiting"] == sum(1 for _ in twin.waiting_ages(sim)) > 0
     assert all(a >= 0 for a in twin.waiting_ages(sim))
+
+
+def test_the_compare_line_starts_from_the_scenario_as_it_was_run(tmp_path, capsys):
+    """The ``sim compare`` line carries the run's own ``--set`` overrides (both arms start
+    from the scenario that was run, not the file alone), quoted for a shell, and it runs."""
+    import shlex
+
+    from sim.__main__ import main
+
+    change = [make_command(600, "capacity", {"model": "image", "slots": 30})]
+    line = twin.compare_line("rush-hour", 1200.0, change,
+                             ["arrivals.vip_share=0.2", 'models.image.label="SD 1.5"'])
+    assert "--set arrivals.vip_share=0.2" in line
+    argv = shlex.split(line)
+    assert argv[argv.index("--change") + 1] == "models.image.slots=30"
+    assert 'models.image.label="SD 1.5"' in argv                   # one argument, quoted
+    assert twin.compare_line("rush-hour", 1200.0, change) == (
+        "python -m sim compare --scenario rush-hour --seconds 1200 "
+        "--change models.image.slots=30")
+    rec = tmp_path / "rec.json"
+    rec.write_text(json.dumps([c.to_json() for c in change]))
+    out = tmp_path / "card.json"
+    assert main(["twin", "--scenario", RUSH, "--set", "arrivals.vip_share=0.2", "--commands",
+                 str(rec), "--at", "600", "--seconds", "60", "--json", str(out)]) == 0
+    assert "--set arrivals.vip_share=0.2" in json.loads(out.read_text())["compare"]
+    capsys.readouterr()
+    args = argv[4:]                        # the line itself, run for a short while
+    args[args.index("--seconds") + 1] = "60"
+    assert main(["compare", *args, "--seeds", "2", "--workers", "1", "--quiet"]) == 0
+    assert "image" in capsys.readouterr().out

@@ -307,3 +307,15 @@ def test_a_closed_comparison_lets_its_twin_go(screen):
     twin = weakref.ref(app.twin.cmp.twin)
     app.apply("_reset", {})
     assert twin() is None
+
+
+def test_the_cards_compare_line_keeps_the_runs_overrides(screen):
+    """A run opened with ``--set`` gives a ``sim compare`` line with the same ``--set``: the
+    confidence interval is asked of the scenario as it is being run."""
+    app = App("rush-hour", seed=SEED, speed=600.0, ease=False, stop_at_s=STOP,
+              overrides=("arrivals.vip_share=0.2",))
+    app.sim.advance_to(T)
+    app.apply("capacity", {"model": "image", "slots": 30})
+    line = app.twin.compare_command(app.sim)
+    assert "--scenario rush-hour --set arrivals.vip_share=0.2 " in line
+    assert line.endswith("--change models.image.slots=30")
