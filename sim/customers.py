@@ -13,11 +13,9 @@ from bisect import bisect_right
 from collections import deque
 from enum import StrEnum
 
-from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
+from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, at
 
 GAMMA_CUSTOMER = GAMMA << (ATTEMPT_BITS + INDEX_BITS)   # rng.entity(key, id) packs id << 18
-MIX1, MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB   # SplitMix64's finaliser (rng.draw)
-TWO_M53 = TWO_POW_M53
 
 
 class CustomerState(StrEnum):
@@ -86,7 +84,7 @@ class Crowd:
         # Draw ``i`` of customer ``cid`` is SplitMix64's finaliser applied to
         # ``key + ((cid << 18) + i + 1) * GAMMA`` (mod 2**64: rng.entity then rng.draw), that
         # is ``cid * (GAMMA << 18)`` plus a constant of the draw: the constants are made once,
-        # and make() writes the draws out (the same integers, so the same values;
+        # and make() hands each to rng.at (the same integers, so the same values;
         # tests/test_core_fast_in.py holds them to the functions).  Draw 0 is the tier's, when
         # there is a choice; the rest follow it.
         k = 1 if self.tier_cum else 0
@@ -102,58 +100,31 @@ class Crowd:
         patience, list length, then one model per order, in that order -- so customer ids
         given in arrival order (or a request log's row numbers, for a trace replay) name the
         same person in any run of the seed, whatever the capacity or the order of events
-        (the draws written out: see ``_at`` in ``__init__``)."""
+        (each draw's counter: see ``_at`` in ``__init__``)."""
         base = cid * GAMMA_CUSTOMER
-        tier = self.tiers[0]
         if self.tier_cum:
-            z = (base + self._at_tier) & MASK64                # rng.draw(state, 0)
-            z = ((z ^ (z >> 30)) * MIX1) & MASK64
-            z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            tier = self.tiers[min(bisect_right(self.tier_cum, ((z ^ (z >> 31)) >> 11) * TWO_M53),
-                                  len(self.tier_cum) - 1)]
-        # a fixed result (one value, a VIP share of 0) is not drawn; later draws keep their index
+            cum = self.tier_cum
+            tier = self.tiers[min(bisect_right(cum, at(base + self._at_tier)), len(cum) - 1)]
+        else:
+            tier = self.tiers[0]
+        # a draw whose result is fixed (a range of one value, a VIP share of 0) is not
+        # computed -- the later draws keep their index, so the values are the same
         share = self.vip_share
-        vip = False
-        if share > 0.0:
-            z = (base + self._at_vip) & MASK64
-            z = ((z ^ (z >> 30)) * MIX1) & MASK64
-            z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            vip = ((z ^ (z >> 31)) >> 11) * TWO_M53 < share
+        vip = share > 0.0 and at(base + self._at_vip) < share
         lo, hi = tier.wallet_min_cents, tier.wallet_max_cents
-        wallet = lo
-        if hi != lo:                                           # _between, written out
-            z = (base + self._at_wallet) & MASK64
-            z = ((z ^ (z >> 30)) * MIX1) & MASK64
-            z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            wallet = lo + int((hi - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
-            if wallet > hi:
-                wallet = hi
+        wallet = _between(lo, hi, at(base + self._at_wallet)) if hi != lo else lo
         lo, hi = self.patience
-        patience = lo + 0.0
-        if hi != lo:
-            z = (base + self._at_patience) & MASK64
-            z = ((z ^ (z >> 30)) * MIX1) & MASK64
-            z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            patience = lo + (hi - lo) * (((z ^ (z >> 31)) >> 11) * TWO_M53)
-        lo, n = tier.orders_min, tier.orders_max
-        if n != lo:
-            z = (base + self._at_orders) & MASK64
-            z = ((z ^ (z >> 30)) * MIX1) & MASK64
-            z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            hi, n = n, lo + int((n - lo + 1) * (((z ^ (z >> 31)) >> 11) * TWO_M53))
-            if n > hi:
-                n = hi
+        patience = lo + (hi - lo) * at(base + self._at_patience) if hi != lo else lo + 0.0
+        lo, hi = tier.orders_min, tier.orders_max
+        n = _between(lo, hi, at(base + self._at_orders)) if hi != lo else lo
         cum = self.model_cum
-        if not cum:
-            return (Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now),
-                    self.single_list * n)
-        models, last, wants = self.models, len(cum) - 1, []
-        z0 = base + self._at_models                            # order j's: + j * GAMMA
-        for j in range(n):
-            z = (z0 + j * GAMMA) & MASK64
-            z = ((z ^ (z >> 30)) * MIX1) & MASK64
-            z = ((z ^ (z >> 27)) * MIX2) & MASK64
-            wants.append(models[min(bisect_right(cum, ((z ^ (z >> 31)) >> 11) * TWO_M53), last)])
+        if cum:
+            models, last = self.models, len(cum) - 1
+            first = base + self._at_models                     # order j's: + j * GAMMA
+            wants = [models[min(bisect_right(cum, at(first + j * GAMMA)), last)]
+                     for j in range(n)]
+        else:
+            wants = self.single_list * n
         return Customer(cid, tier.name, tier.concurrency, vip, wallet, patience, now), wants
 
 

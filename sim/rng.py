@@ -50,7 +50,15 @@ def entity(key: int, entity_id: int, attempt: int = 0) -> int:
 def draw(state: int, i: int) -> float:
     """Uniform draw ``i`` in [0, 1) of an :func:`entity` state: the SplitMix64 output at
     counter ``i + 1`` from it, its top 53 bits."""
-    z = (state + (i + 1) * GAMMA) & MASK64
+    return at(state + (i + 1) * GAMMA)
+
+
+def at(z: int) -> float:
+    """SplitMix64's output, as a double in [0, 1) (its top 53 bits), for the counter value
+    ``z`` -- a key plus a multiple of :data:`GAMMA`, masked here.  What :func:`draw` computes;
+    a hot caller that knows its counter values (a customer's draws are ``cid * (GAMMA <<
+    18)`` plus a constant per draw) calls it directly, one call a uniform."""
+    z &= MASK64
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
     return ((z ^ (z >> 31)) >> 11) * TWO_POW_M53

@@ -33,7 +33,7 @@ from sim.eta import (
 )
 from sim.lanes import Lanes
 from sim.metrics import Histogram, Series, TimeAverage, Window
-from sim.rng import ATTEMPT_BITS, GAMMA, INDEX_BITS, MASK64, TWO_POW_M53
+from sim.rng import GAMMA, at
 
 US_PER_HOUR = 3_600_000_000
 # calls the mean task time is measured over, the last ones *started*: an Erlang-2 task's
@@ -347,36 +347,22 @@ class Station:
         if self.outage_until_s > now:
             return self.outage_fail_s, "outage"
         cfg = self.cfg
-        # rng.entity(self.key, order_id, attempt), inlined (once per call started)
-        state = (self.key + (((order_id << ATTEMPT_BITS) | attempt) << INDEX_BITS) * GAMMA
-                 ) & MASK64
+        state = rng.entity(self.key, order_id, attempt)
         throttle = cfg.throttle_rate
         fail = cfg.fail_rate
         # draw 0 decides nothing when neither a 429 nor an error can happen (not computed);
-        # each rng.draw(state, i) below is inlined: the SplitMix64 output at counter i + 1
-        if throttle > 0.0 or fail > 0.0:
-            z = (state + GAMMA) & MASK64
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-            u = ((z ^ (z >> 31)) >> 11) * TWO_POW_M53
-            if u < throttle:
-                return cfg.throttle_delay_s, "throttle"
-        else:
-            u = 1.0
+        # draw i is rng.at(state + (i + 1) * GAMMA), rng.draw without its call
+        u = at(state + GAMMA) if throttle > 0.0 or fail > 0.0 else 1.0
+        if u < throttle:
+            return cfg.throttle_delay_s, "throttle"
         shape = cfg.task_shape
         if shape == 1:       # rng.erlang of the draws from index 2, inlined
-            z = (state + DRAW_2) & MASK64
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-            duration = -self.mean_task_s * log(1.0 - ((z ^ (z >> 31)) >> 11) * TWO_POW_M53)
+            duration = -self.mean_task_s * log(1.0 - at(state + DRAW_2))
         else:
             prod = 1.0
             z = state + DRAW_2
             for _ in range(shape):
-                x = z & MASK64
-                x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-                x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK64
-                prod *= 1.0 - ((x ^ (x >> 31)) >> 11) * TWO_POW_M53
+                prod *= 1.0 - at(z)
                 z += GAMMA
             duration = -(self.mean_task_s / shape) * log(prod)
         if u < throttle + fail:
@@ -394,17 +380,13 @@ class Station:
         self.sample_running += 1
         self.sample_start_s += call.start_s
         if len(sample) > CALLS_KEPT:
-            self.sample_leaves()
-
-    def sample_leaves(self) -> None:
-        """The oldest call of the sample leaves it (a newer one started)."""
-        old = self.sample.popleft()
-        if old[0] == RUNNING_IN:           # still running: simply dropped
-            self._unrun(old)
-        elif old[0] == FINISHED_IN:
-            self.sample_done_s -= old[2]
-            self.sample_ok -= old[3]
-        old[0] = OUT
+            old = sample.popleft()
+            if old[0] == RUNNING_IN:           # still running: simply dropped
+                self._unrun(old)
+            elif old[0] == FINISHED_IN:
+                self.sample_done_s -= old[2]
+                self.sample_ok -= old[3]
+            old[0] = OUT
 
     def _unrun(self, entry: list) -> None:
         entry[0] = OUT
@@ -690,9 +672,7 @@ class Station:
 
     def record_wait(self, now: float, wait: float, vip: bool) -> None:
         """An order started for the first time after waiting ``wait`` seconds: the
-        model's and the factory's wait histograms, the live window, the lane's mean.
-        (The fused start, :meth:`sim.dispatch.Dispatcher._dispatch_single`, does the same
-        in place.)"""
+        model's and the factory's wait histograms, the live window, the lane's mean."""
         if wait <= self.target_wait_s:
             self.started_within_target += 1
         Histogram.add_all(self._wait_hists, wait)
