@@ -13,8 +13,8 @@ The hot paths are fused, chosen once per dispatcher where what they leave out is
 one-order model's start (:meth:`Dispatcher._dispatch_single`: the slot, the lane's head,
 the wait's books, the draw, the sample, the engine, in one method) and the end of a call
 that succeeded (:meth:`Dispatcher._on_call_end_fused`: the slot's release, the breaker,
-the sample, the order flow's delivery and the customer's walking out).  They take the
-general path's steps in the same order with fewer Python calls; ``Dispatcher.fused =
+the sample, then the order flow's delivery).  They take the general path's steps in the
+same order with fewer Python calls; ``Dispatcher.fused =
 False`` builds the general paths, and tests/test_core_fast_out.py holds the two to the same
 records, state and books.
 """
@@ -23,26 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from heapq import heappop, heappush
-from math import log
 
 from sim.breaker import CLOSED, OPEN
-from sim.customers import CustomerState
 from sim.engine import Engine
 from sim.eventlog import EventLog
-from sim.metrics import COVERAGE_MIN_WAIT_S, LOG_STEP, N_BUCKETS, EstimateErrors
+from sim.metrics import EstimateErrors
 from sim.orders import Order, OrderState
-from sim.stations import (
-    CALLS_KEPT,
-    RUNNING_IN,
-    Call,
-    Slot,
-    SlotState,
-    Station,
-)
+from sim.stations import Call, Slot, SlotState, Station
 
-RUNNING, DELIVERED = OrderState.RUNNING, OrderState.DELIVERED
+RUNNING = OrderState.RUNNING
 BUSY, DRAINING, IDLE = SlotState.BUSY, SlotState.DRAINING, SlotState.IDLE
-INSIDE, ASKED, DONE = CustomerState.INSIDE, CustomerState.ASKED, CustomerState.DONE
 
 
 class Dispatcher:
@@ -50,9 +40,7 @@ class Dispatcher:
 
     ``call_ended(call)`` receives every call that ended by itself (not cancelled): the order
     flow delivers or retries its orders.  ``rental_guard`` (optional) is asked before a
-    rented slot starts a call and told when a rented slot's spending changes.  ``flow``
-    (optional: the :class:`sim.orderflow.OrderFlow` whose ``_call_ended`` is ``call_ended``)
-    lets the common call end -- one order, delivered -- be settled here in one step.
+    rented slot starts a call and told when a rented slot's spending changes.
     """
 
     #: take the fused paths where what they leave out is switched off (chosen once per
@@ -62,22 +50,18 @@ class Dispatcher:
 
     def __init__(self, station: Station, engine: Engine, log: EventLog, accounts,
                  estimates: EstimateErrors,
-                 call_ended: Callable[[Call], None], rental_guard=None, flow=None) -> None:
+                 call_ended: Callable[[Call], None], rental_guard=None) -> None:
         self.station = station
         self.engine = engine
         self.log = log
         self.accounts = accounts
         self.estimates = estimates
-        # the estimate's errors, measured in place by the fused start (None: a lean run's
-        # Unmeasured, nothing to measure)
-        self.errors = estimates if type(estimates) is EstimateErrors else None
         self.call_ended = call_ended
         self.rental_guard = rental_guard
         # paths chosen once: a breaker that is off stays closed (it lets every call through,
         # no call is a probe, no outcome is counted), a model without a task fee pays none
         self.breaker = station.breaker if station.breaker.enabled else None
         self.task_fee_cents = station.cfg.task_fee_cents
-        self.flow = flow
         #: what a call's end runs (the engine's handler, chosen once)
         self._on_end = self._on_call_end
         if not self.fused:
@@ -87,9 +71,8 @@ class Dispatcher:
         # in the same order as the general path, with fewer calls per order)
         if station.batch_max == 1 and rental_guard is None:
             self.dispatch = self._dispatch_single
-        # a call that succeeds ends in one method with the order flow's delivery
-        if flow is not None:
-            self._on_end = self._on_call_end_fused
+        # a call that succeeds ends in one method, then the order flow delivers
+        self._on_end = self._on_call_end_fused
 
     # -- starting calls --------------------------------------------------------------------
     def dispatch(self) -> None:
@@ -155,7 +138,9 @@ class Dispatcher:
             queued.level -= 1
             if o.started_s < 0:
                 o.started_s = now
-                self._first_start(st, o, now, now - o.submitted_s)
+                wait = now - o.submitted_s
+                st.record_wait(now, wait, o.vip)
+                self.estimates.add(wait, o.est_wait_s, o.est_wait_lo_s, o.est_wait_hi_s)
             o.state = RUNNING
             o.since_s = now
             attempts = o.attempts = o.attempts + 1
@@ -171,14 +156,7 @@ class Dispatcher:
                 duration = trace_duration(orders, duration, outcome)
             end_s = now + duration
             call = Call(st, slot, orders, now, end_s, outcome, probe)
-            # st.call_started(call), inlined: the call joins the sample, the oldest leaves
-            call.sampled = entry = [RUNNING_IN, now, 0.0, 0]
-            sample = st.sample
-            sample.append(entry)
-            st.sample_running += 1
-            st.sample_start_s += now
-            if len(sample) > CALLS_KEPT:
-                st.sample_leaves()
+            st.call_started(call)
             slot.state = BUSY
             slot.since_s = now
             slot.call = call
@@ -186,43 +164,7 @@ class Dispatcher:
             busy.area += busy.level * (now - busy.last_s)
             busy.last_s = now
             busy.level += 1
-            heappush(engine._heap, (end_s if end_s > now else now, 0, next(engine._seq),
-                                    self._on_end, call))     # engine.at, inlined
-
-    def _first_start(self, st: Station, o: Order, now: float, wait: float) -> None:
-        """An order starts for the first time after ``wait`` seconds: ``st.record_wait``
-        and the estimate's error (``EstimateErrors.add``), inlined in one call."""
-        if wait <= st.target_wait_s:
-            st.started_within_target += 1
-        idx = int(wait * 100.0) if wait < 1.0 else 100 + int(log(wait) / LOG_STEP)
-        if idx >= N_BUCKETS:
-            idx = N_BUCKETS - 1
-        for h in st._wait_hists:       # Histogram.add_all
-            h.buckets[idx] += 1
-            h.count += 1
-            h.total += wait
-            if wait > h.max:
-                h.max = wait
-        window = st.wait_window
-        window.times.append(now)
-        window.samples.append(wait)
-        window._dirty = True
-        lane = st.lane_sum["vip" if o.vip else "normal"]
-        lane[0] += wait
-        lane[1] += 1
-        errors = self.errors
-        if errors is not None:
-            est = o.est_wait_s
-            if wait > 0 or est > 0:
-                errors.abs_sum_s += abs(wait - est)
-                errors.signed_sum_s += wait - est
-                errors.count += 1
-            if wait > COVERAGE_MIN_WAIT_S:
-                lo, hi = o.est_wait_lo_s, o.est_wait_hi_s
-                errors.ranged += 1
-                errors.covered += lo <= wait <= hi
-                errors.width_sum_s += hi - lo
-                errors.ranged_wait_sum_s += wait
+            engine.at(end_s, self._on_end, call)
 
     def _affordable_slot(self, lanes, now: float) -> Slot | None:
         """The lowest idle slot (base slots first) that the rental budget can pay for the
@@ -338,10 +280,9 @@ class Dispatcher:
             self.engine.at(st.breaker.open_until_s, self._on_half_open)
 
     def _on_call_end_fused(self, call: Call) -> None:
-        """:meth:`_on_call_end` of a call that succeeded with, for one running order, the
-        order flow's ``_call_ended``, the quota's release and the customer's walking out
-        fused in (the same steps in the same order).  A failure goes the general way; a
-        batch, or a customer with orders still to submit, the order flow's general methods."""
+        """:meth:`_on_call_end` of a call that succeeded: a base slot's release written out,
+        no failure to note, the next start asked for only when a lane holds an order (the
+        same steps in the same order).  A failure goes the general way."""
         if call.cancelled:
             return
         if call.outcome != "ok":
@@ -368,22 +309,7 @@ class Dispatcher:
             if flipped is not None:
                 self._circuit_flipped(flipped, call, now)
         st.call_finished(call)
-        orders = call.orders
-        o = orders[0]
-        flow = self.flow
-        if len(orders) != 1 or o.state is not RUNNING or flow._ended or flow._releasing:
-            flow._call_ended(call)
-        else:   # the order flow's _call_ended of one running order
-            cust = flow.deliver_running(o, st, now)
-            if cust.pending:         # their next order goes in: the general release
-                flow._ended.append((o, True))
-                flow._release_quotas()
-            else:                    # _release_quotas() of this one order, inlined
-                cust.active -= 1
-                cust.ended += 1
-                state = cust.state
-                if not cust.active and (state is INSIDE or state is ASKED):
-                    flow.visitors.finish(cust, DONE)
+        self.call_ended(call)
         lanes = st.lanes
         if lanes.n_vip or lanes.n_normal:      # dispatch() has nothing to start otherwise
             self.dispatch()

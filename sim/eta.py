@@ -720,17 +720,7 @@ def censored_mean(done_s: float, n_ok: int, elapsed: list[float], shape: int) ->
     theta = hi
     count = n_ok + r
     for _ in range(12):
-        if k == 2:        # _residuals(theta, 2, elapsed), written into the loop
-            c = k / theta
-            left = slope = 0.0
-            for e in elapsed:
-                x = c * e
-                m = x / (1.0 + x)
-                left += 2.0 - m
-                slope += 2.0 - m * m
-            left, slope = theta * left * 0.5, slope * 0.5
-        else:
-            left, slope = _residuals(theta, k, elapsed)
+        left, slope = _residuals(theta, k, elapsed)
         # min(hi, max(lo, x)), written out (each keeps the first of equals)
         nxt = theta - (theta * count - total - left) / (count - slope)
         nxt = nxt if nxt > lo else lo

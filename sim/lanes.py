@@ -22,7 +22,7 @@ class Lanes:
     """Tokens count per queue, not per process: a run's state (``state_digest``) must not
     depend on how many other runs the process made before it."""
 
-    __slots__ = ("vip", "normal", "aging_s", "n_vip", "n_normal", "tokens")
+    __slots__ = ("vip", "normal", "aging_s", "n_vip", "n_normal", "_tokens")
 
     def __init__(self, aging_s: float) -> None:
         self.vip: deque = deque()
@@ -30,13 +30,13 @@ class Lanes:
         self.aging_s = aging_s
         self.n_vip = 0
         self.n_normal = 0
-        self.tokens = count(1)     # the push's token (the order flow's submit pushes inline)
+        self._tokens = count(1)
 
     def __len__(self) -> int:
         return self.n_vip + self.n_normal
 
     def push(self, order, front: bool = False) -> None:
-        token = order.qtoken = next(self.tokens)
+        token = order.qtoken = next(self._tokens)
         if order.vip:
             self.n_vip += 1
             lane = self.vip

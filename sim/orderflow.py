@@ -54,7 +54,7 @@ class OrderFlow:
         self.jitter_key = streams.key("jitter")
         self.dispatchers = {
             name: Dispatcher(st, engine, log, accounts, estimates, self._call_ended,
-                             rental_guard, self)
+                             rental_guard)
             for name, st in stations.items()}
         self.breaker = WaitBreaker(engine, log, counts, scenario.wait_breaker, stations,
                                    self.leave)
@@ -104,14 +104,7 @@ class OrderFlow:
         o.state = QUEUED
         o.since_s = now
         o.queued_s = now
-        lanes = st.lanes
-        token = o.qtoken = next(lanes.tokens)
-        if vip:
-            lanes.n_vip += 1
-            lanes.vip.append((token, o))
-        else:
-            lanes.n_normal += 1
-            lanes.normal.append((token, o))
+        st.lanes.push(o)
         queued = st.queued
         queued.area += queued.level * (now - queued.last_s)
         queued.last_s = now
@@ -145,33 +138,28 @@ class OrderFlow:
         if call.outcome == "ok":
             st = call.station
             now = self.engine.now
-            ended = self._ended
+            counts, add, ended = self.counts, self.log.add, self._ended
             for o in call.orders:
                 if o.state is not RUNNING:
                     self.end(o, DELIVERED)
                     continue
-                self.deliver_running(o, st, now)
+                # end(o, DELIVERED) of a running order whose call just ended, inlined: the
+                # call already left its slot, so there is nothing to cancel
+                cents = self.accounts.settle(o)
+                cust = o.customer
+                cust.delivered += 1
+                st.delivered += 1
+                if o.slot is not None and o.slot.rented:
+                    st.rented_revenue_cents += cents
+                o.state = DELIVERED
+                o.since_s = now
+                counts["delivered"] += 1
+                add((now, "deliver", o.id, cust.id, cents))
                 ended.append((o, True))
         else:
             for o in call.orders:
                 self._failed(call.station, o, call.outcome)
         self._release_quotas()
-
-    def deliver_running(self, o: Order, st: Station, now: float) -> Customer:
-        """``end(o, DELIVERED)`` of a running order whose call just ended, short: the call
-        already left its slot, so there is nothing to cancel.  Settled and recorded; its
-        quota is the caller's to release (the fused call end releases it in place)."""
-        cents = self.accounts.settle(o)
-        cust = o.customer
-        cust.delivered += 1
-        st.delivered += 1
-        if o.slot is not None and o.slot.rented:
-            st.rented_revenue_cents += cents
-        o.state = DELIVERED
-        o.since_s = now
-        self.counts["delivered"] += 1
-        self.log.add((now, "deliver", o.id, cust.id, cents))
-        return cust
 
     def _failed(self, st: Station, o: Order, why: str) -> None:
         """Retry after a backoff, or give up (a dead letter and a refund)."""
