@@ -425,52 +425,45 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
            curve: StartCurve, want: object, newcomer: bool, only_newcomer: bool,
            out: dict) -> dict:
     """:func:`walk` for one order a call (``batch == 1``): the same starts, the same
-    choices and the same ranges, with :meth:`StartCurve.inverse` and :func:`_take`
-    written into the loop.  A walk runs once per order enqueued and over every waiting
-    order, so its per-start cost is the estimate's cost in a crowd."""
+    choices and the same ranges.  A walk runs once per order enqueued and over every
+    waiting order, so its per-start cost is the estimate's cost in a crowd; the start's
+    time is worked out only where a choice turns on it.  It never falls as the starts
+    go on (:func:`_start_times`), so the last one worked out, a hair lower, is a floor: a
+    head of the normal lane aged by the floor is aged, and a VIP submitted before that
+    head is taken whatever the time (in a crowd most orders wait past ``aging_s``)."""
     i = j = n = virtual = 0
     nv, nn = len(vip), len(normal)
     left_newcomer = newcomer
-    most = nv + nn + 1 + MAX_OVERTAKERS
-    mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
-    settle = (1.0 - cv2) * c      # the dispersion's (1 - cv2) * c / (c + extra), its product
-    mu, ts, slope = curve.mu, curve.t, curve.slope
-    mu_last, t_last, t_first = mu[-1], ts[-1], ts[0]
-    never, rate, make_range, pass_at = NO_ESTIMATE_S, vip_rate_per_s, curve.range, VIRTUAL_VIP
+    start_at, endless_from = _start_times(curve, nv + nn + 1 + MAX_OVERTAKERS)
+    rate, make_range, pass_at, floor = vip_rate_per_s, curve.range, VIRTUAL_VIP, 0.0
     only = want if want is not None else (None if only_newcomer else _EVERY)
     every = only is _EVERY
     while i < nv or j < nn or left_newcomer:
         n += 1
-        extra = n - mu0
-        if n > most:
-            t = never
-        elif extra <= 0.0:
-            t = shift
-        else:
-            target = mu0 + extra - (cv2 + settle / (c + extra)) / 3.0
-            if target > mu_last:
-                t = never if slope <= 0.0 else t_last + (target - mu_last) / slope
-            elif (g := bisect_left(mu, target)) == 0:
-                t = t_first
-            else:
-                m0, m1, t0, t1 = mu[g - 1], mu[g], ts[g - 1], ts[g]
-                t = t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
-        if t >= never:
+        if n >= endless_from:
             return _endless(out, vip[i:], normal[j:], left_newcomer)
-        # _take(..., batch=1)
+        # _take(..., batch=1); with i >= nv there is a head (the loop's own condition)
         head = normal[j] if j < nn else None
         head_sub = head.submitted_s if head is not None else (now if left_newcomer else None)
-        aged = head_sub is not None and now + t - head_sub >= aging_s
-        if i < nv and not (aged and head_sub < vip[i].submitted_s):
-            o = vip[i]
+        if i < nv and (head_sub is None or head_sub >= vip[i].submitted_s):
+            o = vip[i]                 # the VIP came first: aged or not, the head waits
             i += 1
-        elif not aged and i >= nv and rate * t - virtual >= pass_at:
-            virtual += 1
-            continue
-        elif head_sub is None:
-            continue
+        elif now + floor - head_sub >= aging_s:
+            o = head                   # aged at the floor: aged now
         else:
-            o = head
+            t = start_at(n)
+            floor = t - t * 1e-12      # below any rounding of a later, later-or-equal start
+            if now + t - head_sub >= aging_s:
+                o = head
+            elif i < nv:
+                o = vip[i]
+                i += 1
+            elif rate * t - virtual >= pass_at:
+                virtual += 1           # a VIP to come goes ahead of a normal order not aged
+                continue
+            else:
+                o = head
+        if o is head:
             if head is None:
                 left_newcomer = False
             else:
@@ -481,6 +474,44 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
         if every:
             out[o] = make_range(n, float(virtual))
     return out
+
+
+def _start_times(curve: StartCurve, most: int) -> tuple:
+    """``(start_at, endless_from)``: ``start_at(n)`` the median time of the walk's ``n``-th
+    start (:meth:`StartCurve.median_time`, written out), and the first ``n`` whose start
+    never comes (at or past :data:`NO_ESTIMATE_S`, or past ``most``: VIPs would pass for
+    ever).  ``start_at`` never falls as ``n`` rises: the target rises (the dispersion's
+    part falls, ``cv2 <= 1``) and the curve's inverse follows it (its points rise), short
+    of a rounding at a point of the curve -- which is why the walk keeps its floor a hair
+    below the last start worked out."""
+    mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
+    settle = (1.0 - cv2) * c      # the dispersion's (1 - cv2) * c / (c + extra), its product
+    mu, ts, slope = curve.mu, curve.t, curve.slope
+    mu_last, t_last, t_first, never = mu[-1], ts[-1], ts[0], NO_ESTIMATE_S
+
+    def start_at(n: int) -> float:
+        extra = n - mu0
+        if extra <= 0.0:
+            return shift
+        target = mu0 + extra - (cv2 + settle / (c + extra)) / 3.0
+        if target > mu_last:
+            return never if slope <= 0.0 else t_last + (target - mu_last) / slope
+        g = bisect_left(mu, target)
+        if g == 0:
+            return t_first
+        m0, m1, t0, t1 = mu[g - 1], mu[g], ts[g - 1], ts[g]
+        return t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
+
+    if start_at(most) < never:
+        return start_at, most + 1
+    lo, hi = 1, most              # the first n whose start is never: start_at(hi) >= never
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if start_at(mid) >= never:
+            hi = mid
+        else:
+            lo = mid + 1
+    return start_at, lo
 
 
 def _take(vip: list, normal: list, i: int, j: int, virtual: int, left_newcomer: bool,
