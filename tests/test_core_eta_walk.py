@@ -1,14 +1,16 @@
 """The one-order walk (:func:`sim.eta._walk1`, the estimate's cost in a crowd) is the
 batched walk at ``batch == 1``: the same start, the same VIPs to come and the same range for
 every order, for a wanted order alone and for the newcomer alone -- on random lanes, curves
-and VIP rates, aged orders and dead or down circuits included."""
+and VIP rates, aged orders and dead or down circuits included, lanes in submission order
+(where the walk plays the starts that need no time in one go) and out of it (an order come
+back to the front: start by start)."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.eta import SpreadCurve, StartCurve, _walk1, _walk_batched, walk
+from sim.eta import SpreadCurve, StartCurve, _free_run, _start_times, _walk1, _walk_batched, walk
 
 NOW = 5000.0
 
@@ -37,17 +39,27 @@ curves = st.builds(
     st.sampled_from([-1.0, 0.0, 45.0, 400.0]), st.integers(0, 40))
 
 
+# ages from a few values too: a VIP and a normal order submitted at the same instant
+ages = st.one_of(st.floats(0.0, 3000.0), st.sampled_from([0.0, 450.0, 950.0, 2000.0]))
+
+
 @settings(max_examples=300, deadline=None)
-@given(curve=curves, vip_ages=st.lists(st.floats(0.0, 3000.0), max_size=15),
-       normal_ages=st.lists(st.floats(0.0, 3000.0), max_size=60),
+@given(curve=curves, vip_ages=st.lists(ages, max_size=15),
+       normal_ages=st.lists(ages, max_size=60),
        aging_s=st.sampled_from([0.0, 300.0, 900.0, 1e9]),
        rate=st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.3]), pick=st.integers(0, 200),
-       clumps=st.sampled_from([None, (1.0, 3), (2.5, 40)]))
+       clumps=st.sampled_from([None, (1.0, 3), (2.5, 40)]),
+       back=st.sampled_from([None, (0, True), (3, False), (11, False)]))
 def test_the_one_order_walk_is_the_batched_walk_at_batch_one(curve, vip_ages, normal_ages,
-                                                             aging_s, rate, pick, clumps):
+                                                             aging_s, rate, pick, clumps,
+                                                             back):
     if clumps is not None:                 # VIPs in clumps: the spread curve the walk reads
         curve = SpreadCurve(curve, *clumps)
     vip, normal = _orders(vip_ages, True), _orders(normal_ages, False)
+    if back is not None:       # an order come back to the front of its lane, out of order
+        lane = vip if back[1] else normal
+        if lane:
+            lane.insert(0, lane.pop(back[0] % len(lane)))
     args = (vip, normal, NOW, aging_s)
     full = _walk1(*args, rate, curve, None, True, False, {})
     assert full == _walk_batched(*args, 1, rate, curve, None, True, False, {})
@@ -58,3 +70,38 @@ def test_the_one_order_walk_is_the_batched_walk_at_batch_one(curve, vip_ages, no
         want = everyone[pick % len(everyone)]
         assert walk(*args, 1, rate, curve, want)[want] == full[want]
         assert _walk_batched(*args, 1, rate, curve, want, False, False, {})[want] == full[want]
+
+
+def test_a_free_run_is_the_merge_by_submission_time_of_the_aged():
+    """VIPs submitted at 1, 5, 9 and normal orders at 2, 3, 8, 20, all aged (now 1000,
+    aging 900): taken 1 2 3 5 8 9 20 -- the normal order at 8 fifth, the VIP at 9 sixth.
+    With a floor that ages only those submitted by 5, the run stops before the order at 8
+    (VIPs submitted by 8 still go: 1 2 3 5), and neither wanted order is in it."""
+    vsubs, nsubs = [1.0, 5.0, 9.0], [2.0, 3.0, 8.0, 20.0]
+    inf = float("inf")
+    assert _free_run(vsubs, nsubs, -1, 2, 0, 0, 1000.0, 0.0, 900.0, inf) == (7, 3, 4, 5)
+    assert _free_run(vsubs, nsubs, 2, -1, 0, 0, 1000.0, 0.0, 900.0, inf) == (7, 3, 4, 6)
+    assert _free_run(vsubs, nsubs, 2, 2, 0, 0, 905.0, 0.0, 900.0, inf) == (4, 2, 2, 0)
+    # from the second VIP and the third normal order on, the newcomer (now) behind them
+    assert _free_run(vsubs, nsubs, -1, -1, 1, 2, 1000.0, 0.0, 900.0, 1000.0) == (4, 3, 4, 0)
+
+
+def test_the_floor_ages_no_head_that_a_close_start_leaves_unaged():
+    """A circuit down for half a second: its three slots all start when it is back,
+    the curve's first three starts within a nanosecond of 0.5 s.  A normal order a hair
+    short of aging (900 s) then is not aged at any of them, so the two VIPs submitted after
+    it go first -- the floor kept from the first start must not age it at the second (a
+    floor a nanosecond above the start, a margin the wrong way, does)."""
+    curve = StartCurve(now=NOW, mean_s=60.0, shape=2, idle=3, busy_elapsed=[],
+                       arrivals=[], down_s=0.5, cooldown_left_s=0.0, samples=10)
+    start_at, _ = _start_times(curve, 100)
+    head = _Waiting(NOW - 900.0 + 0.5, False)
+    assert NOW + start_at(3) - head.submitted_s < 900.0
+    assert NOW + start_at(1) + 1e-9 - head.submitted_s >= 900.0
+    vip = [_Waiting(NOW - 10.0, True), _Waiting(NOW - 5.0, True)]
+    args = (vip, [head], NOW, 900.0, 0.01, curve)
+    full = _walk_batched(*args[:4], 1, *args[4:], None, False, False, {})
+    assert _walk1(*args, None, False, False, {}) == full
+    assert _walk1(*args, head, False, False, {})[head] == full[head]
+    # the head's start is the third, after both VIPs: the range of n = 3, not of n = 2
+    assert full[head] == curve.range(3, 0.0) != curve.range(2, 0.0)
