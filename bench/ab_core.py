@@ -11,7 +11,10 @@ Nothing is asserted: timings are the machine's, the ratio taken in turn is what 
   per customer;
 * default: ``scenarios/default.toml`` for ~3,000 customers, per customer;
 * crowd: ``scenarios/rush-hour.toml`` from its start to the flash crowd's end (3:30), per
-  simulated second.
+  simulated second;
+* flash: the browser bench's scene (``bench/bench_browser.py``: rush hour with 60 arrivals
+  a minute from 2:50, 300-odd inside and orders waiting past their aging), over the window
+  it times (3:10 to 4:30), per simulated second.
 """
 
 from __future__ import annotations
@@ -32,14 +35,27 @@ if what == "mmc":
 elif what == "default":
     sim = Simulation(load_scenario("scenarios/default.toml"), seed=1)
     t_end = 3000 / (sim.scenario.arrivals.rate_per_min / 60.0)
-else:
+elif what == "crowd":
     sim, t_end = Simulation(load_scenario("scenarios/rush-hour.toml"), seed=1), 12600.0
+else:
+    import pathlib, tempfile
+    sys.path.insert(0, "bench")
+    import bench_browser as bb
+    from sim.commands import make_command
+    path = pathlib.Path(tempfile.mkdtemp()) / "bench-crowd.toml"
+    path.write_text(bb.scene_toml())
+    sim = Simulation(load_scenario(path), seed=bb.SEED,
+                     commands=[make_command(10200.0, "spawn_rate", {"rate_per_min": 60.0})])
+    sim.advance_to(bb.MEASURE_S[0])
+    t_end = bb.MEASURE_S[1]
+t0 = sim.engine.now
 t = time.process_time()
 sim.advance_to(t_end)
 d = time.process_time() - t
-print(1e6 * d / (t_end if what == "crowd" else sim.counts["arrived"]))
+print(1e6 * d / (t_end - t0 if what in ("crowd", "flash") else sim.counts["arrived"]))
 '''
-UNITS = {"mmc": "us/customer", "default": "us/customer", "crowd": "us/simulated s"}
+UNITS = {"mmc": "us/customer", "default": "us/customer", "crowd": "us/simulated s",
+         "flash": "us/simulated s"}
 
 
 def run(tree: str, what: str) -> float:

@@ -438,7 +438,6 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
     rate, make_range, pass_at, floor = vip_rate_per_s, curve.range, VIRTUAL_VIP, 0.0
     only = want if want is not None else (None if only_newcomer else _EVERY)
     every = only is _EVERY
-    subs = None if every else _sorted_subs(vip, normal, want)
     while i < nv or j < nn or left_newcomer:
         n += 1
         if n >= endless_from:
@@ -446,18 +445,7 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
         # _take(..., batch=1); with i >= nv there is a head (the loop's own condition)
         head = normal[j] if j < nn else None
         head_sub = head.submitted_s if head is not None else (now if left_newcomer else None)
-        free = i < nv and (head_sub is None or head_sub >= vip[i].submitted_s)
-        if (free or now + floor - head_sub >= aging_s) and subs is not None:
-            # this start and those after it taken without their times: played in one go
-            k, i2, j2, at = _free_run(*subs, i, j, now, floor, aging_s,
-                                      now if left_newcomer else math.inf)
-            if n - 1 + at < endless_from and at:
-                out[only] = make_range(n - 1 + at, float(virtual))
-                return out
-            if k and n - 1 + k < endless_from:
-                n, i, j = n + k - 1, i2, j2
-                continue
-        if free:
+        if i < nv and (head_sub is None or head_sub >= vip[i].submitted_s):
             o = vip[i]                 # the VIP came first: aged or not, the head waits
             i += 1
         elif now + floor - head_sub >= aging_s:
@@ -471,17 +459,8 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
                 o = vip[i]
                 i += 1
             elif rate * t - virtual >= pass_at:
-                virtual += 1           # a VIP to come goes ahead of a normal order not aged,
-                while True:            # and one a start after it while the head is not
-                    n += 1
-                    if n >= endless_from:
-                        return _endless(out, vip[i:], normal[j:], left_newcomer)
-                    t = start_at(n)
-                    if now + t - head_sub >= aging_s or rate * t - virtual < pass_at:
-                        break
-                    virtual += 1
-                floor = t - t * 1e-12
-                o = head               # then the head goes (aged, or no VIP to pass it)
+                virtual += 1           # a VIP to come goes ahead of a normal order not aged
+                continue
             else:
                 o = head
         if o is head:
@@ -495,61 +474,6 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
         if every:
             out[o] = make_range(n, float(virtual))
     return out
-
-
-def _sorted_subs(vip: list, normal: list, want: object) -> tuple | None:
-    """``(vip_subs, normal_subs, u, w)``: the lanes' submission times and where ``want`` is
-    in them (``u`` in the VIP lane, ``w`` in the normal one; -1: not there), when each lane
-    is in submission order (its usual order: an order failed or backing off may come back
-    ahead of younger ones -- then None, and the walk goes start by start)."""
-    vsubs = [o.submitted_s for o in vip]
-    nsubs = [o.submitted_s for o in normal]
-    if vsubs != sorted(vsubs) or nsubs != sorted(nsubs):
-        return None
-    u = w = -1
-    if want is not None:
-        u = _index(vip, want, 0, len(vip))
-        if u < 0:
-            w = _index(normal, want, 0, len(normal))
-    return vsubs, nsubs, u, w
-
-
-def _free_run(vsubs: list, nsubs: list, u: int, w: int, i: int, j: int, now: float,
-              floor: float, aging_s: float, newcomer_sub: float) -> tuple[int, int, int, int]:
-    """The starts :func:`_walk1` takes from its ``i``-th VIP and ``j``-th normal order on
-    without working out their times, played in one go: ``(k, i, j, at)``, ``k`` starts
-    that leave the lanes at ``i`` and ``j``, ``at`` the one (1-based) that takes the
-    wanted order, the ``u``-th VIP or the ``w``-th normal order (0: none of them).  They
-    are a merge by submission time (a VIP first among equals) of the VIPs and of the normal
-    orders aged at ``floor`` -- a prefix of the normal lane, the lanes being in submission
-    order -- up to the first normal order not aged at the floor (``newcomer_sub``: the
-    newcomer's, past the lane; infinite if none), with every VIP submitted no later than
-    it."""
-    lo, hi = j, len(nsubs)
-    while lo < hi:                 # the aged prefix, by the walk's own test
-        mid = (lo + hi) // 2
-        if now + floor - nsubs[mid] >= aging_s:
-            lo = mid + 1
-        else:
-            hi = mid
-    ja = lo
-    ve = bisect_right(vsubs, nsubs[ja] if ja < len(nsubs) else newcomer_sub, i)
-    if ve < i:
-        ve = i
-    at = 0
-    if i <= u < ve:
-        at = u - i + 1 + bisect_left(nsubs, vsubs[u], j, ja) - j
-    elif j <= w < ja:
-        at = w - j + 1 + bisect_right(vsubs, nsubs[w], i, ve) - i
-    return ja - j + ve - i, ve, ja, at
-
-
-def _index(orders: list, o: object, lo: int, hi: int) -> int:
-    """Where ``o`` is in ``orders[lo:hi]``, or -1."""
-    try:
-        return orders.index(o, lo, hi)
-    except ValueError:
-        return -1
 
 
 def _start_times(curve: StartCurve, most: int) -> tuple:

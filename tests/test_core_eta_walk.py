@@ -2,15 +2,15 @@
 batched walk at ``batch == 1``: the same start, the same VIPs to come and the same range for
 every order, for a wanted order alone and for the newcomer alone -- on random lanes, curves
 and VIP rates, aged orders and dead or down circuits included, lanes in submission order
-(where the walk plays the starts that need no time in one go) and out of it (an order come
-back to the front: start by start)."""
+and out of it (an order come back to the front), VIP and normal orders submitted at the
+same instant."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.eta import SpreadCurve, StartCurve, _free_run, _start_times, _walk1, _walk_batched, walk
+from sim.eta import SpreadCurve, StartCurve, _start_times, _walk1, _walk_batched, walk
 
 NOW = 5000.0
 
@@ -70,20 +70,6 @@ def test_the_one_order_walk_is_the_batched_walk_at_batch_one(curve, vip_ages, no
         want = everyone[pick % len(everyone)]
         assert walk(*args, 1, rate, curve, want)[want] == full[want]
         assert _walk_batched(*args, 1, rate, curve, want, False, False, {})[want] == full[want]
-
-
-def test_a_free_run_is_the_merge_by_submission_time_of_the_aged():
-    """VIPs submitted at 1, 5, 9 and normal orders at 2, 3, 8, 20, all aged (now 1000,
-    aging 900): taken 1 2 3 5 8 9 20 -- the normal order at 8 fifth, the VIP at 9 sixth.
-    With a floor that ages only those submitted by 5, the run stops before the order at 8
-    (VIPs submitted by 8 still go: 1 2 3 5), and neither wanted order is in it."""
-    vsubs, nsubs = [1.0, 5.0, 9.0], [2.0, 3.0, 8.0, 20.0]
-    inf = float("inf")
-    assert _free_run(vsubs, nsubs, -1, 2, 0, 0, 1000.0, 0.0, 900.0, inf) == (7, 3, 4, 5)
-    assert _free_run(vsubs, nsubs, 2, -1, 0, 0, 1000.0, 0.0, 900.0, inf) == (7, 3, 4, 6)
-    assert _free_run(vsubs, nsubs, 2, 2, 0, 0, 905.0, 0.0, 900.0, inf) == (4, 2, 2, 0)
-    # from the second VIP and the third normal order on, the newcomer (now) behind them
-    assert _free_run(vsubs, nsubs, -1, -1, 1, 2, 1000.0, 0.0, 900.0, 1000.0) == (4, 3, 4, 0)
 
 
 def test_the_floor_ages_no_head_that_a_close_start_leaves_unaged():
