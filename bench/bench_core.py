@@ -9,10 +9,12 @@ times are this process's CPU seconds, so a shared machine's other jobs do not co
 * customers per second of the textbook M/M/c (c servers, mu = 1/s, lambda = rho x c x mu)
   in SimPy (its idiomatic ``Resource`` model), Ciw, River (``scenarios/mmc.toml``, the real
   path: event log and its hash, ledger, metrics all on) and a bare ``heapq`` loop (the
-  ceiling of pure Python), each with its ratio to SimPy.  SimPy, River and the ``heapq``
-  loop read the same arrival times (River's ``arrivals`` stream) up to the same simulated
-  time, and the run checks that they saw the same number of arrivals; River's event-log
-  hash of the timed run is printed (``tests/test_core_bench.py`` pins it at small N);
+  ceiling of pure Python), each with its ratio to SimPy; and River's books fused into two
+  handlers (``bench/books_floor.py``: not River, the floor under what its books cost).
+  SimPy, River, the books fused and the ``heapq`` loop read the same arrival times (River's
+  ``arrivals`` stream) up to the same simulated time, and the run checks that they saw the
+  same number of arrivals; River's event-log hash of the timed run is printed
+  (``tests/test_core_bench.py`` pins it at small N);
 * River again without the wait estimate (issue 19's ETA replaced by 0 s; its log differs, so
   it is not pinned): what the rest of the core costs, beside what the estimate costs;
 * engine events per customer (River and the ``heapq`` loop);
@@ -247,18 +249,21 @@ def main() -> None:
                    "--days >= 0, --repeat >= 1\n")
     c, lam = a.servers, a.rho * a.servers * MU
     t_end = a.customers / lam
-    runs = {"River": [], "River-noETA": [], "SimPy": [], "Ciw": [], "heapq": []}
+    import books_floor  # it imports this module: here, not at the top
+    runs = {"River": [], "River-noETA": [], "SimPy": [], "Ciw": [], "heapq": [], "floor": []}
     for _ in range(a.repeat):   # in turn, so a slow minute of the machine hits them all
         runs["River"].append(river_mmc(c, lam, t_end))
         runs["River-noETA"].append(river_mmc(c, lam, t_end, estimate=False))
         runs["SimPy"].append(simpy_mmc(c, lam, t_end))
         runs["Ciw"].append(ciw_mmc(c, lam, t_end))
         runs["heapq"].append(heapq_mmc(c, lam, t_end))
+        runs["floor"].append(books_floor.floor_mmc(c, lam, t_end))
     rv_wall, rv_n, rv_wait, rv_hash, rv_epc = median_run(runs["River"])
     ne_wall, ne_n, ne_wait, _, ne_epc = median_run(runs["River-noETA"])
     sp_wall, sp_n, sp_wait = median_run(runs["SimPy"])
     ci_wall, ci_n, ci_wait = median_run(runs["Ciw"])
     hq_wall, hq_n, hq_wait, hq_epc = median_run(runs["heapq"])
+    fl_wall, fl_n, fl_wait = median_run(runs["floor"])
     assert len({r[3] for r in runs["River"]}) == 1, "River's log differs between repeats"
     sp_rate = sp_n / sp_wall
     print(f"M/M/{c} rho={a.rho} lambda={lam:g}/s mu={MU:g}/s, up to t={t_end:,.0f} s "
@@ -269,13 +274,15 @@ def main() -> None:
             ("River", rv_n, rv_wall, rv_wait, f"  {rv_epc:.2f} engine events/customer"),
             ("River-noETA", ne_n, ne_wall, ne_wait,
              "  without the wait estimate (its log differs: not pinned)"),
-            ("bare heapq", hq_n, hq_wall, hq_wait, f"  {hq_epc:.2f} engine events/customer")]
+            ("bare heapq", hq_n, hq_wall, hq_wait, f"  {hq_epc:.2f} engine events/customer"),
+            ("books fused", fl_n, fl_wall, fl_wait,
+             "  River's books in two handlers, not River: their floor (books_floor.py)")]
     for name, n, wall, wait, note in rows:
         print(f"  {name:<11}{n / wall:>10,.0f} customers/s  {n / sp_rate / wall:5.2f}x SimPy"
               f"   {n:,} arrivals  mean wait {wait:.3f} s{note}")
-    same = rv_n == sp_n == hq_n
-    print(f"  same arrivals (SimPy, River, heapq): {'yes' if same else 'NO'} "
-          f"({sp_n:,}, {rv_n:,}, {hq_n:,})")
+    same = rv_n == sp_n == hq_n == fl_n
+    print(f"  same arrivals (SimPy, River, heapq, books fused): {'yes' if same else 'NO'} "
+          f"({sp_n:,}, {rv_n:,}, {hq_n:,}, {fl_n:,})")
     print(f"  River event-log sha256 of the timed run: {rv_hash}")
     print(f"  ratio River/SimPy = {rv_n / rv_wall / sp_rate:.2f}x   (goal >= 1.5x)")
     full_n = max(2000, a.customers // 20)

@@ -62,6 +62,22 @@ def test_simpy_heapq_and_river_see_the_same_arrivals():
     assert 1.9 < per_customer <= 2.0   # customers still in service at the end: < 2
 
 
+
+def test_the_books_floor_plays_rivers_queue():
+    """bench/books_floor.py's fused books play the M/M/20 River times -- its arrival stream
+    and its keyed task times -- so the floor it prints is for the same work on the same
+    queue: the same arrivals and the same waits, to the last bit of their mean."""
+    import books_floor
+    t_end = 1000 / 18.0
+    _, river_n, river_wait, _, _ = bench_core.river_mmc(20, 18.0, t_end)
+    _, floor_n, floor_wait = books_floor.floor_mmc(20, 18.0, t_end)
+    assert floor_n == river_n > 900
+    assert floor_wait == river_wait > 0.0
+    # left-out books change the cost, not the queue
+    _, n, wait = books_floor.floor_mmc(20, 18.0, t_end, frozenset(books_floor.BOOKS))
+    assert (n, wait) == (river_n, river_wait)
+
+
 # -- pay only for what is switched on ------------------------------------------------------
 
 #: each feature on, set so that it never acts on this M/M/20 (no failures for the circuit, a
