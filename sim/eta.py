@@ -425,16 +425,17 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
            curve: StartCurve, want: object, newcomer: bool, only_newcomer: bool,
            out: dict) -> dict:
     """:func:`walk` for one order a call (``batch == 1``): the same starts, the same
-    choices and the same ranges.  A walk runs once per order enqueued and over every
-    waiting order, so its per-start cost is the estimate's cost in a crowd; the start's
-    time is worked out only where a choice turns on it.  It never falls as the starts
-    go on (:func:`_start_times`), so the last one worked out, a hair lower, is a floor: a
-    head of the normal lane aged by the floor is aged, and a VIP submitted before that
-    head is taken whatever the time (in a crowd most orders wait past ``aging_s``)."""
+    choices and the same ranges, :meth:`StartCurve.median_time` written into the loop.  A
+    walk runs at each enqueue, over the orders ahead; a start's time is worked out only
+    where a choice turns on it.  Times never fall as starts go on (:func:`_endless_from`):
+    the last one worked out, a hair lower, is a floor -- a head of the normal lane aged by
+    it is aged, and a VIP submitted before that head goes first whatever the time."""
     i = j = n = virtual = 0
-    nv, nn = len(vip), len(normal)
-    left_newcomer = newcomer
-    start_at, endless_from = _start_times(curve, nv + nn + 1 + MAX_OVERTAKERS)
+    nv, nn, left_newcomer = len(vip), len(normal), newcomer
+    endless_from = _endless_from(curve, nv + nn + 1 + MAX_OVERTAKERS)
+    mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
+    settle = (1.0 - cv2) * c      # the dispersion's (1 - cv2) * c / (c + extra), its product
+    mu, ts, slope, mu_last, t_last = curve.mu, curve.t, curve.slope, curve.mu[-1], curve.t[-1]
     rate, make_range, pass_at, floor = vip_rate_per_s, curve.range, VIRTUAL_VIP, 0.0
     only = want if want is not None else (None if only_newcomer else _EVERY)
     every = only is _EVERY
@@ -451,7 +452,16 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
         elif now + floor - head_sub >= aging_s:
             o = head                   # aged at the floor: aged now
         else:
-            t = start_at(n)
+            extra = n - mu0            # curve.median_time(n), written out
+            if extra <= 0.0:
+                t = shift
+            elif (target := mu0 + extra - (cv2 + settle / (c + extra)) / 3.0) > mu_last:
+                t = NO_ESTIMATE_S if slope <= 0.0 else t_last + (target - mu_last) / slope
+            elif (g := bisect_left(mu, target)) == 0:
+                t = ts[0]
+            else:
+                m0, m1, t0, t1 = mu[g - 1], mu[g], ts[g - 1], ts[g]
+                t = t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
             floor = t - t * 1e-12      # below any rounding of a later, later-or-equal start
             if now + t - head_sub >= aging_s:
                 o = head
@@ -464,54 +474,34 @@ def _walk1(vip: list, normal: list, now: float, aging_s: float, vip_rate_per_s: 
             else:
                 o = head
         if o is head:
-            if head is None:
-                left_newcomer = False
-            else:
-                j += 1
-        if o is only:             # the one order asked for (None: the newcomer)
+            left_newcomer, j = (False, j) if head is None else (left_newcomer, j + 1)
+        if every or o is only:    # every order, or the one asked for (None: the newcomer)
             out[o] = make_range(n, float(virtual))
-            return out
-        if every:
-            out[o] = make_range(n, float(virtual))
+            if not every:
+                return out
     return out
 
 
-def _start_times(curve: StartCurve, most: int) -> tuple:
-    """``(start_at, endless_from)``: ``start_at(n)`` the median time of the walk's ``n``-th
-    start (:meth:`StartCurve.median_time`, written out), and the first ``n`` whose start
-    never comes (at or past :data:`NO_ESTIMATE_S`, or past ``most``: VIPs would pass for
-    ever).  ``start_at`` never falls as ``n`` rises: the target rises (the dispersion's
-    part falls, ``cv2 <= 1``) and the curve's inverse follows it (its points rise), short
-    of a rounding at a point of the curve -- which is why the walk keeps its floor a hair
-    below the last start worked out."""
-    mu0, shift, cv2, c = curve.mu0, curve.shift, curve.cv2, curve.slots
-    settle = (1.0 - cv2) * c      # the dispersion's (1 - cv2) * c / (c + extra), its product
-    mu, ts, slope = curve.mu, curve.t, curve.slope
-    mu_last, t_last, t_first, never = mu[-1], ts[-1], ts[0], NO_ESTIMATE_S
-
-    def start_at(n: int) -> float:
-        extra = n - mu0
-        if extra <= 0.0:
-            return shift
-        target = mu0 + extra - (cv2 + settle / (c + extra)) / 3.0
-        if target > mu_last:
-            return never if slope <= 0.0 else t_last + (target - mu_last) / slope
-        g = bisect_left(mu, target)
-        if g == 0:
-            return t_first
-        m0, m1, t0, t1 = mu[g - 1], mu[g], ts[g - 1], ts[g]
-        return t1 if m1 <= m0 else t0 + (t1 - t0) * (target - m0) / (m1 - m0)
-
-    if start_at(most) < never:
-        return start_at, most + 1
-    lo, hi = 1, most              # the first n whose start is never: start_at(hi) >= never
+def _endless_from(curve: StartCurve, most: int) -> int:
+    """The first start ``n`` of a walk that never comes: past ``most`` (VIPs would pass for
+    ever), or at or past :data:`NO_ESTIMATE_S` -- by bisection, for a start's time never
+    falls as ``n`` rises: the target rises (the dispersion's part falls, ``cv2 <= 1``) and
+    the curve's inverse follows it (its points rise), short of a rounding at a point of
+    the curve -- which is why the walk keeps its floor a hair below the last start."""
+    slope = curve.slope
+    if slope > 0.0 and curve.t[-1] + max(0.0, most - curve.mu[-1]) / slope < 0.999 * NO_ESTIMATE_S:
+        return most + 1           # a bound on the last start's time (its target is below
+    median = curve.median_time    # ``most``; the curve's last point is past every step)
+    if median(most) < NO_ESTIMATE_S:
+        return most + 1
+    lo, hi = 1, most
     while lo < hi:
         mid = (lo + hi) // 2
-        if start_at(mid) >= never:
+        if median(mid) >= NO_ESTIMATE_S:
             hi = mid
         else:
             lo = mid + 1
-    return start_at, lo
+    return lo
 
 
 def _take(vip: list, normal: list, i: int, j: int, virtual: int, left_newcomer: bool,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.eta import SpreadCurve, StartCurve, _start_times, _walk1, _walk_batched, walk
+from sim.eta import SpreadCurve, StartCurve, _walk1, _walk_batched, walk
 
 NOW = 5000.0
 
@@ -80,7 +80,7 @@ def test_the_floor_ages_no_head_that_a_close_start_leaves_unaged():
     floor a nanosecond above the start, a margin the wrong way, does)."""
     curve = StartCurve(now=NOW, mean_s=60.0, shape=2, idle=3, busy_elapsed=[],
                        arrivals=[], down_s=0.5, cooldown_left_s=0.0, samples=10)
-    start_at, _ = _start_times(curve, 100)
+    start_at = curve.median_time
     head = _Waiting(NOW - 900.0 + 0.5, False)
     assert NOW + start_at(3) - head.submitted_s < 900.0
     assert NOW + start_at(1) + 1e-9 - head.submitted_s >= 900.0
