@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.eta import SpreadCurve, StartCurve, _walk1, _walk_batched, walk
+from sim.eta import NO_ESTIMATE_S, SpreadCurve, StartCurve, _walk1, _walk_batched, walk
 
 NOW = 5000.0
 
@@ -91,3 +91,24 @@ def test_the_floor_ages_no_head_that_a_close_start_leaves_unaged():
     assert _walk1(*args, head, False, False, {})[head] == full[head]
     # the head's start is the third, after both VIPs: the range of n = 3, not of n = 2
     assert full[head] == curve.range(3, 0.0) != curve.range(2, 0.0)
+
+
+def test_past_the_start_that_never_comes_every_order_is_endless():
+    """One slot, calls of ~33 hours (a start every 120,000 s): starts pass 30 days
+    (NO_ESTIMATE_S) twenty-odd orders down the lane.  VIPs to come pass the orders not yet
+    aged, so a range counting them would put an order past that point a little short of
+    30 days -- but its start never comes, and the walk says so, as the start-by-start walk
+    does (``_endless_from`` finds the first such start; without it the orders there got
+    ranges just under 30 days)."""
+    mean = 120000.0
+    curve = StartCurve(now=NOW, mean_s=mean, shape=1, idle=0, busy_elapsed=[10.0],
+                       arrivals=[], down_s=-1.0, cooldown_left_s=0.0, samples=40)
+    normal = [_Waiting(NOW - k, False) for k in range(60, 0, -1)]
+    args = ([], normal, NOW, 20 * mean, 0.8 / mean, curve)
+    full = _walk_batched(*args[:4], 1, *args[4:], None, False, False, {})
+    assert _walk1(*args, None, False, False, {}) == full
+    never = (NO_ESTIMATE_S,) * 3
+    endless = [o for o in normal if full[o] == never]
+    assert 0 < len(endless) < len(normal)          # the point falls inside the lane
+    first = endless[0]
+    assert _walk1(*args, first, False, False, {})[first] == never
