@@ -236,24 +236,27 @@ def main() -> int:
     t_end = args.customers / lam
     variants = [frozenset(), *(frozenset({b}) for b in BOOKS), frozenset(BOOKS)]
     times: dict = {v: [] for v in variants}
-    simpy = []
-    for _ in range(args.repeat):
+    simpy, river = [], []
+    for _ in range(args.repeat):      # in turn, so a slow minute of the machine hits all
         simpy.append(bench_core.simpy_mmc(c, lam, t_end)[0])
+        river.append(bench_core.river_mmc(c, lam, t_end))
         for v in variants:
             cpu, n, wait = floor_mmc(c, lam, t_end, v)
             times[v].append(cpu)
-    river = bench_core.river_mmc(c, lam, t_end)
+            if not v:
+                fused_wait = wait
     s = statistics.median(simpy)
-    print(f"M/M/{c} rho={args.rho} up to t={t_end:,.0f} s: {n:,} arrivals (River {river[1]:,}); "
+    r, river_n, river_wait = bench_core.median_run(river)[:3]
+    print(f"M/M/{c} rho={args.rho} up to t={t_end:,.0f} s: {n:,} arrivals (River {river_n:,}); "
           f"CPU, medians of {args.repeat} runs in turn")
     print(f"  {'SimPy':40s} {1e6 * s / n:6.2f} us/customer  1.00x SimPy")
-    print(f"  {'River (its timed path)':40s} {1e6 * river[0] / n:6.2f} us/customer  "
-          f"{s / river[0]:.2f}x SimPy  mean wait {river[2]:.3f} s")
+    print(f"  {'River (its timed path)':40s} {1e6 * r / n:6.2f} us/customer  "
+          f"{s / r:.2f}x SimPy  mean wait {river_wait:.3f} s")
     for v in variants:
         m = statistics.median(times[v])
         name = "the books fused" if not v else "  without " + " + ".join(sorted(v))
         print(f"  {name:40s} {1e6 * m / n:6.2f} us/customer  {s / m:.2f}x SimPy"
-              + (f"  mean wait {floor_mmc(c, lam, t_end)[2]:.3f} s" if not v else ""))
+              + (f"  mean wait {fused_wait:.3f} s" if not v else ""))
     print(f"  {'1.5x SimPy would be':40s} {1e6 * s / 1.5 / n:6.2f} us/customer")
     return 0
 

@@ -171,17 +171,7 @@ class WaitBreaker:
             self.later.pop(cust.id, None)
             return
         now = self.engine.now
-        stays = True
-        if o.state is QUEUED:
-            waited = now - o.submitted_s
-            mean_task_s = self.stations[o.model].mean_task_s
-            # the predicted rest is never negative, and float addition is monotone: when
-            # waited + mean task time alone is past their patience, waited + rest + mean
-            # task time is too -- the rest (a whole estimate) need not be worked out
-            if waited + mean_task_s > cust.patience_s:
-                stays = False
-            else:
-                stays = waited + self.remaining_wait(o) + mean_task_s <= cust.patience_s
+        stays = self._stays(cust, o, now) if o.state is QUEUED else True
         self.log.add((now, "answer", cust.id, stays))
         cust.asking = None
         cust.answer = "stay" if stays else "leave"
@@ -194,6 +184,18 @@ class WaitBreaker:
         self.counts["stayed"] += 1
         for other in waiting:
             self._recheck(other)
+
+    def _stays(self, cust: Customer, o: Order, now: float) -> bool:
+        """Whether a customer asked about waiting order ``o`` stays: the time waited, the
+        rest predicted and a task's time are within their patience."""
+        waited = now - o.submitted_s
+        mean_task_s = self.stations[o.model].mean_task_s
+        # the predicted rest is never negative, and float addition is monotone: when
+        # waited + mean task time alone is past their patience, waited + rest + mean task
+        # time is too -- the rest (a whole estimate) need not be worked out
+        if waited + mean_task_s > cust.patience_s:
+            return False
+        return waited + self.remaining_wait(o) + mean_task_s <= cust.patience_s
 
     def _recheck(self, o: Order) -> None:
         """An order that crossed the bound while its customer was being asked about

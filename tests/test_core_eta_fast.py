@@ -20,13 +20,13 @@ import sim.eta as eta
 import sim.stations as stations
 from sim import Simulation, load_scenario
 from sim.eta import (
-    GRID,
     NO_ESTIMATE_S,
     Z80,
     StartCurve,
     _completions,
     _cube,
     _curve,
+    _points,
     _residuals,
     censored_mean,
     fifo_range,
@@ -137,24 +137,11 @@ def test_every_fast_enqueue_estimate_is_the_walks(monkeypatch, seed, extra, leas
 
 
 def _curve_before(steps, running, mu0, mean_s, k):
-    """:func:`sim.eta._curve` as it was before its fast paths (6bbfa70), word for word:
-    the grid from ``g / GRID`` each time, a set sorted, ``_completions`` at every point."""
+    """:func:`sim.eta._curve` as it was before its fast paths (6bbfa70): the points as
+    :func:`sim.eta._points` makes them (6bbfa70's own code, moved: a set of the grid and
+    both sides of every step, sorted) and ``_completions`` at every point."""
     lam = k / mean_s
-    horizon = max(steps, default=0.0) + 3.0 * mean_s
-    ts = {horizon * (g / GRID) * (g / GRID) for g in range(GRID + 1)}
-    for a in steps:
-        ts.add(a)
-        if a > 0:
-            ts.add(a * (1.0 - 1e-9))
-    t_sorted = sorted(ts)
-    base = mu0
-    mu = []
-    for t in t_sorted:
-        total = base
-        for a, n in steps.items():
-            if a <= t and a > 0.0:
-                total += n
-        mu.append(total)
+    t_sorted, mu = _points(steps, max(steps, default=0.0) + 3.0 * mean_s, mu0)
     for start, (weights, _calls) in running.items():
         to_go = [weights[j] - (weights[j + 1] if j + 1 < k else 0.0) for j in range(k)]
         for g, t in enumerate(t_sorted):

@@ -112,33 +112,13 @@ class CheckingAutoscaler(Autoscaler):
 class ReferenceBreaker(patience.WaitBreaker):
     """The customer's answer by the whole estimate, always (the rule without its shortcut)."""
 
-    def _on_answer(self, asked):
-        cust, o = asked
-        if cust.asking is not o or cust.state is not patience.ASKED:
-            self.later.pop(cust.id, None)
-            return
-        now = self.engine.now
-        stays = True
-        if o.state is patience.QUEUED:
-            rest = self.remaining_wait(o)
-            assert rest >= 0.0, rest        # what the shortcut rests on
-            waited = now - o.submitted_s
-            mean_task_s = self.stations[o.model].mean_task_s
-            CheckingAutoscaler.seen["answer_shortcut"] += waited + mean_task_s > cust.patience_s
-            expected = waited + rest + mean_task_s
-            stays = expected <= cust.patience_s
-        self.log.add((now, "answer", cust.id, stays))
-        cust.asking = None
-        cust.answer = "stay" if stays else "leave"
-        waiting = self.later.pop(cust.id, ())
-        if not stays:
-            self.leave(cust)
-            return
-        cust.state = patience.INSIDE
-        cust.since_s = now
-        self.counts["stayed"] += 1
-        for other in waiting:
-            self._recheck(other)
+    def _stays(self, cust, o, now):
+        rest = self.remaining_wait(o)
+        assert rest >= 0.0, rest        # what the shortcut rests on
+        waited = now - o.submitted_s
+        mean_task_s = self.stations[o.model].mean_task_s
+        CheckingAutoscaler.seen["answer_shortcut"] += waited + mean_task_s > cust.patience_s
+        return waited + rest + mean_task_s <= cust.patience_s
 
     def _on_wait_check(self, o):
         if o.state is not patience.QUEUED or o.started_s >= 0:

@@ -90,7 +90,7 @@ def reference_arrive(self: Arrivals, cust: Customer, wants: list[str], now: floa
     log((now, "admit", cust.id, len(wants)))
     if cust.vip:
         fee = self.vip_fee_cents
-        if reference_hold_vip_fee(self.accounts, cust, fee):
+        if self.accounts.hold_vip_fee(cust, fee):
             log((now, "vip", cust.id, "hold", fee))
         else:
             cust.vip = False
@@ -107,17 +107,6 @@ def reference_arrive(self: Arrivals, cust: Customer, wants: list[str], now: floa
     self.admitted(cust)
 
 
-def reference_hold_vip_fee(accounts, cust: Customer, fee: int) -> bool:
-    """Accounts.hold_vip_fee through the wallet's side and the ledger's own ``hold``."""
-    if fee > cust.wallet_cents:
-        return False
-    cust.wallet_cents -= fee
-    cust.held_cents += fee
-    accounts.ledger.hold(fee)
-    cust.vip_fee_cents = fee
-    return True
-
-
 def reference_feed(self: OrderFlow, cust: Customer) -> None:
     """OrderFlow.feed as a loop of _submit, releasing quotas every time."""
     while cust.active < cust.concurrency and cust.pending:
@@ -131,10 +120,9 @@ def reference_submit(self: OrderFlow, o: Order) -> None:
     """OrderFlow._submit through accounts.hold, note_submitted, lanes.push, queued.add."""
     now = self.engine.now
     cust = o.customer
-    if not reference_hold(o):
+    if not self.accounts.hold(o):
         self.end(o, DECLINED, "insufficient_funds")
         return
-    self.accounts.ledger.hold(o.price_cents)
     cust.pending.popleft()
     cust.active += 1
     st = self.stations[o.model]
@@ -156,17 +144,6 @@ def reference_submit(self: OrderFlow, o: Order) -> None:
                   o.price_cents, est, lo, hi))
     self.breaker.watch(o, st, (est, lo, hi))
     self.dispatchers[o.model].dispatch()
-
-
-def reference_hold(o: Order) -> bool:
-    """The wallet's side of a hold (the ledger's posting is made by the caller)."""
-    cust = o.customer
-    if o.price_cents > cust.wallet_cents:
-        return False
-    cust.wallet_cents -= o.price_cents
-    cust.held_cents += o.price_cents
-    o.held_cents = o.price_cents
-    return True
 
 
 def with_reference_paths(sim: Simulation) -> Simulation:
