@@ -78,6 +78,22 @@ def test_the_books_floor_plays_rivers_queue():
     assert (n, wait) == (river_n, river_wait)
 
 
+def test_the_flash_parts_nest_and_leave_the_core_as_it_was():
+    """bench/flash_parts.py's parts are inside the time they are shares of (the walk, the
+    curve and the lanes inside the estimate, the estimate inside advance_to: each counted
+    once however its calls nest), and the core's functions are its own again afterwards."""
+    import flash_parts
+
+    from sim import stations
+    before = [getattr(owner, name) for _, owner, name in flash_parts.PARTS]
+    lo = flash_parts.bb.MEASURE_S[0]
+    total, spent = flash_parts.measure((lo, lo + 120.0))
+    assert [getattr(owner, name) for _, owner, name in flash_parts.PARTS] == before
+    assert stations.walk is before[3]
+    inner = spent["  the walk"] + spent["  the start curve"] + spent["  the lanes listed"]
+    assert 0.0 < spent["  the walk"] and inner <= spent[flash_parts.ESTIMATE] < total
+
+
 # -- pay only for what is switched on ------------------------------------------------------
 
 #: each feature on, set so that it never acts on this M/M/20 (no failures for the circuit, a
