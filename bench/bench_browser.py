@@ -74,6 +74,21 @@ def scene_toml() -> str:
     return text + f"\n[wait_breaker]\nmultiplier = {BREAKER_MULTIPLIER}\n"
 
 
+def scene_file() -> pathlib.Path:
+    """The scene written where the native runs read it."""
+    path = pathlib.Path("/tmp") / f"river-{SCENE}"
+    path.write_text(scene_toml(), encoding="utf-8")
+    return path
+
+
+def scene_commands() -> list:
+    """:data:`COMMANDS` as the simulation takes them."""
+    from sim.commands import make_command
+    return [make_command(c["at_s"], c["name"], {k: v for k, v in c.items()
+                                                 if k not in ("at_s", "name")})
+            for c in COMMANDS]
+
+
 def stats(report: dict) -> dict:
     step, draw, flip = report["step_ms"], report["draw_ms"], report["flip_ms"]
     present = report["present_ms"] or [0.0] * len(flip)
@@ -207,16 +222,10 @@ def browser_run(browser, site, app: str, profile: bool,
 def native_run(twin: bool = False) -> dict:
     import main
     from render.app import App
-    from sim.commands import make_command
 
     pygame, display = main.init_display(headless=True)
     exec(HOLD_SPEED, {})
-    path = pathlib.Path("/tmp") / f"river-{SCENE}"
-    path.write_text(scene_toml(), encoding="utf-8")
-    cmds = [make_command(c["at_s"], c["name"], {k: v for k, v in c.items()
-                                                 if k not in ("at_s", "name")})
-            for c in COMMANDS]
-    app = App(str(path), seed=SEED, speed=SPEED, commands=cmds, twin=twin,
+    app = App(str(scene_file()), seed=SEED, speed=SPEED, commands=scene_commands(), twin=twin,
               frame_budget_s=main.FRAME_BUDGET_S)   # as main.py runs it on screen
     report = {"step_ms": [], "draw_ms": [], "present_ms": [], "flip_ms": [], "people": [],
               "inside": [], "sim_t": [], "interval_ms": [], "owed": [], "badged": []}

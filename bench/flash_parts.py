@@ -27,7 +27,6 @@ import argparse
 import pathlib
 import statistics
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
@@ -36,7 +35,6 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import bench_browser as bb  # noqa: E402
 
 from sim import Simulation, load_scenario, stations  # noqa: E402
-from sim.commands import make_command  # noqa: E402
 
 ESTIMATE = "the wait estimate"
 #: (label, owner, attribute): the parts timed; the estimate's entry points share one label
@@ -68,13 +66,8 @@ def _timed(spent: dict, depth: dict, label: str, fn):
 def measure(window: tuple[float, float] = bb.MEASURE_S) -> tuple[float, dict[str, float]]:
     """One run of the scene over ``window``: (seconds of ``advance_to``, {part: seconds}).
     A part's time counts once, however its calls nest."""
-    path = pathlib.Path(tempfile.mkdtemp()) / "bench-crowd.toml"
-    path.write_text(bb.scene_toml())
-    sim = Simulation(load_scenario(path), seed=bb.SEED,
-                     commands=[make_command(c["at_s"], c["name"],
-                                            {k: v for k, v in c.items()
-                                             if k not in ("at_s", "name")})
-                               for c in bb.COMMANDS])
+    sim = Simulation(load_scenario(bb.scene_file()), seed=bb.SEED,
+                     commands=bb.scene_commands())
     sim.advance_to(window[0])
     spent = dict.fromkeys((label for label, _, _ in PARTS), 0.0)
     depth = dict.fromkeys(spent, 0)
